@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "mlw",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "mlw", targets: ["mlw"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+  ],
+  targets: [
+    .target(name: "Statistics"),
+    .target(
+      name: "VersionedStore",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(
+      name: "Lifecycle",
+      dependencies: ["VersionedStore", "Statistics", .product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .executableTarget(
+      name: "mlw",
+      dependencies: [
+        "Lifecycle",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // A child process for the crash-safety tests: publishes and appends as fast as it can
+    // and reports each acknowledged write on stdout, so a test can SIGKILL it at any instant.
+    .executableTarget(
+      name: "store-writer",
+      dependencies: ["Lifecycle"],
+      path: "Tests/Support/store-writer"
+    ),
+    // Builds large synthetic workspaces and measures append throughput for Benchmarks/run.sh.
+    .executableTarget(
+      name: "mlw-bench",
+      dependencies: ["Lifecycle"],
+      path: "Benchmarks/mlw-bench"
+    ),
+    .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+    .testTarget(name: "VersionedStoreTests", dependencies: ["VersionedStore"]),
+    .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
+    .testTarget(
+      name: "MlwTests",
+      dependencies: ["Lifecycle", "mlw", "store-writer"],
+      resources: []
+    ),
+  ]
+)

@@ -1,0 +1,53 @@
+/// Where each lifecycle stage keeps its records inside a workspace folder, and what the next
+/// step is when one is missing. The order is the order of the loop in DOMAIN.md.
+public struct StagePart: Sendable {
+  public enum Shape: String, Sendable, Encodable {
+    /// One versioned record at this path.
+    case record
+    /// A folder of versioned records, one per id.
+    case collection
+    /// A folder of append-only logs.
+    case logs
+  }
+
+  public let path: String
+  public let shape: Shape
+  /// What a person does to fill this part in.
+  public let nextStep: String
+}
+
+public struct Stage: Sendable {
+  public let name: String
+  public let parts: [StagePart]
+
+  /// The lifecycle of DOMAIN.md: planning, data, training, deployment.
+  public static let all: [Stage] = [
+    Stage(
+      name: "planning",
+      parts: [
+        StagePart(path: "scope", shape: .record, nextStep: "the lead writes the scope: the problem, the KPI goal, the success criteria"),
+        StagePart(path: "feasibility", shape: .record, nextStep: "the lead and the SME score feasibility: data, accuracy requirement, problem difficulty"),
+        StagePart(path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy"),
+        StagePart(path: "baselines", shape: .collection, nextStep: "the SME records a human-level baseline; the engineer adds the others"),
+      ]),
+    Stage(
+      name: "data",
+      parts: [
+        StagePart(path: "label-schema", shape: .record, nextStep: "the annotation manager defines the label schema"),
+        StagePart(path: "guidelines", shape: .record, nextStep: "the annotation manager writes the annotation guidelines"),
+        StagePart(path: "datasets", shape: .collection, nextStep: "a manager or an engineer imports a dataset"),
+        StagePart(path: "labels", shape: .logs, nextStep: "annotators label the items assigned to them"),
+      ]),
+    Stage(
+      name: "training",
+      parts: [
+        StagePart(path: "runs", shape: .collection, nextStep: "the engineer records a training run and its evaluation")
+      ]),
+    Stage(
+      name: "deployment",
+      parts: [
+        StagePart(path: "readiness", shape: .record, nextStep: "the lead scores production readiness (ML Test Score)"),
+        StagePart(path: "deployments", shape: .collection, nextStep: "the engineer records a deployment and its monitoring"),
+      ]),
+  ]
+}

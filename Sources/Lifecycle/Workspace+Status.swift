@@ -1,0 +1,130 @@
+import Foundation
+import VersionedStore
+
+/// A publish as the journal records it: which record, which version, who, when, why.
+public struct Change: Sendable, Encodable, Equatable {
+  public var path: String
+  public var version: Int
+  public var kind: String
+  public var author: String
+  public var role: String
+  public var time: Date
+  public var message: String
+
+  init(_ event: LogEvent) throws {
+    let entry = try event.body.decode(as: JournalEntry.self)
+    path = entry.path
+    version = entry.version
+    kind = entry.kind
+    author = event.author
+    role = event.role
+    time = event.time
+    message = entry.message
+  }
+
+  init(_ stored: StoredDocument) {
+    path = stored.path.description
+    version = stored.envelope.version
+    kind = stored.envelope.kind
+    author = stored.envelope.author
+    role = stored.envelope.role
+    time = stored.envelope.time
+    message = stored.envelope.message
+  }
+}
+
+/// What each lifecycle stage of a workspace holds, who changed what last, and what is next.
+public struct StatusReport: Sendable, Encodable {
+  public struct Part: Sendable, Encodable {
+    public var path: String
+    public var shape: StagePart.Shape
+    /// Records (or log folders) present: 0 or 1 for a single record.
+    public var count: Int
+  }
+
+  public struct StageState: Sendable, Encodable {
+    public var name: String
+    public var parts: [Part]
+    public var lastChange: Change?
+  }
+
+  public var workspace: String
+  public var title: String
+  /// Role → members holding it (every role is listed, empty when nobody holds it).
+  public var roles: [String: [String]]
+  public var stages: [StageState]
+  /// The latest changes, newest first.
+  public var recent: [Change]
+  /// What to do next, most pressing first.
+  public var next: [String]
+}
+
+extension Workspace {
+  /// The status of this workspace. Costs one directory listing per stage part and a read of the
+  /// journal's tail, not a read of every record, so it stays fast on large workspaces.
+  public func status(recent recentCount: Int = 5) throws -> StatusReport {
+    let record = try record().0
+    var roles: [String: [String]] = [:]
+    for role in Role.allCases { roles[role.rawValue] = record.holders(of: role) }
+
+    var stages: [StatusReport.StageState] = []
+    for stage in Stage.all {
+      var parts: [StatusReport.Part] = []
+      for part in stage.parts {
+        let path = RecordPath(trusted: [part.path])
+        let count: Int
+        switch part.shape {
+        case .record: count = try documents.latestVersion(of: path) > 0 ? 1 : 0
+        case .collection, .logs: count = try documents.children(of: path).count
+        }
+        parts.append(.init(path: part.path, shape: part.shape, count: count))
+      }
+      stages.append(.init(name: stage.name, parts: parts, lastChange: nil))
+    }
+
+    var (events, complete) = try journal.readTail(maxBytes: 256 * 1024)
+    let stageOf: [String: Int] = Dictionary(
+      uniqueKeysWithValues: Stage.all.enumerated().flatMap { index, stage in stage.parts.map { ($0.path, index) } })
+    func fillLastChanges(_ events: [LogEvent]) throws {
+      for event in events.reversed() {
+        guard let path = event.body["path"]?.stringValue, let first = path.split(separator: "/").first,
+          let index = stageOf[String(first)], stages[index].lastChange == nil
+        else { continue }
+        stages[index].lastChange = try Change(event)
+      }
+    }
+    try fillLastChanges(events)
+    let unresolved = stages.contains { $0.lastChange == nil && $0.parts.contains { $0.count > 0 } }
+    if unresolved, !complete {
+      events = try journal.read().events
+      complete = true
+      try fillLastChanges(events)
+    }
+    let recent = try events.suffix(recentCount).reversed().map(Change.init)
+
+    var next: [String] = []
+    for role in Role.allCases where roles[role.rawValue]!.isEmpty {
+      next.append("nobody holds the \(role) role yet: a lead adds one (mlw lead member add NAME --role \(role))")
+    }
+    for (stage, state) in zip(Stage.all, stages) {
+      if let missing = zip(stage.parts, state.parts).first(where: { $0.1.count == 0 }) {
+        next.append("\(stage.name): \(missing.0.nextStep)")
+        break
+      }
+    }
+    return StatusReport(
+      workspace: name, title: record.title, roles: roles, stages: stages, recent: recent, next: next)
+  }
+
+  /// The changes in this workspace, newest first (at most `limit`). With `tailBytes`, only the
+  /// journal's last bytes are read (enough for the latest few changes).
+  public func changes(limit: Int, tailBytes: Int? = nil) throws -> [Change] {
+    let events = try tailBytes.map { try journal.readTail(maxBytes: $0).events } ?? journal.read().events
+    return try events.suffix(limit).reversed().map(Change.init)
+  }
+
+  /// Every version of one record, newest first.
+  public func history(_ path: RecordPath) throws -> [Change] {
+    try documents.history(path).reversed().map(Change.init)
+  }
+}

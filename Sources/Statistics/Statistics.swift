@@ -1,0 +1,2 @@
+/// Pure numerics: classification metrics, agreement, drift, resampling (see DESIGN.md "Numbers").
+public enum Statistics {}

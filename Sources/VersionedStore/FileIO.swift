@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Thin, throwing wrappers over the POSIX calls the store's durability rests on.
+///
+/// Foundation's file APIs neither fsync nor expose `link()` with its fail-if-exists semantics,
+/// which the atomic publish needs, so the store speaks to the kernel directly.
+public enum FileIO {
+  static func failure(_ path: String, _ operation: String, _ code: Int32 = errno) -> StoreError {
+    .io(path: path, operation: operation, reason: String(cString: strerror(code)))
+  }
+
+  /// Whether anything exists at `path`.
+  public static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+  }
+
+  /// Whether `path` is a directory.
+  public static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// The size of the file at `path` in bytes.
+  public static func size(_ path: String) throws(StoreError) -> Int {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw failure(path, "stat") }
+    return Int(info.st_size)
+  }
+
+  /// The whole content of a file.
+  public static func read(_ path: String) throws(StoreError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { throw StoreError.notFound(what: path, hint: "") }
+      throw failure(path, "open")
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw failure(path, "stat") }
+    var capacity = max(Int(info.st_size), 4096)
+    var bytes = [UInt8](repeating: 0, count: capacity)
+    var filled = 0
+    while true {
+      if filled == capacity {
+        capacity *= 2
+        bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
+      }
+      let got = bytes.withUnsafeMutableBytes { buffer in
+        Glibc.read(fd, buffer.baseAddress! + filled, capacity - filled)
+      }
+      if got < 0 {
+        if errno == EINTR { continue }
+        throw failure(path, "read")
+      }
+      if got == 0 { break }
+      filled += got
+    }
+    bytes.removeSubrange(filled...)
+    return bytes
+  }
+
+  /// Names in a directory (without `.` and `..`); an absent directory has none.
+  public static func list(_ path: String) throws(StoreError) -> [String] {
+    guard let dir = opendir(path) else {
+      if errno == ENOENT || errno == ENOTDIR { return [] }
+      throw failure(path, "list")
+    }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+        pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
+  /// Creates `path` and any missing parents, fsyncing each parent whose entries changed so that
+  /// the new folders survive a crash.
+  public static func makeDirectories(_ path: String) throws(StoreError) {
+    if isDirectory(path) { return }
+    let parent = parentPath(path)
+    if parent != path, !parent.isEmpty { try makeDirectories(parent) }
+    if mkdir(path, 0o755) != 0 {
+      if errno == EEXIST, isDirectory(path) { return }
+      throw failure(path, "create folder")
+    }
+    try syncDirectory(parent.isEmpty ? "." : parent)
+  }
+
+  /// fsyncs a directory so that links and unlinks in it are durable.
+  public static func syncDirectory(_ path: String) throws(StoreError) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw failure(path, "open folder") }
+    defer { close(fd) }
+    guard fsync(fd) == 0 else { throw failure(path, "fsync folder") }
+  }
+
+  /// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+  public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { buffer in
+        Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw failure(path, "write")
+      }
+      written += n
+    }
+  }
+
+  /// Publishes `bytes` as a new file at `path`, atomically and only if `path` does not exist:
+  /// write a temp file in the same folder, fsync it, `link()` it to `path` (which fails if `path`
+  /// exists), unlink the temp, fsync the folder. A reader never sees a partial file, and a crash
+  /// at any instant leaves either no file at `path` or the complete one.
+  ///
+  /// Returns false when `path` exists already (someone else published first).
+  public static func publishExclusive(_ bytes: [UInt8], at path: String) throws(StoreError) -> Bool {
+    let folder = parentPath(path)
+    let temp = "\(folder)/\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw failure(temp, "create") }
+    do throws(StoreError) {
+      try writeAll(fd, bytes, path: temp)
+      guard fsync(fd) == 0 else { throw failure(temp, "fsync") }
+    } catch {
+      close(fd)
+      unlink(temp)
+      throw error
+    }
+    close(fd)
+    let linked = link(temp, path)
+    let linkErrno = errno
+    unlink(temp)
+    if linked != 0 {
+      if linkErrno == EEXIST { return false }
+      throw failure(path, "publish", linkErrno)
+    }
+    try syncDirectory(folder)
+    return true
+  }
+
+  /// The prefix of the temp files `publishExclusive` writes; fsck recognises strays by it.
+  public static let tempPrefix = ".tmp-"
+
+  /// The folder part of a path (`a/b/c` → `a/b`).
+  public static func parentPath(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  /// Whether a process with this id is alive (a temp file's writer may still be working).
+  public static func processIsAlive(_ pid: Int32) -> Bool {
+    kill(pid, 0) == 0 || errno == EPERM
+  }
+}
+
+extension FileIO {
+  /// Removes a file; true when it is gone.
+  static func removeFile(_ path: String) -> Bool {
+    unlink(path) == 0 || errno == ENOENT
+  }
+}

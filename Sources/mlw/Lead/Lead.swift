@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension Mlw {
+  /// `mlw lead …`: the project lead's commands.
+  struct Lead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Project lead: members and roles.",
+      subcommands: [Member.self])
+  }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead.Member {
+  struct Add: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a member with one or more roles; a person new to the team gets a token, shown once.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The person's name ([a-z0-9][a-z0-9._-]{0,63}).")
+    var name: String
+
+    @Option(name: .customLong("role"), help: "A role: lead, sme, manager, annotator, engineer (repeat for several).")
+    var roles: [String] = []
+
+    @Option(help: "Fail unless the workspace record is still at this version.")
+    var ifVersion: Int?
+
+    func execute(_ context: CommandContext) async throws -> MemberChangeOutput {
+      let change = try context.requireWorkspace().addMember(
+        name, roles: try parseRoles(roles), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
+      return MemberChangeOutput(change: change, verb: "added")
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead {
+  /// `mlw lead member …`: who belongs to the workspace and in which roles.
+  struct Member: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add members, grant and revoke roles, rotate tokens.",
+      subcommands: [Add.self, Grant.self, Revoke.self, Remove.self, List.self, RotateToken.self])
+  }
+}
+
+/// The text every member change prints.
+struct MemberChangeOutput: CommandOutput {
+  var change: MemberChange
+  var verb: String
+
+  func encode(to encoder: any Encoder) throws { try change.encode(to: encoder) }
+
+  func render() -> String {
+    var text = "\(change.member) \(verb) in '\(change.workspace)'"
+    if !change.roles.isEmpty { text += "; roles: \(change.roles.map(\.rawValue).joined(separator: ", "))" }
+    if let version = change.version { text += " (workspace v\(version))" }
+    text += "\n"
+    if let token = change.token {
+      text += "token for \(change.member) (shown once; keep it secret): \(token)\n"
+    }
+    return text
+  }
+}
+
+/// Parses repeated `--role` values.
+func parseRoles(_ texts: [String]) throws -> [Role] {
+  try texts.map { text throws -> Role in try Role(parsing: text) }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The root of the command tree: `mlw <role> <noun> <verb>`, role-free reads, and admin.
+struct Mlw: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mlw",
+    abstract: "Keep an ML project's decisions and evidence as versioned JSON, from scope to monitoring.",
+    discussion: """
+      Every command takes --root DIR (or MLW_ROOT; default ./Workspaces), --workspace NAME \
+      (or MLW_WORKSPACE), --as NAME (or MLW_USER) and --json.
+      Exit codes: 0 ok, 1 a check found problems, 2 usage, 3 invalid input, 4 not found, \
+      5 not permitted, 6 conflict, 7 corrupt stored data, 8 I/O error, 9 internal error.
+      """,
+    subcommands: [
+      Init.self, Workspaces.self, Status.self, Log.self, Show.self, Diff.self, Revert.self, Fsck.self,
+      Lead.self,
+    ]
+  )
+}

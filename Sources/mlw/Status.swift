@@ -1,0 +1,56 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw {
+  /// `mlw status`: what each lifecycle stage holds, who changed what last, what is next.
+  struct Status: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show what each lifecycle stage holds, who changed what last, and what is missing next.")
+    static let access = Access.member
+
+    @OptionGroup var global: GlobalOptions
+
+    struct Output: CommandOutput {
+      var status: StatusReport
+
+      func encode(to encoder: any Encoder) throws { try status.encode(to: encoder) }
+
+      func render() -> String {
+        var text = "\(status.workspace): \(status.title)\n\n"
+        var roles = TextTable(["ROLE", "MEMBERS"])
+        for role in Role.allCases {
+          let holders = status.roles[role.rawValue] ?? []
+          roles.add([role.rawValue, holders.isEmpty ? "-" : holders.joined(separator: ", ")])
+        }
+        text += roles.render() + "\n"
+        var stages = TextTable(["STAGE", "HOLDS", "LAST CHANGE"])
+        for stage in status.stages {
+          let holds = stage.parts.map { part in
+            switch part.shape {
+            case .record: return part.count > 0 ? part.path : "(\(part.path))"
+            case .collection, .logs: return "\(part.path) \(part.count)"
+            }
+          }.joined(separator: ", ")
+          let last = stage.lastChange.map { "\(shortTime($0.time)) \($0.author) (\($0.role)): \($0.path) v\($0.version)" } ?? "-"
+          stages.add([stage.name, holds, last])
+        }
+        text += stages.render()
+        text += "(a name in parentheses is not written yet)\n"
+        if !status.recent.isEmpty {
+          text += "\nrecent changes:\n"
+          for change in status.recent {
+            text += "  \(shortTime(change.time))  \(change.author) (\(change.role))  \(change.path) v\(change.version)  \(change.message)\n"
+          }
+        }
+        if !status.next.isEmpty {
+          text += "\nnext:\n" + status.next.map { "  - \($0)\n" }.joined()
+        }
+        return text
+      }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      Output(status: try context.requireWorkspace().status())
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Lifecycle
+import VersionedStore
+
+/// A command of the tree. It declares who may run it and returns a value; it never prints.
+/// The command line renders the value (text, or JSON with --json); the server sends the JSON.
+protocol MlwCommand: AsyncParsableCommand {
+  associatedtype Output: CommandOutput
+  /// Who may run this command; checked before `execute`, the same way on every channel.
+  static var access: Access { get }
+  var global: GlobalOptions { get }
+  func execute(_ context: CommandContext) async throws -> Output
+}
+
+extension MlwCommand {
+  mutating func run() async throws {
+    let context = try CommandContext.commandLine(global, environment: ProcessInfo.processInfo.environment)
+    let output = try await execute(try context.authorized(for: Self.access))
+    let text = global.json ? try JSONValue(encoding: output).canonicalString(pretty: true) : output.render()
+    FileHandle.standardOutput.write(Data(text.utf8))
+    if let failure = output.failure { throw failure }
+  }
+}
+
+/// A command's result: JSON through `Encodable` (documented, stable keys), text through `render`.
+protocol CommandOutput: Encodable, Sendable {
+  /// The text a person reads, ending with a newline.
+  func render() -> String
+  /// An error to exit with after the output is printed (a check that found problems).
+  var failure: (any CategorizedError)? { get }
+}
+
+extension CommandOutput {
+  var failure: (any CategorizedError)? { nil }
+}
+

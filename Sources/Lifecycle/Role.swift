@@ -49,13 +49,3 @@ public struct Actor: Sendable, Equatable, Codable {
     self.role = role
   }
 }
-
-/// Which roles may write (and so revert) each record kind.
-public enum RecordKinds {
-  /// Kind → the roles that may publish it. A kind missing here is written by leads only.
-  public static let writers: [String: [Role]] = [
-    WorkspaceRecord.kind: [.lead]
-  ]
-
-  public static func writers(of kind: String) -> [Role] { writers[kind] ?? [.lead] }
-}

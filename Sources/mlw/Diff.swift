@@ -63,8 +63,11 @@ extension Mlw {
     func execute(_ context: CommandContext) async throws -> Output {
       let workspace = try context.requireWorkspace()
       let record = try RecordPath(path)
-      let old = try workspace.documents.read(record, version: from).envelope
-      let new = try workspace.documents.read(record, version: to).envelope
+      let oldStored = try workspace.documents.read(record, version: from)
+      let newStored = try workspace.documents.read(record, version: to)
+      try RecordKinds.checkReadable(oldStored)
+      try RecordKinds.checkReadable(newStored)
+      let (old, new) = (oldStored.envelope, newStored.envelope)
       return Output(
         path: record.description, from: Side(old), to: Side(new),
         changes: JSONValue.changes(from: old.body, to: new.body))

@@ -45,6 +45,8 @@ extension Mlw {
         throw LifecycleError.noIdentity
       }
       let old = try workspace.documents.read(record, version: to)
+      try RecordKinds.checkReadable(latest)
+      try RecordKinds.checkReadable(old)
       let draft = DocumentDraft(
         kind: old.envelope.kind, schemaVersion: old.envelope.schemaVersion, author: actor.name, role: actor.role.rawValue,
         time: context.now, message: message ?? "revert to version \(to)", body: old.envelope.body)

@@ -46,6 +46,7 @@ extension Mlw {
       let workspace = try context.requireWorkspace()
       let record = try RecordPath(path)
       let stored = try workspace.documents.read(record, version: version)
+      try RecordKinds.checkReadable(stored)
       return Output(path: record.description, latest: try workspace.documents.latestVersion(of: record), envelope: stored.envelope)
     }
   }

@@ -20,7 +20,7 @@ enum CommandLineRunner {
       }
       exit(0)
     } catch let error as any CategorizedError {
-      fail(category: error.category, message: error.message, json: wantsJSON)
+      fail(category: error.category, message: error.message, json: wantsJSON && !(error is ReportedFailure))
     } catch {
       let code = Mlw.exitCode(for: error)
       if code == .success {

@@ -19,7 +19,7 @@ extension MlwCommand {
     let output = try await execute(try context.authorized(for: Self.access))
     let text = global.json ? try JSONValue(encoding: output).canonicalString(pretty: true) : output.render()
     FileHandle.standardOutput.write(Data(text.utf8))
-    if let failure = output.failure { throw failure }
+    if let failure = output.failure { throw ReportedFailure(underlying: failure) }
   }
 }
 
@@ -35,3 +35,11 @@ extension CommandOutput {
   var failure: (any CategorizedError)? { nil }
 }
 
+
+/// A failure whose details the printed output already holds (a check that found problems): the
+/// runner adds the one-line summary on stderr and the exit code, but no second JSON document.
+struct ReportedFailure: CategorizedError {
+  let underlying: any CategorizedError
+  var category: ErrorCategory { underlying.category }
+  var message: String { underlying.message }
+}

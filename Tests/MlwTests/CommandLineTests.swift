@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+import VersionedStore
+
+@Suite struct CommandLineTests {
+  @Test func membersAndTokensEndToEnd() throws {
+    let root = try makeDemoRoot()
+    let list = try mlw(["lead", "member", "list", "--json"], root: root, as: "ana", workspace: "demo")
+    #expect(list.status == 0)
+    let names = list.json?["members"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+    #expect(names == ["ana", "ann", "eve", "mia", "sam"])
+
+    let added = try mlw(["lead", "member", "add", "zoe", "--role", "annotator", "--role", "sme", "--json"], root: root, as: "ana", workspace: "demo")
+    #expect(added.status == 0)
+    let token = try #require(added.json?["token"]?.stringValue)
+    #expect(token.hasPrefix("mlw_") && token.count == 68)
+    #expect(added.json?["roles"] == .array([.string("sme"), .string("annotator")]))
+    // The token is stored nowhere; its hash is in the roster.
+    for (relative, _) in try snapshot(root) {
+      #expect(!(try String(contentsOfFile: root + "/" + relative, encoding: .utf8)).contains(token))
+    }
+    let roster = try String(contentsOfFile: root + "/.team/roster/v000006.json", encoding: .utf8)
+    #expect(roster.contains(ContentHash.of(Array(token.utf8))))
+
+    // Adding zoe to a second workspace issues no new token.
+    #expect(try mlw(["init", "other", "--lead", "ana"], root: root).status == 0)
+    let again = try mlw(["lead", "member", "add", "zoe", "--role", "engineer", "--json"], root: root, as: "ana", workspace: "other")
+    #expect(again.status == 0 && again.json?["token"] == nil)
+
+    let rotated = try mlw(["lead", "member", "rotate-token", "zoe", "--json"], root: root, as: "ana", workspace: "demo")
+    let newToken = try #require(rotated.json?["token"]?.stringValue)
+    #expect(newToken != token)
+
+    #expect(try mlw(["lead", "member", "grant", "zoe", "--role", "engineer"], root: root, as: "ana", workspace: "demo").status == 0)
+    #expect(try mlw(["lead", "member", "revoke", "zoe", "--role", "sme"], root: root, as: "ana", workspace: "demo").status == 0)
+    #expect(try mlw(["lead", "member", "remove", "zoe"], root: root, as: "ana", workspace: "demo").status == 0)
+    let final = try mlw(["show", "workspace", "--json"], root: root, workspace: "demo").json
+    #expect(final?["body"]?["members"]?["zoe"] == nil)
+    #expect(final?["version"] == .int(9))
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
+  @Test func statusLogShowDiffAndRevert() throws {
+    let root = try makeDemoRoot()
+    let status = try mlw(["status", "--json"], root: root, workspace: "demo")
+    #expect(status.status == 0, "\(status.stderr)")
+    let json = try #require(status.json)
+    #expect(json["workspace"] == .string("demo"))
+    #expect(json["roles"]?["manager"] == .array([.string("mia")]))
+    #expect(json["stages"]?.arrayValue?.map { $0["name"]?.stringValue } == ["planning", "data", "training", "deployment"])
+    #expect(json["recent"]?.arrayValue?.first?["message"] == .string("add eve as engineer"))
+    #expect(json["next"]?.arrayValue?.first?.stringValue?.hasPrefix("planning: the lead writes the scope") == true)
+    let text = try mlw(["status"], root: root, as: "ann", workspace: "demo")
+    #expect(text.status == 0 && text.stdout.contains("planning") && text.stdout.contains("next:"))
+
+    let log = try mlw(["log", "--json"], root: root, workspace: "demo").json?["changes"]?.arrayValue
+    #expect(log?.count == 5)
+    #expect(log?.last?["message"] == .string("create workspace"))
+    let history = try mlw(["log", "workspace", "--limit", "2", "--json"], root: root, workspace: "demo").json?["changes"]?.arrayValue
+    #expect(history?.map { $0["version"] } == [.int(5), .int(4)])
+
+    let shown = try mlw(["show", "workspace", "--version", "2", "--json"], root: root, workspace: "demo").json
+    #expect(shown?["version"] == .int(2) && shown?["latestVersion"] == .int(5) && shown?["author"] == .string("ana"))
+
+    let diff = try mlw(["diff", "workspace", "1", "3", "--json"], root: root, workspace: "demo").json
+    #expect(diff?["changes"]?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["members.mia", "members.sam"])
+
+    let reverted = try mlw(["revert", "workspace", "--to", "1", "--json"], root: root, as: "ana", workspace: "demo")
+    #expect(reverted.status == 0, "\(reverted.stderr)")
+    #expect(reverted.json?["version"] == .int(6))
+    let members = try mlw(["show", "workspace", "--json"], root: root, workspace: "demo").json?["body"]?["members"]?.objectValue
+    #expect(members?.keys.sorted() == ["ana"])
+    #expect(try mlw(["fsck"], root: root).status == 0)
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
+  @Test func workspacesListsEveryWorkspace() throws {
+    let root = try makeDemoRoot()
+    #expect(try mlw(["init", "b-project", "--lead", "sam"], root: root).status == 0)
+    let listed = try mlw(["workspaces", "--json"], root: root).json?["workspaces"]?.arrayValue
+    #expect(listed?.compactMap { $0["name"]?.stringValue } == ["b-project", "demo"])
+    #expect(listed?.last?["members"] == .int(5))
+  }
+
+  /// Every refusal: one line on stderr, the documented exit code, and not one stored byte changed.
+  @Test func badInputIsRefusedWithOneLineAndChangesNothing() throws {
+    let root = try makeDemoRoot()
+    let before = try snapshot(root)
+    let long = String(repeating: "x", count: 200)
+    let cases: [([String], String?, Int32, String)] = [
+      (["init", "../x", "--lead", "ana"], nil, 3, "invalid workspace name"),
+      (["init", "A", "--lead", "ana"], nil, 3, "must start with a lower-case"),
+      (["init", "", "--lead", "ana"], nil, 3, "it is empty"),
+      (["init", long, "--lead", "ana"], nil, 3, "200 characters"),
+      (["init", "demo", "--lead", "ana"], nil, 6, "exists already"),
+      (["init", "ok", "--lead", "../ana"], nil, 3, "invalid member name"),
+      (["show", "workspace", "--workspace", "../demo"], nil, 3, "invalid workspace name"),
+      (["show", "workspace", "--workspace", "nope"], nil, 4, "no workspace 'nope'"),
+      (["show", "../../etc/passwd", "--workspace", "demo"], nil, 3, "invalid record path"),
+      (["show", "scope", "--workspace", "demo"], nil, 4, "record scope not found"),
+      (["show", "workspace", "--version", "99", "--workspace", "demo"], nil, 4, "has no version 99"),
+      (["show", "workspace", "--workspace", "demo"], "zed", 5, "zed is not a member"),
+      (["status", "--workspace", "demo"], "Zed", 3, "invalid member name"),
+      (["lead", "member", "add", "carl", "--role", "sme", "--workspace", "demo"], "sam", 5, "needs the lead role"),
+      (["lead", "member", "add", "carl", "--role", "sme", "--workspace", "demo"], nil, 5, "no identity"),
+      (["lead", "member", "add", "../evil", "--role", "sme", "--workspace", "demo"], "ana", 3, "invalid member name"),
+      (["lead", "member", "add", "carl", "--role", "wizard", "--workspace", "demo"], "ana", 3, "unknown role 'wizard'"),
+      (["lead", "member", "add", "carl", "--workspace", "demo"], "ana", 3, "at least one --role"),
+      (["lead", "member", "add", "sam", "--role", "sme", "--workspace", "demo"], "ana", 6, "already"),
+      (["lead", "member", "grant", "nobody", "--role", "sme", "--workspace", "demo"], "ana", 4, "not a member"),
+      (["lead", "member", "revoke", "ana", "--role", "lead", "--workspace", "demo"], "ana", 6, "no role"),
+      (["lead", "member", "remove", "ana", "--workspace", "demo"], "ana", 6, "without a lead"),
+      (["lead", "member", "grant", "sam", "--role", "engineer", "--if-version", "2", "--workspace", "demo"], "ana", 6, "--if-version 3"),
+      (["revert", "workspace", "--to", "1", "--workspace", "demo"], "eve", 5, "needs the lead role"),
+      (["lead", "member", "list"], "ana", 3, "no workspace named"),
+      (["log", "--limit", "0", "--workspace", "demo"], nil, 2, "--limit must be at least 1"),
+      (["frobnicate"], nil, 2, "(see 'mlw --help')"),
+      (["lead", "member", "add"], "ana", 2, "Missing expected argument"),
+    ]
+    for (arguments, member, code, fragment) in cases {
+      let result = try mlw(arguments, root: root, as: member)
+      let label = (arguments + (member.map { ["--as", $0] } ?? [])).joined(separator: " ")
+      #expect(result.status == code, "\(label): exit \(result.status), stderr \(result.stderr)")
+      #expect(result.stderr.hasPrefix("mlw: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(label): \(result.stderr)")
+      #expect(result.stderr.contains(fragment), "\(label): \(result.stderr)")
+      #expect(result.stdout.isEmpty, "\(label): \(result.stdout)")
+      #expect(try snapshot(root) == before, "\(label) changed stored files")
+    }
+    let json = try mlw(["show", "scope", "--json"], root: root, workspace: "demo")
+    #expect(json.json?["error"]?["category"] == .string("notFound"))
+    #expect(json.json?["error"]?["exitCode"] == .int(4))
+  }
+
+  @Test func aCorruptVersionIsNamedAndOtherRecordsStayReadable() throws {
+    let root = try makeDemoRoot()
+    #expect(try mlw(["init", "other", "--lead", "ana"], root: root).status == 0)
+    let file = root + "/demo/workspace/v000003.json"
+    try Data("{\"kind\": \"workspace\", oops".utf8).write(to: URL(fileURLWithPath: file))
+    let before = try snapshot(root)
+
+    let show = try mlw(["show", "workspace", "--version", "3"], root: root, workspace: "demo")
+    #expect(show.status == 7 && show.stderr.contains("demo/workspace/v000003.json is corrupt"))
+    #expect(show.stderr.filter { $0 == "\n" }.count == 1)
+    #expect(try mlw(["show", "workspace", "--version", "2"], root: root, workspace: "demo").status == 0)
+    #expect(try mlw(["status"], root: root, workspace: "other").status == 0)
+
+    let fsck = try mlw(["fsck", "--repair", "--json"], root: root)
+    #expect(fsck.status == 1)
+    let findings = fsck.json?["findings"]?.arrayValue ?? []
+    #expect(findings.contains { $0["file"]?.stringValue?.hasSuffix("demo/workspace/v000003.json") == true && $0["severity"] == .string("corrupt") })
+    #expect(try snapshot(root) == before, "repair touched a corrupt file")
+  }
+
+  @Test func aNewerSchemaVersionIsRefusedNamingTheFile() throws {
+    let root = try makeDemoRoot()
+    let latest = root + "/demo/workspace/v000005.json"
+    let text = try String(contentsOfFile: latest, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"schemaVersion\": 1", with: "\"schemaVersion\": 2")
+      .write(toFile: latest, atomically: false, encoding: .utf8)
+    let before = try snapshot(root)
+    for arguments in [["status"], ["show", "workspace"], ["lead", "member", "grant", "sam", "--role", "engineer"]] {
+      let result = try mlw(arguments, root: root, as: "ana", workspace: "demo")
+      #expect(result.status == 7, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains("v000005.json is a workspace of schema version 2, newer than this mlw knows (1)"))
+    }
+    #expect(try snapshot(root) == before)
+  }
+
+  @Test func theShippedExampleWorkspaceIsValid() throws {
+    let shipped = Products.packageRoot + "/Workspaces"
+    let names = try mlw(["workspaces", "--json"], root: shipped).json?["workspaces"]?.arrayValue ?? []
+    #expect(!names.isEmpty)
+    let fsck = try mlw(["fsck", "--json"], root: shipped)
+    #expect(fsck.status == 0, "\(fsck.stdout)")
+    let validation = try validateSchemas([shipped])
+    #expect(validation.status == 0, "\(validation.stdout)")
+    for entry in names {
+      let name = try #require(entry["name"]?.stringValue)
+      let status = try mlw(["status", "--json"], root: shipped, workspace: name).json
+      for role in ["lead", "sme", "manager", "annotator", "engineer"] {
+        #expect(status?["roles"]?[role]?.arrayValue?.isEmpty == false, "\(name) has no \(role)")
+      }
+    }
+  }
+
+  @Test func everyStoredKindHasASchema() throws {
+    let kinds = try mlwKinds()
+    for kind in kinds {
+      #expect(FileManager.default.fileExists(atPath: Products.packageRoot + "/schemas/kinds/\(kind).schema.json"), "no schema for \(kind)")
+    }
+  }
+}
+
+import Lifecycle
+
+private func mlwKinds() throws -> [String] {
+  Array(RecordKinds.documents.keys) + Array(RecordKinds.logs.keys)
+}

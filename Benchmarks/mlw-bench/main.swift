@@ -1,1 +1,90 @@
-print("x")
+// Support for Benchmarks/run.sh.
+//
+//   mlw-bench make-workspace ROOT RECORDS   a workspace 'bench' with RECORDS synthetic records
+//   mlw-bench appends FOLDER SECONDS        events/s: raw fsync, append with fsync each, batches
+//
+// Records are published through the same store code as the CLI (so the journal and the folder
+// layout are real); their kind, 'bench-run', is synthetic and marked so.
+
+import Foundation
+import Lifecycle
+import VersionedStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+func fail(_ text: String) -> Never {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+  exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else { fail("usage: mlw-bench make-workspace ROOT RECORDS | appends FOLDER SECONDS") }
+
+switch arguments[1] {
+case "make-workspace":
+  guard let count = Int(arguments[3]), count > 0 else { fail("RECORDS must be a positive number") }
+  let root = Root(path: arguments[2])
+  let now = Date()
+  let (workspace, _) = try root.createWorkspace(name: "bench", title: "Benchmark workspace", lead: "ana", now: now)
+  let lead = Actor(name: "ana", role: .lead)
+  for (person, role) in [("sam", Role.sme), ("mia", .manager), ("ann", .annotator), ("eve", .engineer)] {
+    _ = try workspace.addMember(person, roles: [role], actor: lead, now: now, ifVersion: nil)
+  }
+  let digits = String(count).count
+  for index in 1...count {
+    let id = String(index)
+    let name = "run-" + String(repeating: "0", count: digits - id.count) + id
+    let body: JSONValue = .object([
+      "model": .string("resnet18"), "learningRate": .double(0.0003), "epochs": .int(20),
+      "metrics": .object(["precision": .double(0.9), "recall": .double(0.8)]),
+    ])
+    let draft = DocumentDraft(
+      kind: "bench-run", schemaVersion: 1, author: "eve", role: "engineer", time: now, message: "log \(name)", body: body)
+    try workspace.publish(RecordPath(trusted: ["runs", name]), draft, expecting: 0)
+  }
+  print("made workspace 'bench' with \(count) records under \(root.path)")
+
+case "appends":
+  guard let seconds = Double(arguments[3]), seconds > 0 else { fail("SECONDS must be a positive number") }
+  let folder = arguments[2]
+  try FileIO.makeDirectories(folder)
+
+  func rate(_ label: String, _ body: () throws -> Int) rethrows -> Double {
+    let start = Date()
+    var events = 0
+    while Date().timeIntervalSince(start) < seconds { events += try body() }
+    let perSecond = Double(events) / Date().timeIntervalSince(start)
+    return perSecond
+  }
+
+  // The physical limit: one small write and one fsync, as fast as the disk allows.
+  let rawPath = folder + "/raw-fsync.bin"
+  let fd = open(rawPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+  guard fd >= 0 else { fail("cannot open \(rawPath)") }
+  let line = [UInt8](repeating: 0x61, count: 150) + [0x0A]
+  let raw = rate("raw") {
+    _ = line.withUnsafeBytes { write(fd, $0.baseAddress!, line.count) }
+    fsync(fd)
+    return 1
+  }
+  close(fd)
+
+  let event = EventDraft(
+    author: "ann", role: "annotator", time: Date(), body: .object(["item": .string("item-000123"), "label": .string("bridge")]))
+  let single = EventLog(path: folder + "/single.jsonl", kind: "bench-events", schemaVersion: 1)
+  let singleRate = try rate("single") {
+    try single.append(event)
+    return 1
+  }
+  let batched = EventLog(path: folder + "/batch.jsonl", kind: "bench-events", schemaVersion: 1)
+  let batch = Array(repeating: event, count: 100)
+  let batchRate = try rate("batch") { try batched.append(batch: batch).count }
+  print(String(format: "raw write+fsync:                %10.0f /s  (the disk's limit for one durable write at a time)", raw))
+  print(String(format: "append, one fsync per event:    %10.0f events/s  (%.2f x raw fsync)", singleRate, singleRate / raw))
+  print(String(format: "append, batches of 100:         %10.0f events/s  (%.1f x raw fsync)", batchRate, batchRate / raw))
+
+default:
+  fail("unknown mode \(arguments[1])")
+}

@@ -75,30 +75,39 @@ extension Workspace {
         let count: Int
         switch part.shape {
         case .record: count = try documents.latestVersion(of: path) > 0 ? 1 : 0
-        case .collection, .logs: count = try documents.children(of: path).count
+        case .collection, .logs: count = try documents.childCount(of: path)
         }
         parts.append(.init(path: part.path, shape: part.shape, count: count))
       }
       stages.append(.init(name: stage.name, parts: parts, lastChange: nil))
     }
 
-    var (events, complete) = try journal.readTail(maxBytes: 256 * 1024)
     let stageOf: [String: Int] = Dictionary(
       uniqueKeysWithValues: Stage.all.enumerated().flatMap { index, stage in stage.parts.map { ($0.path, index) } })
-    func fillLastChanges(_ events: [LogEvent]) throws {
+    func lastChanges(_ events: [LogEvent]) throws -> [Int: Change] {
+      var found: [Int: Change] = [:]
       for event in events.reversed() {
         guard let path = event.body["path"]?.stringValue, let first = path.split(separator: "/").first,
-          let index = stageOf[String(first)], stages[index].lastChange == nil
+          let index = stageOf[String(first)], found[index] == nil
         else { continue }
-        stages[index].lastChange = try Change(event)
+        found[index] = try Change(event)
       }
+      return found
     }
-    try fillLastChanges(events)
-    let unresolved = stages.contains { $0.lastChange == nil && $0.parts.contains { $0.count > 0 } }
-    if unresolved, !complete {
-      events = try journal.read().events
-      complete = true
-      try fillLastChanges(events)
+    // Read the journal from its end in growing windows until every stage that holds records has
+    // its last change (usually the first small window does).
+    var window = 16 * 1024
+    var events: [LogEvent]
+    while true {
+      let (tail, complete) = try journal.readTail(maxBytes: window)
+      events = tail
+      let found = try lastChanges(tail)
+      let unresolved = stages.indices.contains { found[$0] == nil && stages[$0].parts.contains { $0.count > 0 } }
+      if !unresolved || complete {
+        for (index, change) in found { stages[index].lastChange = change }
+        break
+      }
+      window *= 8
     }
     let recent = try events.suffix(recentCount).reversed().map(Change.init)
 
@@ -116,11 +125,15 @@ extension Workspace {
       workspace: name, title: record.title, roles: roles, stages: stages, recent: recent, next: next)
   }
 
-  /// The changes in this workspace, newest first (at most `limit`). With `tailBytes`, only the
-  /// journal's last bytes are read (enough for the latest few changes).
-  public func changes(limit: Int, tailBytes: Int? = nil) throws -> [Change] {
-    let events = try tailBytes.map { try journal.readTail(maxBytes: $0).events } ?? journal.read().events
-    return try events.suffix(limit).reversed().map(Change.init)
+  /// The changes in this workspace, newest first (at most `limit`), read from the journal's end.
+  public func changes(limit: Int) throws -> [Change] {
+    // A journal line is about 200 bytes; read growing windows from the end until enough.
+    var window = max(4096, limit * 400)
+    while true {
+      let (events, complete) = try journal.readTail(maxBytes: window)
+      if events.count >= limit || complete { return try events.suffix(limit).reversed().map(Change.init) }
+      window *= 4
+    }
   }
 
   /// Every version of one record, newest first.

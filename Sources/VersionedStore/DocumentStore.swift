@@ -199,6 +199,12 @@ public struct DocumentStore: Sendable {
     return try publish(path, draft, expecting: expected)
   }
 
+  /// How many records a collection folder holds, without sorting or validating their names
+  /// (fast on folders of many thousand records).
+  public func childCount(of path: RecordPath) throws(StoreError) -> Int {
+    try FileIO.count(folder(path)) { !$0.hasPrefix(".") }
+  }
+
   /// The names of the sub-folders of a collection folder (`runs` → run ids), sorted.
   public func children(of path: RecordPath) throws(StoreError) -> [String] {
     try FileIO.list(folder(path)).filter { Name.problem(with: $0) == nil }.sorted()

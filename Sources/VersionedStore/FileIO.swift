@@ -81,6 +81,23 @@ public enum FileIO {
     return names
   }
 
+  /// How many entries of a directory satisfy `include`; an absent directory has none.
+  public static func count(_ path: String, where include: (String) -> Bool) throws(StoreError) -> Int {
+    guard let dir = opendir(path) else {
+      if errno == ENOENT || errno == ENOTDIR { return 0 }
+      throw failure(path, "list")
+    }
+    defer { closedir(dir) }
+    var total = 0
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+        pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name != "." && name != "..", include(name) { total += 1 }
+    }
+    return total
+  }
+
   /// Creates `path` and any missing parents, fsyncing each parent whose entries changed so that
   /// the new folders survive a crash.
   public static func makeDirectories(_ path: String) throws(StoreError) {

@@ -37,7 +37,7 @@ extension Mlw {
         let record = try workspace.record().0
         return Entry(
           name: name, title: record.title, members: record.members.count,
-          lastChange: try workspace.changes(limit: 1, tailBytes: 8192).first)
+          lastChange: try workspace.changes(limit: 1).first)
       }
       return Output(root: context.root.path, workspaces: entries)
     }

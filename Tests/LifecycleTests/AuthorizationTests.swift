@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import VersionedStore
+
+@testable import Lifecycle
+
+private func temporaryRoot() -> Root {
+  var template = Array((NSTemporaryDirectory() + "/mlw-life-XXXXXX").utf8CString)
+  return Root(path: template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) })
+}
+
+private let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+@Suite struct AuthorizationTests {
+  let root = temporaryRoot()
+  let workspace: Workspace
+
+  init() throws {
+    workspace = try root.createWorkspace(name: "demo", title: "Demo", lead: "ana", now: now).0
+    let lead = Actor(name: "ana", role: .lead)
+    _ = try workspace.addMember("sam", roles: [.sme, .engineer], actor: lead, now: now, ifVersion: nil)
+    _ = try workspace.addMember("ann", roles: [.annotator], actor: lead, now: now, ifVersion: nil)
+  }
+
+  @Test func aMemberActsInTheFirstAllowedRoleTheyHold() throws {
+    #expect(try workspace.authorize(.roles([.lead]), identity: "ana") == Actor(name: "ana", role: .lead))
+    #expect(try workspace.authorize(.roles([.engineer, .sme]), identity: "sam") == Actor(name: "sam", role: .engineer))
+    #expect(try workspace.authorize(.roles([.sme, .engineer]), identity: "sam") == Actor(name: "sam", role: .sme))
+    #expect(try workspace.authorize(.member, identity: "ann") == Actor(name: "ann", role: .annotator))
+  }
+
+  @Test func refusalsNameWhatIsMissing() throws {
+    #expect(throws: LifecycleError.lacksRole(name: "ann", workspace: "demo", needs: [.sme], has: [.annotator])) {
+      try workspace.authorize(.roles([.sme]), identity: "ann")
+    }
+    #expect(throws: LifecycleError.notMember(name: "zed", workspace: "demo")) {
+      try workspace.authorize(.member, identity: "zed")
+    }
+    #expect(throws: LifecycleError.noIdentity) { try workspace.authorize(.roles([.lead]), identity: nil) }
+    // A local reader who names nobody may read; nobody writes anonymously.
+    #expect(try workspace.authorize(.member, identity: nil) == nil)
+  }
+
+  @Test func everyRoleCombinationIsCheckedExactly() throws {
+    for role in Role.allCases {
+      let lead = Actor(name: "ana", role: .lead)
+      let person = "p-\(role.rawValue)"
+      _ = try workspace.addMember(person, roles: [role], actor: lead, now: now, ifVersion: nil)
+      for allowed in Role.allCases {
+        let result = Result { try workspace.authorize(.roles([allowed]), identity: person) }
+        switch result {
+        case .success(let actor): #expect(allowed == role && actor?.role == role)
+        case .failure: #expect(allowed != role)
+        }
+      }
+    }
+  }
+
+  @Test func tokensAreStoredHashedAndFoundInConstantTimeComparison() throws {
+    let lead = Actor(name: "ana", role: .lead)
+    let change = try workspace.addMember("zoe", roles: [.annotator], actor: lead, now: now, ifVersion: nil)
+    let token = try #require(change.token)
+    #expect(try root.person(forToken: token) == "zoe")
+    #expect(try root.person(forToken: token + "x") == nil)
+    #expect(try root.roster().0.people["zoe"]?.tokenHash == Token.hash(token))
+    let rotated = try #require(try workspace.rotateToken("zoe", actor: lead, now: now).token)
+    #expect(try root.person(forToken: token) == nil)
+    #expect(try root.person(forToken: rotated) == "zoe")
+    #expect(Token.constantTimeEqual("sha256:ab", "sha256:ab"))
+    #expect(!Token.constantTimeEqual("sha256:ab", "sha256:ac"))
+  }
+
+  @Test func membershipRulesKeepALeadAndAtLeastOneRole() throws {
+    let lead = Actor(name: "ana", role: .lead)
+    #expect(throws: LifecycleError.lastLead(workspace: "demo")) {
+      try workspace.removeMember("ana", actor: lead, now: now, ifVersion: nil)
+    }
+    #expect(throws: LifecycleError.lastRole(name: "ann")) {
+      try workspace.revoke("ann", role: .annotator, actor: lead, now: now, ifVersion: nil)
+    }
+    // With a second lead, the first may give up the lead role (keeping another role).
+    _ = try workspace.grant("ana", role: .sme, actor: lead, now: now, ifVersion: nil)
+    #expect(throws: LifecycleError.lastLead(workspace: "demo")) {
+      try workspace.revoke("ana", role: .lead, actor: lead, now: now, ifVersion: nil)
+    }
+    _ = try workspace.grant("sam", role: .lead, actor: lead, now: now, ifVersion: nil)
+    let change = try workspace.revoke("ana", role: .lead, actor: Actor(name: "sam", role: .lead), now: now, ifVersion: nil)
+    #expect(change.roles == [.sme])
+    #expect(try workspace.record().0.holders(of: .lead) == ["sam"])
+  }
+}
+
+@Suite struct StatusAndJournalTests {
+  let root = temporaryRoot()
+
+  @Test func statusCountsStagePartsAndNamesTheNextStep() throws {
+    let workspace = try root.createWorkspace(name: "demo", title: "Demo", lead: "ana", now: now).0
+    for run in ["r1", "r2"] {
+      let draft = DocumentDraft(kind: "run", schemaVersion: 1, author: "ana", role: "engineer", time: now, message: "log \(run)", body: .object([:]))
+      try workspace.publish(RecordPath(trusted: ["runs", run]), draft, expecting: 0)
+    }
+    let status = try workspace.status()
+    let training = try #require(status.stages.first { $0.name == "training" })
+    #expect(training.parts.first?.count == 2)
+    #expect(training.lastChange?.path == "runs/r2")
+    #expect(status.stages.first { $0.name == "planning" }?.lastChange == nil)
+    #expect(status.recent.map(\.path) == ["runs/r2", "runs/r1", "workspace"])
+    #expect(status.next.contains { $0.contains("nobody holds the sme role") })
+    #expect(status.next.last?.hasPrefix("planning:") == true)
+  }
+
+  @Test func fsckAddsJournalLinesACrashKeptOut() throws {
+    let workspace = try root.createWorkspace(name: "demo", title: "Demo", lead: "ana", now: now).0
+    // A publish that went through the store but never reached the journal, as after a crash.
+    let draft = DocumentDraft(kind: "run", schemaVersion: 1, author: "eve", role: "engineer", time: now, message: "lost line", body: .null)
+    try workspace.documents.publish(RecordPath(trusted: ["runs", "r1"]), draft, expecting: 0)
+    let found = try root.fsck(workspace: "demo", repair: false)
+    #expect(found.findings.count == 1 && found.findings[0].problem.contains("lacks 1 published version"))
+    #expect(try workspace.changes(limit: 10).count == 1)
+    let repaired = try root.fsck(workspace: "demo", repair: true)
+    #expect(repaired.findings.first?.repaired == "added 1 line(s)")
+    #expect(try workspace.changes(limit: 10).first?.message == "lost line")
+    #expect(try root.fsck(workspace: nil, repair: false).findings.isEmpty)
+  }
+}

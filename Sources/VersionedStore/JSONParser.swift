@@ -177,17 +177,25 @@ struct JSONParser {
   mutating func parseString() throws(JSONSyntaxError) -> String {
     index += 1
     let start = index
+    var isASCII = true
     // Fast path: no escapes.
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+        let text: String
+        if isASCII {
+          text = String(decoding: slice, as: UTF8.self)  // ASCII is valid UTF-8; skip the generic validation
+        } else {
+          guard let valid = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+          text = valid
+        }
         index += 1
         return text
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("control character in a string") }
+      if byte >= 0x80 { isASCII = false }
       index += 1
     }
     var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

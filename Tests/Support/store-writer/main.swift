@@ -38,7 +38,7 @@ case "crash":
     let single = try log.append(EventDraft(author: actor.name, role: "engineer", time: Date(), body: .object(["round": .int(round)])))
     say("event \(single.seq)")
     let batch = try log.append(
-      batch: (0..<5).map { i in
+      batch: (0..<40).map { i in
         EventDraft(author: actor.name, role: "engineer", time: Date(), body: .object(["round": .int(round), "i": .int(i)]))
       })
     say("event \(batch.first!.seq) \(batch.last!.seq)")

@@ -1,0 +1,215 @@
+/// How many times each category was given to each unit: the sufficient statistic of every
+/// coefficient here except Cohen's and Conger's (which also need who gave it).
+public struct UnitCounts: Sendable {
+  public let q: Int
+  /// Counts of unit `u` are at `start[u] ..< start[u + 1]`, only categories with a count.
+  let start: [Int]
+  let category: [Int32]
+  let count: [Double]
+  /// Ratings of each unit (m_u).
+  let total: [Double]
+
+  public var unitCount: Int { total.count }
+
+  public init(_ table: RatingTable) {
+    self.init(table, keep: { _ in true })
+  }
+
+  /// Counts from the ratings of the coders `keep` accepts (for leave-one-coder-out figures).
+  public init(_ table: RatingTable, keep: (Int32) -> Bool) {
+    q = table.categories.count
+    var start = [Int](repeating: 0, count: table.unitCount + 1)
+    var category: [Int32] = []
+    var count: [Double] = []
+    var total = [Double](repeating: 0, count: table.unitCount)
+    category.reserveCapacity(table.ratingCount)
+    count.reserveCapacity(table.ratingCount)
+    var scratch = [Double](repeating: 0, count: q)
+    var touched: [Int32] = []
+    for u in 0..<table.unitCount {
+      for i in table.unitStart[u]..<table.unitStart[u + 1] where keep(table.coderOf[i]) {
+        let c = Int(table.categoryOf[i])
+        if scratch[c] == 0 { touched.append(Int32(c)) }
+        scratch[c] += 1
+      }
+      var m = 0.0
+      for c in touched {
+        category.append(c)
+        count.append(scratch[Int(c)])
+        m += scratch[Int(c)]
+        scratch[Int(c)] = 0
+      }
+      touched.removeAll(keepingCapacity: true)
+      total[u] = m
+      start[u + 1] = category.count
+    }
+    self.start = start
+    self.category = category
+    self.count = count
+    self.total = total
+  }
+
+  init(q: Int, start: [Int], category: [Int32], count: [Double], total: [Double]) {
+    self.q = q
+    self.start = start
+    self.category = category
+    self.count = count
+    self.total = total
+  }
+
+  /// The counts of category `c` against all others, as a two-category table.
+  public func binarized(_ c: Int) -> UnitCounts {
+    var start = [Int](repeating: 0, count: unitCount + 1)
+    var category: [Int32] = []
+    var count: [Double] = []
+    for u in 0..<unitCount {
+      var hits = 0.0
+      for i in self.start[u]..<self.start[u + 1] where Int(self.category[i]) == c { hits = self.count[i] }
+      if hits > 0 {
+        category.append(1)
+        count.append(hits)
+      }
+      if total[u] - hits > 0 {
+        category.append(0)
+        count.append(total[u] - hits)
+      }
+      start[u + 1] = category.count
+    }
+    return UnitCounts(q: 2, start: start, category: category, count: count, total: total)
+  }
+}
+
+/// Inter-coder agreement coefficients. Each returns a value or `.undefined` with the reason;
+/// none returns NaN or traps on degenerate data.
+///
+/// `multiplicity` (one weight per unit, default 1) lets the bootstrap count a resampled unit as
+/// often as it was drawn without copying data.
+public enum Agreement {
+  static let noPairs = "no unit was rated by two or more coders"
+
+  /// Gwet's observed agreement and category prevalences, the shared first half of the
+  /// Fleiss/Gwet/Brennan–Prediger/Conger family (Gwet 2014, eq. 2.14 and 2.19; irrCAC `pa`, `pi`):
+  ///
+  ///   p_a = 1/n₂ Σ_{i: rᵢ≥2} Σ_k r_ik (r*_ik − 1) / (rᵢ(rᵢ − 1)),  r*_ik = Σ_l w_kl r_il
+  ///   π_k = 1/n Σ_i r_ik / rᵢ
+  ///
+  /// over the n units with a rating, n₂ of them with two or more.
+  static func observed(_ c: UnitCounts, weights w: AgreementWeights?, multiplicity: [Double]?)
+    -> (pa: Double, pi: [Double], n: Double, n2: Double)
+  {
+    var pi = [Double](repeating: 0, count: c.q)
+    var n = 0.0
+    var n2 = 0.0
+    var sum = 0.0
+    for u in 0..<c.unitCount {
+      let m = c.total[u]
+      guard m >= 1 else { continue }
+      let weight = multiplicity?[u] ?? 1
+      guard weight > 0 else { continue }
+      n += weight
+      let range = c.start[u]..<c.start[u + 1]
+      for i in range { pi[Int(c.category[i])] += weight * c.count[i] / m }
+      guard m >= 2 else { continue }
+      n2 += weight
+      var agree = 0.0
+      for i in range {
+        let rk = c.count[i]
+        var rkStar = rk
+        if let w {
+          rkStar = 0
+          let k = Int(c.category[i])
+          for j in range { rkStar += w(k, Int(c.category[j])) * c.count[j] }
+        }
+        agree += rk * (rkStar - 1)
+      }
+      sum += weight * agree / (m * (m - 1))
+    }
+    if n > 0 { for k in pi.indices { pi[k] /= n } }
+    return (n2 > 0 ? sum / n2 : 0, pi, n, n2)
+  }
+
+  static func chanceCorrected(pa: Double, pe: Double, reason: String) -> Estimate {
+    Estimate.ratio(pa - pe, 1 - pe, undefinedBecause: reason)
+  }
+
+  /// Percent agreement: the share of agreeing pairs of ratings within units, averaged over the
+  /// units rated at least twice (Gwet's p_a with identity weights; irrCAC's `pa`).
+  public static func percentAgreement(_ c: UnitCounts, multiplicity: [Double]? = nil) -> Estimate {
+    let o = observed(c, weights: nil, multiplicity: multiplicity)
+    return o.n2 > 0 ? .value(o.pa) : .undefined(noPairs)
+  }
+
+  /// Fleiss' kappa (Fleiss 1971), in Gwet's form for any number of ratings per unit and with
+  /// optional weights (Gwet 2014, §2.5): κ = (p_a − p_e)/(1 − p_e), p_e = Σ_kl w_kl π_k π_l.
+  /// With the same number of ratings on every unit and no weights this is exactly Fleiss (1971)
+  /// and statsmodels' `fleiss_kappa`; with missing ratings it is irrCAC's `fleiss()`.
+  public static func fleissKappa(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
+    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    guard o.n2 > 0 else { return .undefined(noPairs) }
+    var pe = 0.0
+    for k in 0..<c.q {
+      for l in 0..<c.q {
+        let w = weights.map { $0(k, l) } ?? (k == l ? 1 : 0)
+        if w != 0 { pe += w * o.pi[k] * o.pi[l] }
+      }
+    }
+    return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1: every rating is the same category")
+  }
+
+  /// Gwet's AC1 (unweighted) or AC2 (weighted) (Gwet 2008; Gwet 2014, §2.6):
+  /// p_e = T_w / (q(q − 1)) Σ_k π_k (1 − π_k), with q the number of categories.
+  public static func gwetAC(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
+    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    guard o.n2 > 0 else { return .undefined(noPairs) }
+    let q = Double(c.q)
+    guard c.q >= 2 else { return .undefined("only one category was used, so chance agreement cannot be estimated") }
+    let total = weights?.total ?? q
+    let pe = total * o.pi.reduce(0) { $0 + $1 * (1 - $1) } / (q * (q - 1))
+    return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1")
+  }
+
+  /// Brennan & Prediger's (1981) coefficient: chance agreement from uniform category use,
+  /// p_e = T_w / q² (Gwet 2014, §2.4). Unweighted it equals Randolph's (2005) free-marginal
+  /// kappa, p_e = 1/q.
+  public static func brennanPrediger(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
+    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    guard o.n2 > 0 else { return .undefined(noPairs) }
+    let q = Double(c.q)
+    let pe = (weights?.total ?? q) / (q * q)
+    return chanceCorrected(pa: o.pa, pe: pe, reason: "only one category exists, so chance agreement is 1")
+  }
+
+  /// Conger's (1980) kappa: Fleiss' p_a with chance agreement averaged over coder pairs, from
+  /// each coder's own category shares (Gwet 2014, §2.5; irrCAC `conger()`):
+  /// p_e = Σ_kl w_kl (p̄_k p̄_l − s²_kl / r), p̄_k the mean over coders of p_gk, s²_kl their covariance.
+  public static func congerKappa(_ table: RatingTable, weights: AgreementWeights? = nil) -> Estimate {
+    let c = UnitCounts(table)
+    let o = observed(c, weights: weights, multiplicity: nil)
+    guard o.n2 > 0 else { return .undefined(noPairs) }
+    let r = table.coderCount
+    guard r >= 2 else { return .undefined("Conger's kappa needs two or more coders") }
+    let q = c.q
+    var classified = [Double](repeating: 0, count: r * q)
+    for i in 0..<table.ratingCount { classified[Int(table.coderOf[i]) * q + Int(table.categoryOf[i])] += 1 }
+    var p = [Double](repeating: 0, count: r * q)
+    for g in 0..<r {
+      let ng = (0..<q).reduce(0.0) { $0 + classified[g * q + $1] }
+      guard ng > 0 else { return .undefined("coder \(g) gave no rating") }
+      for k in 0..<q { p[g * q + k] = classified[g * q + k] / ng }
+    }
+    var mean = [Double](repeating: 0, count: q)
+    for g in 0..<r { for k in 0..<q { mean[k] += p[g * q + k] / Double(r) } }
+    var pe = 0.0
+    for k in 0..<q {
+      for l in 0..<q {
+        let w = weights.map { $0(k, l) } ?? (k == l ? 1 : 0)
+        guard w != 0 else { continue }
+        var cross = 0.0
+        for g in 0..<r { cross += p[g * q + k] * p[g * q + l] }
+        let s2 = (cross - Double(r) * mean[k] * mean[l]) / Double(r - 1)
+        pe += w * (mean[k] * mean[l] - s2 / Double(r))
+      }
+    }
+    return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1: every coder used one and the same category")
+  }
+}

@@ -1,0 +1,257 @@
+/// Every agreement figure for one set of ratings: the coefficients, per category, per coder
+/// pair, per coder, and bootstrap intervals. The JSON keys are the `mlw stats agreement`
+/// contract (README "mlw stats agreement").
+public struct AgreementReport: Sendable, Encodable {
+  public struct Weighted: Sendable, Encodable {
+    public var weights: String
+    public var gwetAC2: Estimate
+    public var fleissKappa: Estimate
+    public var brennanPrediger: Estimate
+    public var congerKappa: Estimate
+    public var cohenKappaLinear: Estimate?
+    public var cohenKappaQuadratic: Estimate?
+  }
+
+  public struct Category: Sendable, Encodable {
+    public var category: String
+    public var count: Int
+    public var share: Double
+    /// This category against all others: nominal alpha and Fleiss' kappa on the two-category data.
+    public var krippendorffAlpha: Estimate
+    public var fleissKappa: Estimate
+  }
+
+  public struct Pair: Sendable, Encodable {
+    public var coderA: String
+    public var coderB: String
+    public var units: Int
+    public var percentAgreement: Estimate
+    public var cohenKappa: Estimate
+  }
+
+  public struct Coder: Sendable, Encodable {
+    public var coder: String
+    public var ratings: Int
+    /// Share of this coder's rating pairs (with anyone, on shared units) that agree.
+    public var agreementWithOthers: Estimate
+    /// Mean of this coder's defined pairwise Cohen's kappas.
+    public var meanPairwiseKappa: Estimate
+    /// Alpha at the report's level without this coder: above the overall alpha means this
+    /// coder pulls agreement down. Computed for up to 50 coders.
+    public var krippendorffAlphaWithout: Estimate?
+  }
+
+  public struct Interval: Sendable, Encodable {
+    public var low: Double
+    public var high: Double
+    /// Draws on which the coefficient was undefined (left out of the percentiles).
+    public var undefinedDraws: Int
+  }
+
+  public struct Intervals: Sendable, Encodable {
+    public var draws: Int
+    public var seed: UInt64
+    public var confidence: Double
+    public var method: String
+    public var coefficients: [String: Interval]
+  }
+
+  public var units: Int
+  public var coders: Int
+  public var ratings: Int
+  public var level: MeasurementLevel
+  public var categories: [String]
+  public var percentAgreement: Estimate
+  public var krippendorffAlpha: Estimate
+  public var fleissKappa: Estimate
+  public var randolphKappa: Estimate
+  public var cohenKappa: Estimate?
+  public var gwetAC1: Estimate
+  public var brennanPrediger: Estimate
+  public var congerKappa: Estimate
+  public var weighted: Weighted?
+  public var perCategory: [Category]
+  public var pairwise: [Pair]
+  public var perCoder: [Coder]
+  public var confidenceIntervals: Intervals?
+
+  /// Analyses `table` at `level`. `bootstrap` draws of units (0: none) with `seed` give 95%
+  /// percentile intervals for the main coefficients.
+  public static func analyze(
+    _ table: RatingTable, level: MeasurementLevel, coderNames: [String], bootstrap: Int = 0, seed: UInt64 = 1
+  ) -> AgreementReport {
+    let counts = UnitCounts(table)
+    let values = table.numericValues
+    let positions = (0..<table.categories.count).map { Double($0 + 1) }
+    let alpha = Agreement.krippendorffAlpha(counts, level: level, values: values)
+    var report = AgreementReport(
+      units: table.unitCount, coders: table.coderCount, ratings: table.ratingCount, level: level,
+      categories: table.categories,
+      percentAgreement: Agreement.percentAgreement(counts),
+      krippendorffAlpha: alpha,
+      fleissKappa: Agreement.fleissKappa(counts),
+      randolphKappa: Agreement.brennanPrediger(counts),
+      cohenKappa: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1) : nil,
+      gwetAC1: Agreement.gwetAC(counts),
+      brennanPrediger: Agreement.brennanPrediger(counts),
+      congerKappa: Agreement.congerKappa(table),
+      weighted: nil, perCategory: [], pairwise: [], perCoder: [], confidenceIntervals: nil)
+
+    if level != .nominal {
+      let kind = AgreementWeights.Kind.forLevel(level)
+      let weights = AgreementWeights(kind, categoryValues: values ?? positions)
+      report.weighted = Weighted(
+        weights: kind.rawValue,
+        gwetAC2: Agreement.gwetAC(counts, weights: weights),
+        fleissKappa: Agreement.fleissKappa(counts, weights: weights),
+        brennanPrediger: Agreement.brennanPrediger(counts, weights: weights),
+        congerKappa: Agreement.congerKappa(table, weights: weights),
+        cohenKappaLinear: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1, weighting: .linear) : nil,
+        cohenKappaQuadratic: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1, weighting: .quadratic) : nil)
+    }
+
+    var totals = [Int](repeating: 0, count: table.categories.count)
+    for c in table.categoryOf { totals[Int(c)] += 1 }
+    report.perCategory = table.categories.indices.map { c in
+      let binary = counts.binarized(c)
+      return Category(
+        category: table.categories[c], count: totals[c],
+        share: table.ratingCount > 0 ? Double(totals[c]) / Double(table.ratingCount) : 0,
+        krippendorffAlpha: Agreement.krippendorffAlpha(binary, level: .nominal, values: nil),
+        fleissKappa: Agreement.fleissKappa(binary))
+    }
+
+    let (pairs, perCoder) = pairwiseFigures(table, names: coderNames)
+    report.pairwise = pairs
+    report.perCoder = perCoder
+    if table.coderCount <= 50 {
+      for g in 0..<table.coderCount {
+        let without = UnitCounts(table) { $0 != Int32(g) }
+        report.perCoder[g].krippendorffAlphaWithout = Agreement.krippendorffAlpha(without, level: level, values: values)
+      }
+    }
+    if bootstrap > 0 {
+      report.confidenceIntervals = intervals(counts, level: level, values: values, draws: bootstrap, seed: seed)
+    }
+    return report
+  }
+
+  /// Pairwise figures in one pass over units: for each coder pair, the units both rated, how
+  /// many agree, and the category marginals that unweighted Cohen's kappa needs.
+  static func pairwiseFigures(_ table: RatingTable, names: [String]) -> ([Pair], [Coder]) {
+    let r = table.coderCount
+    let q = table.categories.count
+    let pairCount = r * (r - 1) / 2
+    func pairIndex(_ a: Int, _ b: Int) -> Int { a * (2 * r - a - 1) / 2 + (b - a - 1) }
+    var shared = [Double](repeating: 0, count: pairCount)
+    var agreeing = [Double](repeating: 0, count: pairCount)
+    // Marginals only for manageable sizes; beyond that kappa per pair is skipped.
+    let keepMarginals = pairCount * q <= 20_000_000
+    var marginA = [Double](repeating: 0, count: keepMarginals ? pairCount * q : 0)
+    var marginB = [Double](repeating: 0, count: keepMarginals ? pairCount * q : 0)
+    var ratingsBy = [Int](repeating: 0, count: r)
+    for u in 0..<table.unitCount {
+      let range = table.unitStart[u]..<table.unitStart[u + 1]
+      for i in range {
+        ratingsBy[Int(table.coderOf[i])] += 1
+        for j in range where j > i {
+          var (a, ca, b, cb) = (Int(table.coderOf[i]), Int(table.categoryOf[i]), Int(table.coderOf[j]), Int(table.categoryOf[j]))
+          if a > b { swap(&a, &b); swap(&ca, &cb) }
+          let p = pairIndex(a, b)
+          shared[p] += 1
+          if ca == cb { agreeing[p] += 1 }
+          if keepMarginals {
+            marginA[p * q + ca] += 1
+            marginB[p * q + cb] += 1
+          }
+        }
+      }
+    }
+    var pairs: [Pair] = []
+    var kappasOf = [[Double]](repeating: [], count: r)
+    var agreeOf = [Double](repeating: 0, count: r)
+    var sharedOf = [Double](repeating: 0, count: r)
+    for a in 0..<r {
+      for b in (a + 1)..<max(a + 1, r) {
+        let p = pairIndex(a, b)
+        let n = shared[p]
+        var kappa = Estimate.undefined("no unit was rated by both coders")
+        if n > 0 {
+          if keepMarginals {
+            var pe = 0.0
+            for c in 0..<q { pe += marginA[p * q + c] * marginB[p * q + c] }
+            pe /= n * n
+            kappa = Estimate.ratio(
+              agreeing[p] / n - pe, 1 - pe,
+              undefinedBecause: "both coders used one and the same single category, so no disagreement is expected")
+          } else {
+            kappa = .undefined("too many coders × categories for pairwise kappa")
+          }
+        }
+        pairs.append(
+          Pair(
+            coderA: names[a], coderB: names[b], units: Int(n),
+            percentAgreement: n > 0 ? .value(agreeing[p] / n) : .undefined("no unit was rated by both coders"),
+            cohenKappa: kappa))
+        if let k = kappa.value {
+          kappasOf[a].append(k)
+          kappasOf[b].append(k)
+        }
+        agreeOf[a] += agreeing[p]
+        agreeOf[b] += agreeing[p]
+        sharedOf[a] += n
+        sharedOf[b] += n
+      }
+    }
+    let coders = (0..<r).map { g in
+      Coder(
+        coder: names[g], ratings: ratingsBy[g],
+        agreementWithOthers: Estimate.ratio(agreeOf[g], sharedOf[g], undefinedBecause: "shares no unit with another coder"),
+        meanPairwiseKappa: Estimate.ratio(kappasOf[g].reduce(0, +), Double(kappasOf[g].count), undefinedBecause: "no defined pairwise kappa"),
+        krippendorffAlphaWithout: nil)
+    }
+    return (pairs, coders)
+  }
+
+  /// Percentile bootstrap over units (Efron & Tibshirani 1993, §13.3): `draws` resamples of
+  /// the rated units with replacement, from a SplitMix64 stream seeded with `seed`; the interval
+  /// is the 2.5th and 97.5th percentiles (linear interpolation, as numpy's default).
+  static func intervals(_ counts: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
+    let rated = (0..<counts.unitCount).filter { counts.total[$0] >= 1 }
+    var generator = SeededGenerator(seed: seed)
+    var samples: [String: [Double]] = [:]
+    var undefined: [String: Int] = [:]
+    var multiplicity = [Double](repeating: 0, count: counts.unitCount)
+    for _ in 0..<draws {
+      for u in rated { multiplicity[u] = 0 }
+      for _ in 0..<rated.count { multiplicity[rated[generator.below(rated.count)]] += 1 }
+      let estimates: [(String, Estimate)] = [
+        ("krippendorffAlpha", Agreement.krippendorffAlpha(counts, level: level, values: values, multiplicity: multiplicity)),
+        ("percentAgreement", Agreement.percentAgreement(counts, multiplicity: multiplicity)),
+        ("fleissKappa", Agreement.fleissKappa(counts, multiplicity: multiplicity)),
+        ("gwetAC1", Agreement.gwetAC(counts, multiplicity: multiplicity)),
+        ("brennanPrediger", Agreement.brennanPrediger(counts, multiplicity: multiplicity)),
+      ]
+      for (name, estimate) in estimates {
+        if let v = estimate.value { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
+      }
+    }
+    var coefficients: [String: Interval] = [:]
+    for (name, var values) in samples {
+      values.sort()
+      coefficients[name] = Interval(
+        low: percentile(values, 0.025), high: percentile(values, 0.975), undefinedDraws: undefined[name] ?? 0)
+    }
+    return Intervals(draws: draws, seed: seed, confidence: 0.95, method: "percentile bootstrap over units", coefficients: coefficients)
+  }
+}
+
+/// The p-quantile of sorted values by linear interpolation between closest ranks (numpy's
+/// default, Hyndman & Fan type 7).
+public func percentile(_ sorted: [Double], _ p: Double) -> Double {
+  guard !sorted.isEmpty else { return 0 }
+  let position = p * Double(sorted.count - 1)
+  let lower = Int(position.rounded(.down))
+  let upper = min(lower + 1, sorted.count - 1)
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+}

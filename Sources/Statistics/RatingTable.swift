@@ -1,0 +1,100 @@
+/// How the values of a rating are measured; fixes Krippendorff's difference function and the
+/// weights of the weighted coefficients.
+public enum MeasurementLevel: String, Sendable, CaseIterable, Codable {
+  case nominal, ordinal, interval, ratio
+}
+
+/// Ratings of units by coders, any of them missing: the input of every agreement coefficient.
+///
+/// Stored sparsely (only the ratings given), grouped by unit, so that a million ratings by a
+/// few coders or a few ratings by a thousand coders both take memory in proportion to the
+/// ratings. Categories are ordered numerically when every value is a number, else by text.
+public struct RatingTable: Sendable {
+  public let unitCount: Int
+  public let coderCount: Int
+  /// The distinct values, in order.
+  public let categories: [String]
+  /// The numeric value of each category, when every value is a number.
+  public let numericValues: [Double]?
+  /// Ratings of unit `u` are at `unitStart[u] ..< unitStart[u + 1]`.
+  public let unitStart: [Int]
+  public let coderOf: [Int32]
+  public let categoryOf: [Int32]
+
+  public var ratingCount: Int { coderOf.count }
+
+  /// Why ratings cannot form a table.
+  public enum Problem: Error, Equatable, Sendable {
+    /// The same coder rated the same unit twice (indexes as given).
+    case duplicate(unit: Int, coder: Int)
+  }
+
+  /// Builds a table from ratings given in any order as (unit, coder, value index) with value
+  /// indexes into `values` (the distinct raw values, in any order).
+  public init(unitCount: Int, coderCount: Int, values: [String], ratings: [(unit: Int32, coder: Int32, value: Int32)]) throws(Problem) {
+    // Order the categories: numerically when all are numbers.
+    let numbers = values.map { Double($0) }
+    let allNumeric = !values.isEmpty && numbers.allSatisfy { $0 != nil && $0!.isFinite }
+    let order: [Int]
+    if allNumeric {
+      order = values.indices.sorted { numbers[$0]! < numbers[$1]! }
+    } else {
+      order = values.indices.sorted { values[$0] < values[$1] }
+    }
+    var rank = [Int32](repeating: 0, count: values.count)
+    for (position, index) in order.enumerated() { rank[index] = Int32(position) }
+    categories = order.map { values[$0] }
+    numericValues = allNumeric ? order.map { numbers[$0]! } : nil
+    self.unitCount = unitCount
+    self.coderCount = coderCount
+
+    // Counting sort by unit.
+    var start = [Int](repeating: 0, count: unitCount + 1)
+    for r in ratings { start[Int(r.unit) + 1] += 1 }
+    for u in 0..<unitCount { start[u + 1] += start[u] }
+    var fill = start
+    var coders = [Int32](repeating: 0, count: ratings.count)
+    var cats = [Int32](repeating: 0, count: ratings.count)
+    for r in ratings {
+      let at = fill[Int(r.unit)]
+      coders[at] = r.coder
+      cats[at] = rank[Int(r.value)]
+      fill[Int(r.unit)] += 1
+    }
+    // Duplicate (unit, coder): a unit has few ratings, so a quadratic scan per unit is cheap.
+    for u in 0..<unitCount {
+      let range = start[u]..<start[u + 1]
+      for i in range {
+        for j in range where j > i && coders[j] == coders[i] {
+          throw .duplicate(unit: u, coder: Int(coders[i]))
+        }
+      }
+    }
+    unitStart = start
+    coderOf = coders
+    categoryOf = cats
+  }
+
+  /// A table from a coders × units matrix (nil: missing), as published examples print them.
+  public init(codersByUnits matrix: [[String?]]) throws(Problem) {
+    var values: [String] = []
+    var index: [String: Int32] = [:]
+    var ratings: [(unit: Int32, coder: Int32, value: Int32)] = []
+    let units = matrix.map(\.count).max() ?? 0
+    for (coder, row) in matrix.enumerated() {
+      for (unit, value) in row.enumerated() {
+        guard let value else { continue }
+        let v: Int32
+        if let known = index[value] {
+          v = known
+        } else {
+          v = Int32(values.count)
+          index[value] = v
+          values.append(value)
+        }
+        ratings.append((Int32(unit), Int32(coder), v))
+      }
+    }
+    try self.init(unitCount: units, coderCount: matrix.count, values: values, ratings: ratings)
+  }
+}

@@ -43,7 +43,7 @@ let package = Package(
       dependencies: ["Lifecycle"],
       path: "Benchmarks/mlw-bench"
     ),
-    .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+    .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
     .testTarget(name: "VersionedStoreTests", dependencies: ["VersionedStore"]),
     .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
     .testTarget(

@@ -1,0 +1,194 @@
+import Statistics
+import VersionedStore
+
+/// Ratings read from a file of `unit,coder,value` rows (CSV or JSON Lines).
+public struct RatingsInput: Sendable {
+  public var table: RatingTable
+  public var units: [String]
+  public var coders: [String]
+  /// Units left out because a single coder rated them (only with `allowSingle`: they are kept).
+  public var singleRatedUnits: Int
+
+  /// Reads and checks the ratings. An empty value is a missing rating. Refused, naming the line:
+  /// a missing column, a ragged row, an empty unit or coder, the same coder rating a unit twice,
+  /// a value that is not a number at the interval or ratio level, and (unless `allowSingle`) a
+  /// unit rated by one coder only, which carries no agreement information.
+  public init(file: String, level: MeasurementLevel, allowSingle: Bool) throws {
+    let input = try TabularInput(file: file)
+    var unitIndex: [String: Int32] = [:]
+    var coderIndex: [String: Int32] = [:]
+    var valueIndex: [String: Int32] = [:]
+    var units: [String] = []
+    var coders: [String] = []
+    var values: [String] = []
+    var ratingUnit: [Int32] = []
+    var ratingCoder: [Int32] = []
+    var ratingValue: [Int32] = []
+    var ratingLine: [Int32] = []
+    let numeric = level == .interval || level == .ratio
+    try input.forEachRow(columns: ["unit", "coder", "value"]) { line, fields in
+      guard let unit = fields[0], !unit.isEmpty else { throw InputError(file: file, line: line, "the unit is empty") }
+      guard let coder = fields[1], !coder.isEmpty else { throw InputError(file: file, line: line, "the coder is empty") }
+      guard let value = fields[2], !value.isEmpty else { return }  // a missing rating
+      if numeric, Double(value).map({ !$0.isFinite }) ?? true {
+        throw InputError(file: file, line: line, "value '\(value)' is not a number, and --level \(level.rawValue) needs numbers")
+      }
+      let u: Int32
+      if let known = unitIndex[unit] { u = known } else {
+        u = Int32(units.count)
+        unitIndex[unit] = u
+        units.append(unit)
+      }
+      let c: Int32
+      if let known = coderIndex[coder] { c = known } else {
+        c = Int32(coders.count)
+        coderIndex[coder] = c
+        coders.append(coder)
+      }
+      let v: Int32
+      if let known = valueIndex[value] { v = known } else {
+        v = Int32(values.count)
+        valueIndex[value] = v
+        values.append(value)
+      }
+      ratingUnit.append(u)
+      ratingCoder.append(c)
+      ratingValue.append(v)
+      ratingLine.append(Int32(line))
+    }
+    guard !ratingUnit.isEmpty else { throw InputError(file: file, "no ratings: every row has an empty value, or there are no rows") }
+
+    // Group by unit (counting sort) to find doubled ratings and single-rated units with lines.
+    var start = [Int](repeating: 0, count: units.count + 1)
+    for u in ratingUnit { start[Int(u) + 1] += 1 }
+    for u in 0..<units.count { start[u + 1] += start[u] }
+    var order = [Int32](repeating: 0, count: ratingUnit.count)
+    var fill = start
+    for (i, u) in ratingUnit.enumerated() {
+      order[fill[Int(u)]] = Int32(i)
+      fill[Int(u)] += 1
+    }
+    var singles = 0
+    for u in 0..<units.count {
+      let members = order[start[u]..<start[u + 1]]
+      if members.count == 1 {
+        guard allowSingle else {
+          let line = ratingLine[Int(members.first!)]
+          throw InputError(
+            file: file, line: Int(line),
+            "unit '\(units[u])' is rated by one coder only, so it carries no agreement information; remove it, or pass --allow-single to keep such units")
+        }
+        singles += 1
+      }
+      for i in members {
+        for j in members where j > i && ratingCoder[Int(j)] == ratingCoder[Int(i)] {
+          throw InputError(
+            file: file, line: Int(ratingLine[Int(j)]),
+            "coder '\(coders[Int(ratingCoder[Int(i)])])' rated unit '\(units[u])' already, on line \(ratingLine[Int(i)])")
+        }
+      }
+    }
+    let ratings = (0..<ratingUnit.count).map { (unit: ratingUnit[$0], coder: ratingCoder[$0], value: ratingValue[$0]) }
+    do {
+      table = try RatingTable(unitCount: units.count, coderCount: coders.count, values: values, ratings: ratings)
+    } catch {
+      throw InputError(file: file, "a coder rated a unit twice")
+    }
+    self.units = units
+    self.coders = coders
+    singleRatedUnits = singles
+  }
+}
+
+/// Truth, prediction and optional score rows for `mlw stats classification`.
+public struct ClassificationInput: Sendable {
+  public var truth: [String] = []
+  public var prediction: [String] = []
+  public var scores: [Double]?
+
+  public init(file: String) throws {
+    let input = try TabularInput(file: file)
+    let hasScore = input.isJSONLines ? true : input.header.contains("score")
+    var scores: [Double] = []
+    var missingScoreLine: Int?
+    var truth: [String] = []
+    var prediction: [String] = []
+    try input.forEachRow(columns: hasScore ? ["truth", "prediction", "score"] : ["truth", "prediction"]) { line, fields in
+      guard let t = fields[0], !t.isEmpty else { throw InputError(file: file, line: line, "the truth is empty") }
+      guard let p = fields[1], !p.isEmpty else { throw InputError(file: file, line: line, "the prediction is empty") }
+      truth.append(t)
+      prediction.append(p)
+      guard hasScore else { return }
+      if let text = fields[2], !text.isEmpty {
+        guard let s = Double(text), s.isFinite else {
+          throw InputError(file: file, line: line, "score '\(text)' is not a number")
+        }
+        scores.append(s)
+      } else if missingScoreLine == nil {
+        missingScoreLine = line
+      }
+    }
+    guard !truth.isEmpty else { throw InputError(file: file, "no rows after the header") }
+    if !scores.isEmpty, let line = missingScoreLine {
+      throw InputError(file: file, line: line, "the score is missing; give a score on every row or on none")
+    }
+    self.truth = truth
+    self.prediction = prediction
+    self.scores = scores.isEmpty ? nil : scores
+  }
+}
+
+/// A CSV sample for `mlw stats drift`: every column's values as text.
+public struct SampleInput: Sendable {
+  public var columns: [String]
+  public var values: [String: [String]]
+
+  public init(file: String) throws {
+    let input = try TabularInput(file: file)
+    guard !input.isJSONLines else { throw InputError(file: file, "drift samples must be CSV with a header row") }
+    let header = input.header
+    guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else { throw InputError(file: file, line: 1, "the header is empty") }
+    if let duplicate = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
+      throw InputError(file: file, line: 1, "the column '\(duplicate)' appears twice in the header")
+    }
+    var values = [String: [String]]()
+    for name in header { values[name] = [] }
+    try input.forEachRow(columns: header) { _, fields in
+      for (name, field) in zip(header, fields) { values[name]!.append(field ?? "") }
+    }
+    guard values[header[0]]!.count > 0 else { throw InputError(file: file, "no rows after the header") }
+    columns = header
+    self.values = values
+  }
+}
+
+/// A table of model results for ranking: a `model` column and one numeric column per metric.
+public struct ResultsInput: Sendable {
+  public var models: [(name: String, metrics: [String: Double])] = []
+  public var metrics: [String] = []
+
+  public init(file: String) throws {
+    let input = try TabularInput(file: file)
+    guard !input.isJSONLines else { throw InputError(file: file, "the results table must be CSV with a header row") }
+    let metricNames = input.header.filter { $0 != "model" }
+    guard !metricNames.isEmpty else { throw InputError(file: file, line: 1, "the header has no metric column besides 'model'") }
+    var seen: [String: Int] = [:]
+    var models: [(name: String, metrics: [String: Double])] = []
+    try input.forEachRow(columns: ["model"] + metricNames) { line, fields in
+      guard let name = fields[0], !name.isEmpty else { throw InputError(file: file, line: line, "the model name is empty") }
+      if let first = seen[name] { throw InputError(file: file, line: line, "model '\(name)' appears already, on line \(first)") }
+      seen[name] = line
+      var metrics: [String: Double] = [:]
+      for (metric, text) in zip(metricNames, fields.dropFirst()) {
+        guard let text, let value = Double(text), value.isFinite else {
+          throw InputError(file: file, line: line, "\(metric) '\(text ?? "")' is not a number")
+        }
+        metrics[metric] = value
+      }
+      models.append((name, metrics))
+    }
+    guard !models.isEmpty else { throw InputError(file: file, "no models after the header") }
+    self.models = models
+    metrics = metricNames
+  }
+}

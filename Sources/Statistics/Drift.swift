@@ -1,0 +1,280 @@
+/// The drift tests, as the widely used open-source monitors set them (DOMAIN.md, "Drift tests").
+public enum DriftTest: String, Sendable, CaseIterable, Codable {
+  /// Population stability index over bins; drift at ≥ 0.1 (0.1–0.25 moderate, > 0.25 major).
+  case psi
+  /// Two-sample Kolmogorov–Smirnov; drift when p ≤ 0.05.
+  case ks
+  /// Chi-square test of homogeneity on the 2 × k table of category counts; drift when p < 0.05.
+  case chi2
+  /// Jensen–Shannon distance, natural log (maximum √ln2 ≈ 0.833); drift at ≥ 0.1.
+  case js
+  /// Wasserstein-1 divided by the reference's standard deviation (floor 0.001); drift at ≥ 0.1.
+  case wasserstein
+  /// Two-proportion z-test for a two-valued column; drift when p < 0.05.
+  case ztest
+
+  public var threshold: Double {
+    switch self {
+    case .psi, .js, .wasserstein: 0.1
+    case .ks, .chi2, .ztest: 0.05
+    }
+  }
+}
+
+/// One column's verdict.
+public struct ColumnDrift: Sendable, Encodable {
+  public var column: String
+  public var test: DriftTest
+  /// Why this test: the default rule's branch, or "chosen with --test".
+  public var rule: String
+  public var kind: String
+  public var statistic: Estimate
+  public var pValue: Estimate?
+  public var threshold: Double
+  /// nil when the statistic is undefined (no values on one side).
+  public var drifted: Bool?
+  public var referenceCount: Int
+  public var currentCount: Int
+  public var missingReference: Int
+  public var missingCurrent: Int
+}
+
+/// Every column's verdict and the dataset's.
+public struct DriftReport: Sendable, Encodable {
+  public var columns: [ColumnDrift]
+  public var driftedColumns: Int
+  /// True when at least half of the columns with a verdict drifted (Evidently's dataset rule).
+  public var datasetDrifted: Bool
+  public var rule: String
+}
+
+/// Why a drift test cannot run on a column.
+public enum DriftProblem: Error, Equatable, Sendable {
+  case notNumeric(column: String, test: DriftTest)
+  case notTwoValued(column: String, values: Int)
+}
+
+public enum Drift {
+  public static let defaultRule = """
+    reference ≤ 1,000 rows: numeric columns with > 5 distinct values use KS (drift if p ≤ 0.05), \
+    other columns chi-square (> 2 values) or the two-proportion z-test (2 values), drift if p < 0.05; \
+    reference > 1,000 rows: numeric columns with > 5 distinct values use Wasserstein normed by the \
+    reference standard deviation, other columns Jensen–Shannon, drift if ≥ 0.1 \
+    (Evidently's defaults); the dataset drifts when at least half of its columns do
+    """
+
+  /// Compares two samples column by column. Values are text as read from a file; empty is
+  /// missing. A column is numeric when every present value in both samples is a number.
+  public static func analyze(
+    reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?
+  ) throws(DriftProblem) -> DriftReport {
+    var results: [ColumnDrift] = []
+    for column in columns {
+      let refRaw = reference[column] ?? []
+      let curRaw = current[column] ?? []
+      let ref = refRaw.filter { !$0.isEmpty }
+      let cur = curRaw.filter { !$0.isEmpty }
+      let refNumbers = ref.compactMap { Double($0) }.filter(\.isFinite)
+      let curNumbers = cur.compactMap { Double($0) }.filter(\.isFinite)
+      let numeric = refNumbers.count == ref.count && curNumbers.count == cur.count && !(ref.isEmpty && cur.isEmpty)
+      let distinct = Set(ref).union(cur).count
+      let test: DriftTest
+      let rule: String
+      if let forced {
+        test = forced
+        rule = "chosen with --test"
+      } else if refRaw.count <= 1000 {
+        if numeric && distinct > 5 {
+          (test, rule) = (.ks, "numeric, > 5 values, reference ≤ 1,000 rows")
+        } else if distinct > 2 {
+          (test, rule) = (.chi2, "categorical or ≤ 5 values, reference ≤ 1,000 rows")
+        } else {
+          (test, rule) = (.ztest, "two values, reference ≤ 1,000 rows")
+        }
+      } else if numeric && distinct > 5 {
+        (test, rule) = (.wasserstein, "numeric, > 5 values, reference > 1,000 rows")
+      } else {
+        (test, rule) = (.js, "categorical or ≤ 5 values, reference > 1,000 rows")
+      }
+      if [.ks, .wasserstein].contains(test), !numeric { throw .notNumeric(column: column, test: test) }
+      if test == .ztest, distinct > 2 { throw .notTwoValued(column: column, values: distinct) }
+
+      var statistic: Estimate
+      var pValue: Estimate?
+      if ref.isEmpty || cur.isEmpty {
+        statistic = .undefined(ref.isEmpty ? "no values in the reference sample" : "no values in the current sample")
+        pValue = [.ks, .chi2, .ztest].contains(test) ? statistic : nil
+      } else {
+        switch test {
+        case .ks:
+          let (d, p) = kolmogorovSmirnov(refNumbers, curNumbers)
+          (statistic, pValue) = (.value(d), .value(p))
+        case .wasserstein:
+          statistic = .value(normedWasserstein(refNumbers, curNumbers))
+        case .chi2:
+          let (stat, p) = chiSquare(counts(ref, cur))
+          (statistic, pValue) = (stat, p)
+        case .ztest:
+          let (z, p) = twoProportionZ(ref, cur)
+          (statistic, pValue) = (.value(z), .value(p))
+        case .js, .psi:
+          let (r, c) = numeric ? binnedShares(refNumbers, curNumbers) : shares(counts(ref, cur))
+          statistic = .value(test == .js ? jensenShannon(r, c) : populationStability(r, c))
+        }
+      }
+      let drifted: Bool?
+      switch test {
+      case .ks: drifted = pValue?.value.map { $0 <= test.threshold }
+      case .chi2, .ztest: drifted = pValue?.value.map { $0 < test.threshold }
+      case .psi, .js, .wasserstein: drifted = statistic.value.map { $0 >= test.threshold }
+      }
+      results.append(
+        ColumnDrift(
+          column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
+          pValue: pValue, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
+          missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count))
+    }
+    let judged = results.filter { $0.drifted != nil }
+    let drifted = judged.filter { $0.drifted == true }.count
+    return DriftReport(
+      columns: results, driftedColumns: drifted, datasetDrifted: !judged.isEmpty && 2 * drifted >= judged.count,
+      rule: forced.map { "every column with \($0.rawValue); the dataset drifts when at least half of its columns do" } ?? defaultRule)
+  }
+
+  /// Category counts of both samples over the union of their categories (sorted).
+  static func counts(_ ref: [String], _ cur: [String]) -> [(Double, Double)] {
+    var table: [String: (Double, Double)] = [:]
+    for v in ref { table[v, default: (0, 0)].0 += 1 }
+    for v in cur { table[v, default: (0, 0)].1 += 1 }
+    return table.keys.sorted().map { table[$0]! }
+  }
+
+  static func shares(_ counts: [(Double, Double)]) -> ([Double], [Double]) {
+    let r = counts.reduce(0) { $0 + $1.0 }
+    let c = counts.reduce(0) { $0 + $1.1 }
+    return (counts.map { $0.0 / r }, counts.map { $0.1 / c })
+  }
+
+  /// Shares of both samples in ten bins cut at the reference's deciles (linear interpolation),
+  /// the outer bins open-ended; ties of edges are merged. A value on an edge falls in the lower bin.
+  static func binnedShares(_ ref: [Double], _ cur: [Double]) -> ([Double], [Double]) {
+    let sorted = ref.sorted()
+    var edges: [Double] = []
+    for k in 1...9 {
+      let e = percentile(sorted, Double(k) / 10)
+      if edges.last != e { edges.append(e) }
+    }
+    func share(_ values: [Double]) -> [Double] {
+      var bins = [Double](repeating: 0, count: edges.count + 1)
+      for v in values {
+        var lo = 0
+        var hi = edges.count
+        while lo < hi {  // first edge ≥ v
+          let mid = (lo + hi) / 2
+          if edges[mid] < v { lo = mid + 1 } else { hi = mid }
+        }
+        bins[lo] += 1
+      }
+      return bins.map { $0 / Double(values.count) }
+    }
+    return (share(ref), share(cur))
+  }
+
+  /// PSI = Σ (r − c) ln(r / c), with empty bins floored at 0.0001 on either side.
+  public static func populationStability(_ r: [Double], _ c: [Double]) -> Double {
+    zip(r, c).reduce(0) { sum, pair in
+      let a = max(pair.0, 0.0001)
+      let b = max(pair.1, 0.0001)
+      return sum + (a - b) * naturalLog(a / b)
+    }
+  }
+
+  /// √(½ KL(r‖m) + ½ KL(c‖m)), m = (r + c)/2, natural log (scipy's `jensenshannon`).
+  public static func jensenShannon(_ r: [Double], _ c: [Double]) -> Double {
+    var divergence = 0.0
+    for (a, b) in zip(r, c) {
+      let m = (a + b) / 2
+      if a > 0 { divergence += 0.5 * a * naturalLog(a / m) }
+      if b > 0 { divergence += 0.5 * b * naturalLog(b / m) }
+    }
+    return max(0, divergence).squareRoot()
+  }
+
+  /// Wasserstein-1 = ∫ |F_r − F_c| (scipy's `wasserstein_distance`).
+  public static func wasserstein(_ ref: [Double], _ cur: [Double]) -> Double {
+    let a = ref.sorted()
+    let b = cur.sorted()
+    let all = (a + b).sorted()
+    var i = 0
+    var j = 0
+    var distance = 0.0
+    for k in 0..<(all.count - 1) {
+      while i < a.count, a[i] <= all[k] { i += 1 }
+      while j < b.count, b[j] <= all[k] { j += 1 }
+      distance += abs(Double(i) / Double(a.count) - Double(j) / Double(b.count)) * (all[k + 1] - all[k])
+    }
+    return distance
+  }
+
+  /// Wasserstein-1 divided by the reference's population standard deviation, floored at 0.001.
+  public static func normedWasserstein(_ ref: [Double], _ cur: [Double]) -> Double {
+    let mean = ref.reduce(0, +) / Double(ref.count)
+    let variance = ref.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(ref.count)
+    return wasserstein(ref, cur) / max(variance.squareRoot(), 0.001)
+  }
+
+  /// Two-sample KS: D = max |F_r − F_c| and its two-sided p-value, exact (as scipy's
+  /// `ks_2samp` in exact mode) when m·n ≤ 10⁸, else from the Kolmogorov limit distribution.
+  public static func kolmogorovSmirnov(_ ref: [Double], _ cur: [Double]) -> (Double, Double) {
+    let a = ref.sorted()
+    let b = cur.sorted()
+    var i = 0
+    var j = 0
+    var d = 0.0
+    while i < a.count || j < b.count {
+      let x = min(i < a.count ? a[i] : .infinity, j < b.count ? b[j] : .infinity)
+      while i < a.count, a[i] <= x { i += 1 }
+      while j < b.count, b[j] <= x { j += 1 }
+      d = max(d, abs(Double(i) / Double(a.count) - Double(j) / Double(b.count)))
+    }
+    let m = a.count
+    let n = b.count
+    if Double(m) * Double(n) <= 1e8 {
+      return (d, Distributions.kolmogorovSmirnovExact(d, m, n))
+    }
+    let en = Double(m) * Double(n) / Double(m + n)
+    return (d, Distributions.kolmogorovSurvival(en.squareRoot() * d))
+  }
+
+  /// Pearson's chi-square test of homogeneity on the 2 × k table (scipy's `chi2_contingency`
+  /// with `correction=False`), df = k − 1.
+  public static func chiSquare(_ counts: [(Double, Double)]) -> (Estimate, Estimate) {
+    // One category in both samples: the distributions are identical.
+    guard counts.count >= 2 else { return (.value(0), .value(1)) }
+    let r = counts.reduce(0) { $0 + $1.0 }
+    let c = counts.reduce(0) { $0 + $1.1 }
+    let total = r + c
+    var statistic = 0.0
+    for (a, b) in counts {
+      let column = a + b
+      let ea = r * column / total
+      let eb = c * column / total
+      statistic += (a - ea) * (a - ea) / ea + (b - eb) * (b - eb) / eb
+    }
+    return (.value(statistic), .value(Distributions.chiSquareSurvival(statistic, degreesOfFreedom: Double(counts.count - 1))))
+  }
+
+  /// Two-proportion z-test with the pooled proportion; two-sided p. Both samples holding one and
+  /// the same single value give z = 0, p = 1.
+  public static func twoProportionZ(_ ref: [String], _ cur: [String]) -> (Double, Double) {
+    let values = Set(ref).union(cur).sorted()
+    let first = values.first ?? ""
+    let p1 = Double(ref.filter { $0 == first }.count) / Double(ref.count)
+    let p2 = Double(cur.filter { $0 == first }.count) / Double(cur.count)
+    let pooled = (p1 * Double(ref.count) + p2 * Double(cur.count)) / Double(ref.count + cur.count)
+    let se = (pooled * (1 - pooled) * (1 / Double(ref.count) + 1 / Double(cur.count))).squareRoot()
+    guard se > 0 else { return (0, 1) }
+    let z = (p1 - p2) / se
+    return (z, 2 * Distributions.normalSurvival(abs(z)))
+  }
+}

@@ -1,2 +1,0 @@
-/// Pure numerics: classification metrics, agreement, drift, resampling (see DESIGN.md "Numbers").
-public enum Statistics {}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Lifecycle
+import Statistics
+
+extension Mlw.Stats {
+  /// `mlw stats agreement FILE`: every agreement coefficient of a ratings file.
+  struct Agreement: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Agreement between coders: alpha, kappas, AC1, per category, per coder pair, with bootstrap intervals.",
+      discussion: """
+        FILE is CSV with the header unit,coder,value (an empty value is a missing rating) or JSON Lines \
+        with those keys. Values may be numbers or text; numbers order the categories numerically.
+        """)
+    static let access = Access.open
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The ratings file.")
+    var file: String
+
+    @Option(help: "Measurement level of the values: nominal, ordinal, interval, ratio.")
+    var level: MeasurementLevel = .nominal
+
+    @Option(help: "Bootstrap draws over units for 95% intervals (0: none).")
+    var bootstrap: Int = 1000
+
+    @Option(help: "Seed of the bootstrap, for reproducible intervals.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Keep units rated by one coder only (they inform category prevalence, not agreement).")
+    var allowSingle = false
+
+    func validate() throws {
+      guard (0...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be from 0 to 100000") }
+    }
+
+    struct Output: CommandOutput {
+      var report: AgreementReport
+      var file: String
+
+      func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
+
+      func render() -> String {
+        var text = "\(file): \(report.units) units, \(report.coders) coders, \(report.ratings) ratings, \(report.categories.count) categories, level \(report.level.rawValue)\n\n"
+        var table = TextTable(["COEFFICIENT", "VALUE", "95% INTERVAL"], alignments: [.left, .right, .left])
+        func row(_ name: String, _ key: String, _ estimate: Estimate?) {
+          guard let estimate else { return }
+          let interval = report.confidenceIntervals?.coefficients[key].map { String(format: "%.4f to %.4f", $0.low, $0.high) } ?? ""
+          table.add([name, show(estimate), interval])
+        }
+        row("Krippendorff's alpha", "krippendorffAlpha", report.krippendorffAlpha)
+        row("percent agreement", "percentAgreement", report.percentAgreement)
+        row("Fleiss' kappa", "fleissKappa", report.fleissKappa)
+        row("Cohen's kappa", "cohenKappa", report.cohenKappa)
+        row("Conger's kappa", "congerKappa", report.congerKappa)
+        row("Gwet's AC1", "gwetAC1", report.gwetAC1)
+        row("Brennan-Prediger", "brennanPrediger", report.brennanPrediger)
+        row("Randolph's kappa", "randolphKappa", report.randolphKappa)
+        if let weighted = report.weighted {
+          row("Gwet's AC2 (\(weighted.weights) weights)", "", weighted.gwetAC2)
+          row("Fleiss' kappa (\(weighted.weights))", "", weighted.fleissKappa)
+          row("Cohen's kappa (linear)", "", weighted.cohenKappaLinear)
+          row("Cohen's kappa (quadratic)", "", weighted.cohenKappaQuadratic)
+        }
+        text += table.render()
+        let undefined = [report.krippendorffAlpha, report.fleissKappa, report.gwetAC1].compactMap { estimate -> String? in
+          if case .undefined(let reason) = estimate { return reason }
+          return nil
+        }
+        if let reason = undefined.first { text += "undefined: \(reason)\n" }
+
+        text += "\nper category (this category against all others):\n"
+        var categories = TextTable(["CATEGORY", "RATINGS", "SHARE", "ALPHA", "KAPPA"], alignments: [.left, .right, .right, .right, .right])
+        for c in report.perCategory.sorted(by: { ($0.krippendorffAlpha.value ?? 2) < ($1.krippendorffAlpha.value ?? 2) }) {
+          categories.add([c.category, String(c.count), String(format: "%.1f%%", c.share * 100), show(c.krippendorffAlpha), show(c.fleissKappa)])
+        }
+        text += categories.render(indent: "  ")
+
+        text += "\nper coder (lowest agreement first):\n"
+        var coders = TextTable(["CODER", "RATINGS", "AGREES", "MEAN KAPPA", "ALPHA WITHOUT"], alignments: [.left, .right, .right, .right, .right])
+        for c in report.perCoder.sorted(by: { ($0.agreementWithOthers.value ?? 2) < ($1.agreementWithOthers.value ?? 2) }) {
+          coders.add([c.coder, String(c.ratings), show(c.agreementWithOthers), show(c.meanPairwiseKappa), show(c.krippendorffAlphaWithout)])
+        }
+        text += coders.render(indent: "  ")
+        if report.pairwise.count <= 45 {
+          text += "\ncoder pairs:\n"
+          var pairs = TextTable(["CODER A", "CODER B", "UNITS", "AGREEMENT", "COHEN'S KAPPA"], alignments: [.left, .left, .right, .right, .right])
+          for p in report.pairwise { pairs.add([p.coderA, p.coderB, String(p.units), show(p.percentAgreement), show(p.cohenKappa)]) }
+          text += pairs.render(indent: "  ")
+        }
+        if let ci = report.confidenceIntervals {
+          text += "\nintervals: \(ci.method), \(ci.draws) draws, seed \(ci.seed)\n"
+        }
+        return text
+      }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      let input = try RatingsInput(file: file, level: level, allowSingle: allowSingle)
+      let report = AgreementReport.analyze(input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed)
+      return Output(report: report, file: file)
+    }
+  }
+}
+
+extension MeasurementLevel: ExpressibleByArgument {}

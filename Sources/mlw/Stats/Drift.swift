@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Lifecycle
+import Statistics
+
+extension Mlw.Stats {
+  /// `mlw stats drift --reference FILE --current FILE`: per-column drift and a dataset verdict.
+  struct Drift: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Data drift between a reference and a current sample, per column and for the dataset.",
+      discussion: "Both files are CSV with a header row. " + Statistics.Drift.defaultRule + ".")
+    static let access = Access.open
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The reference sample (CSV).") var reference: String
+    @Option(help: "The current sample (CSV).") var current: String
+    @Option(name: .customLong("column"), help: "A column to test (repeatable; default: every column both files have).")
+    var columns: [String] = []
+    @Option(help: "Use this test on every column: psi, ks, chi2, js, wasserstein, ztest (default: the rule).")
+    var test: DriftTest?
+
+    struct Output: CommandOutput {
+      var report: DriftReport
+
+      func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
+
+      func render() -> String {
+        var table = TextTable(["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
+        for c in report.columns {
+          let verdict = c.drifted.map { $0 ? "yes" : "no" } ?? "undefined"
+          table.add([c.column, c.test.rawValue, show(c.statistic), c.pValue.map { show($0) } ?? "-", String(c.threshold), verdict])
+        }
+        let judged = report.columns.filter { $0.drifted != nil }.count
+        return table.render()
+          + "\ndataset: \(report.datasetDrifted ? "DRIFTED" : "not drifted") (\(report.driftedColumns) of \(judged) columns drifted)\nrule: \(report.rule)\n"
+      }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      let ref = try SampleInput(file: reference)
+      let cur = try SampleInput(file: current)
+      let shared = ref.columns.filter { cur.values[$0] != nil }
+      let chosen: [String]
+      if columns.isEmpty {
+        guard !shared.isEmpty else { throw InputError(file: current, line: 1, "no column in common with \(reference)") }
+        chosen = shared
+      } else {
+        for name in columns where ref.values[name] == nil || cur.values[name] == nil {
+          let file = ref.values[name] == nil ? reference : current
+          throw InputError(file: file, line: 1, "no column '\(name)' (columns in both files: \(shared.joined(separator: ", ")))")
+        }
+        chosen = columns
+      }
+      do {
+        return Output(report: try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test))
+      } catch {
+        switch error {
+        case .notNumeric(let column, let test):
+          throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")
+        case .notTwoValued(let column, let values):
+          throw InputError(file: reference, "column '\(column)' has \(values) values; --test ztest needs exactly two")
+        }
+      }
+    }
+  }
+}
+
+extension DriftTest: ExpressibleByArgument {}

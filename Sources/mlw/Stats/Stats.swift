@@ -1,0 +1,21 @@
+import Foundation
+import Statistics
+import ArgumentParser
+
+extension Mlw {
+  /// `mlw stats …`: statistics on plain files, no workspace needed.
+  struct Stats: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Statistics on plain files (exports from any tool): agreement, classification, drift, ranking.",
+      subcommands: [Agreement.self, Classification.self, Drift.self, Rank.self])
+  }
+}
+
+/// Formats an estimate for a table: 4 decimals, or "undefined".
+func show(_ estimate: Estimate?) -> String {
+  guard let estimate else { return "-" }
+  switch estimate {
+  case .value(let v): return String(format: "%.4f", v)
+  case .undefined: return "undefined"
+  }
+}

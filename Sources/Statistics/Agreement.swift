@@ -128,8 +128,12 @@ public enum Agreement {
     return (n2 > 0 ? sum / n2 : 0, pi, n, n2)
   }
 
+  /// (p_a − p_e) / (1 − p_e). Chance agreement within 1e-12 of 1 is 1 up to rounding (it can
+  /// only reach 1 when one category takes every rating), and the coefficient is undefined there
+  /// rather than a quotient of two rounding errors.
   static func chanceCorrected(pa: Double, pe: Double, reason: String) -> Estimate {
-    Estimate.ratio(pa - pe, 1 - pe, undefinedBecause: reason)
+    guard 1 - pe > 1e-12 else { return .undefined(reason) }
+    return Estimate.ratio(pa - pe, 1 - pe, undefinedBecause: reason)
   }
 
   /// Percent agreement: the share of agreeing pairs of ratings within units, averaged over the
@@ -198,7 +202,8 @@ public enum Agreement {
       for k in 0..<q { p[g * q + k] = classified[g * q + k] / ng }
     }
     var mean = [Double](repeating: 0, count: q)
-    for g in 0..<r { for k in 0..<q { mean[k] += p[g * q + k] / Double(r) } }
+    for g in 0..<r { for k in 0..<q { mean[k] += p[g * q + k] } }
+    for k in 0..<q { mean[k] /= Double(r) }
     var pe = 0.0
     for k in 0..<q {
       for l in 0..<q {

@@ -56,27 +56,6 @@ public struct UnitCounts: Sendable {
     self.count = count
     self.total = total
   }
-
-  /// The counts of category `c` against all others, as a two-category table.
-  public func binarized(_ c: Int) -> UnitCounts {
-    var start = [Int](repeating: 0, count: unitCount + 1)
-    var category: [Int32] = []
-    var count: [Double] = []
-    for u in 0..<unitCount {
-      var hits = 0.0
-      for i in self.start[u]..<self.start[u + 1] where Int(self.category[i]) == c { hits = self.count[i] }
-      if hits > 0 {
-        category.append(1)
-        count.append(hits)
-      }
-      if total[u] - hits > 0 {
-        category.append(0)
-        count.append(total[u] - hits)
-      }
-      start[u + 1] = category.count
-    }
-    return UnitCounts(q: 2, start: start, category: category, count: count, total: total)
-  }
 }
 
 /// Inter-coder agreement coefficients. Each returns a value or `.undefined` with the reason;
@@ -216,5 +195,53 @@ public enum Agreement {
       }
     }
     return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1: every coder used one and the same category")
+  }
+
+  /// Each category against all others, in one pass: nominal alpha and Fleiss' kappa of the
+  /// two-category data "c" / "not c" (Fleiss 1971, §4, category kappas), for every category.
+  ///
+  /// For unit u with m ratings, a of them c and b = m − a not: alpha's observed disagreement adds
+  /// 2ab/(m − 1) and its expected is 2·n_c·(n − n_c); Fleiss' p_a adds (a(a−1) + b(b−1))/(m(m−1)).
+  /// A category absent from a unit adds nothing to the first and exactly 1 to the second, so
+  /// only the categories present in a unit cost anything: O(ratings), not O(units × categories).
+  public static func oneAgainstRest(_ c: UnitCounts) -> [(alpha: Estimate, kappa: Estimate)] {
+    var observed = [Double](repeating: 0, count: c.q)  // Σ 2ab/(m−1), pairable units
+    var pairable = [Double](repeating: 0, count: c.q)  // n_c over pairable units
+    var paLoss = [Double](repeating: 0, count: c.q)  // Σ (1 − pa_u) where present, m ≥ 2
+    var share = [Double](repeating: 0, count: c.q)  // Σ a/m, units with a rating
+    var n = 0.0
+    var n2 = 0.0
+    var rated = 0.0
+    for u in 0..<c.unitCount {
+      let m = c.total[u]
+      guard m >= 1 else { continue }
+      rated += 1
+      let range = c.start[u]..<c.start[u + 1]
+      for i in range { share[Int(c.category[i])] += c.count[i] / m }
+      guard m >= 2 else { continue }
+      n += m
+      n2 += 1
+      for i in range {
+        let k = Int(c.category[i])
+        let a = c.count[i]
+        let b = m - a
+        observed[k] += 2 * a * b / (m - 1)
+        pairable[k] += a
+        paLoss[k] += 1 - (a * (a - 1) + b * (b - 1)) / (m * (m - 1))
+      }
+    }
+    return (0..<c.q).map { k in
+      guard n2 > 0 else { return (.undefined(noPairs), .undefined(noPairs)) }
+      let expected = 2 * pairable[k] * (n - pairable[k])
+      let alpha: Estimate =
+        expected > 0
+        ? .value(1 - (n - 1) * observed[k] / expected)
+        : .undefined("every pairable rating is on one side of this category, so no disagreement is expected")
+      let pi = share[k] / rated
+      let kappa = chanceCorrected(
+        pa: (n2 - paLoss[k]) / n2, pe: pi * pi + (1 - pi) * (1 - pi),
+        reason: "every rating is on one side of this category, so chance agreement is 1")
+      return (alpha, kappa)
+    }
   }
 }

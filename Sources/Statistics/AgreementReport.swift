@@ -112,13 +112,12 @@ public struct AgreementReport: Sendable, Encodable {
 
     var totals = [Int](repeating: 0, count: table.categories.count)
     for c in table.categoryOf { totals[Int(c)] += 1 }
+    let oneAgainstRest = Agreement.oneAgainstRest(counts)
     report.perCategory = table.categories.indices.map { c in
-      let binary = counts.binarized(c)
-      return Category(
+      Category(
         category: table.categories[c], count: totals[c],
         share: table.ratingCount > 0 ? Double(totals[c]) / Double(table.ratingCount) : 0,
-        krippendorffAlpha: Agreement.krippendorffAlpha(binary, level: .nominal, values: nil),
-        fleissKappa: Agreement.fleissKappa(binary))
+        krippendorffAlpha: oneAgainstRest[c].alpha, fleissKappa: oneAgainstRest[c].kappa)
     }
 
     let (pairs, perCoder) = pairwiseFigures(table, names: coderNames)

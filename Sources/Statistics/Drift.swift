@@ -67,7 +67,7 @@ public enum Drift {
   /// missing. A column is numeric when every present value in both samples is a number.
   public static func analyze(
     reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?
-  ) throws(DriftProblem) -> DriftReport {
+  ) throws -> DriftReport {
     var results: [ColumnDrift] = []
     for column in columns {
       let refRaw = reference[column] ?? []
@@ -78,50 +78,12 @@ public enum Drift {
       let curNumbers = cur.compactMap { Double($0) }.filter(\.isFinite)
       let numeric = refNumbers.count == ref.count && curNumbers.count == cur.count && !(ref.isEmpty && cur.isEmpty)
       let distinct = Set(ref).union(cur).count
-      let test: DriftTest
-      let rule: String
-      if let forced {
-        test = forced
-        rule = "chosen with --test"
-      } else if refRaw.count <= 1000 {
-        if numeric && distinct > 5 {
-          (test, rule) = (.ks, "numeric, > 5 values, reference ≤ 1,000 rows")
-        } else if distinct > 2 {
-          (test, rule) = (.chi2, "categorical or ≤ 5 values, reference ≤ 1,000 rows")
-        } else {
-          (test, rule) = (.ztest, "two values, reference ≤ 1,000 rows")
-        }
-      } else if numeric && distinct > 5 {
-        (test, rule) = (.wasserstein, "numeric, > 5 values, reference > 1,000 rows")
-      } else {
-        (test, rule) = (.js, "categorical or ≤ 5 values, reference > 1,000 rows")
-      }
-      if [.ks, .wasserstein].contains(test), !numeric { throw .notNumeric(column: column, test: test) }
-      if test == .ztest, distinct > 2 { throw .notTwoValued(column: column, values: distinct) }
+      let (test, rule) = forced.map { ($0, "chosen with --test") }
+        ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
+      if test == .ks || test == .wasserstein, !numeric { throw DriftProblem.notNumeric(column: column, test: test) }
+      if test == .ztest, distinct > 2 { throw DriftProblem.notTwoValued(column: column, values: distinct) }
 
-      var statistic: Estimate
-      var pValue: Estimate?
-      if ref.isEmpty || cur.isEmpty {
-        statistic = .undefined(ref.isEmpty ? "no values in the reference sample" : "no values in the current sample")
-        pValue = [.ks, .chi2, .ztest].contains(test) ? statistic : nil
-      } else {
-        switch test {
-        case .ks:
-          let (d, p) = kolmogorovSmirnov(refNumbers, curNumbers)
-          (statistic, pValue) = (.value(d), .value(p))
-        case .wasserstein:
-          statistic = .value(normedWasserstein(refNumbers, curNumbers))
-        case .chi2:
-          let (stat, p) = chiSquare(counts(ref, cur))
-          (statistic, pValue) = (stat, p)
-        case .ztest:
-          let (z, p) = twoProportionZ(ref, cur)
-          (statistic, pValue) = (.value(z), .value(p))
-        case .js, .psi:
-          let (r, c) = numeric ? binnedShares(refNumbers, curNumbers) : shares(counts(ref, cur))
-          statistic = .value(test == .js ? jensenShannon(r, c) : populationStability(r, c))
-        }
-      }
+      let (statistic, pValue) = measure(test, ref: ref, cur: cur, refNumbers: refNumbers, curNumbers: curNumbers, numeric: numeric)
       let drifted: Bool?
       switch test {
       case .ks: drifted = pValue?.value.map { $0 <= test.threshold }
@@ -139,6 +101,43 @@ public enum Drift {
     return DriftReport(
       columns: results, driftedColumns: drifted, datasetDrifted: !judged.isEmpty && 2 * drifted >= judged.count,
       rule: forced.map { "every column with \($0.rawValue); the dataset drifts when at least half of its columns do" } ?? defaultRule)
+  }
+
+  /// The default test for a column (see `defaultRule`) and the branch of the rule that chose it.
+  static func defaultTest(numeric: Bool, distinct: Int, referenceRows: Int) -> (DriftTest, String) {
+    if referenceRows <= 1000 {
+      if numeric && distinct > 5 { return (.ks, "numeric, > 5 values, reference ≤ 1,000 rows") }
+      if distinct > 2 { return (.chi2, "categorical or ≤ 5 values, reference ≤ 1,000 rows") }
+      return (.ztest, "two values, reference ≤ 1,000 rows")
+    }
+    if numeric && distinct > 5 { return (.wasserstein, "numeric, > 5 values, reference > 1,000 rows") }
+    return (.js, "categorical or ≤ 5 values, reference > 1,000 rows")
+  }
+
+  /// The statistic and p-value (for the tests that have one) of `test` on one column.
+  static func measure(
+    _ test: DriftTest, ref: [String], cur: [String], refNumbers: [Double], curNumbers: [Double], numeric: Bool
+  ) -> (Estimate, Estimate?) {
+    let hasPValue = test == .ks || test == .chi2 || test == .ztest
+    if ref.isEmpty || cur.isEmpty {
+      let undefined = Estimate.undefined(ref.isEmpty ? "no values in the reference sample" : "no values in the current sample")
+      return (undefined, hasPValue ? undefined : nil)
+    }
+    switch test {
+    case .ks:
+      let result = kolmogorovSmirnov(refNumbers, curNumbers)
+      return (.value(result.0), .value(result.1))
+    case .wasserstein:
+      return (.value(normedWasserstein(refNumbers, curNumbers)), nil)
+    case .chi2:
+      return chiSquare(counts(ref, cur))
+    case .ztest:
+      let result = twoProportionZ(ref, cur)
+      return (.value(result.0), .value(result.1))
+    case .js, .psi:
+      let binned = numeric ? binnedShares(refNumbers, curNumbers) : shares(counts(ref, cur))
+      return (.value(test == .js ? jensenShannon(binned.0, binned.1) : populationStability(binned.0, binned.1)), nil)
+    }
   }
 
   /// Category counts of both samples over the union of their categories (sorted).

@@ -127,3 +127,24 @@ import Testing
     #expect(a.perCoder.count == 3 && a.pairwise.count == 3)
   }
 }
+
+@Suite struct PerCategoryTests {
+  /// The one-pass per-category figures equal alpha and Fleiss' kappa computed on data actually
+  /// recoded to "this category" / "another".
+  @Test func oneAgainstRestEqualsTheRecodedData() throws {
+    var generator = SeededGenerator(seed: 3)
+    let matrix: [[String?]] = (0..<4).map { _ in
+      (0..<80).map { _ in generator.below(10) == 0 ? nil : String(["a", "b", "c", "d"][generator.below(4)]) }
+    }
+    let table = try RatingTable(codersByUnits: matrix)
+    let figures = Agreement.oneAgainstRest(UnitCounts(table))
+    for (index, category) in table.categories.enumerated() {
+      let recoded = try RatingTable(codersByUnits: matrix.map { row in row.map { $0.map { $0 == category ? "yes" : "no" } } })
+      let counts = UnitCounts(recoded)
+      let alpha = try #require(Agreement.krippendorffAlpha(counts, level: .nominal, values: nil).value)
+      let kappa = try #require(Agreement.fleissKappa(counts).value)
+      #expect(abs(figures[index].alpha.value! - alpha) < 1e-12)
+      #expect(abs(figures[index].kappa.value! - kappa) < 1e-12)
+    }
+  }
+}

@@ -15,47 +15,32 @@ public struct RatingsInput: Sendable {
   /// unit rated by one coder only, which carries no agreement information.
   public init(file: String, level: MeasurementLevel, allowSingle: Bool) throws {
     let input = try TabularInput(file: file)
-    var unitIndex: [String: Int32] = [:]
-    var coderIndex: [String: Int32] = [:]
-    var valueIndex: [String: Int32] = [:]
-    var units: [String] = []
-    var coders: [String] = []
-    var values: [String] = []
-    var ratingUnit: [Int32] = []
-    var ratingCoder: [Int32] = []
-    var ratingValue: [Int32] = []
-    var ratingLine: [Int32] = []
+    var rows = RatingRows()
     let numeric = level == .interval || level == .ratio
-    try input.forEachRow(columns: ["unit", "coder", "value"]) { line, fields in
-      guard let unit = fields[0], !unit.isEmpty else { throw InputError(file: file, line: line, "the unit is empty") }
-      guard let coder = fields[1], !coder.isEmpty else { throw InputError(file: file, line: line, "the coder is empty") }
-      guard let value = fields[2], !value.isEmpty else { return }  // a missing rating
+    func checkValue(_ value: String, line: Int) throws {
       if numeric, Double(value).map({ !$0.isFinite }) ?? true {
         throw InputError(file: file, line: line, "value '\(value)' is not a number, and --level \(level.rawValue) needs numbers")
       }
-      let u: Int32
-      if let known = unitIndex[unit] { u = known } else {
-        u = Int32(units.count)
-        unitIndex[unit] = u
-        units.append(unit)
-      }
-      let c: Int32
-      if let known = coderIndex[coder] { c = known } else {
-        c = Int32(coders.count)
-        coderIndex[coder] = c
-        coders.append(coder)
-      }
-      let v: Int32
-      if let known = valueIndex[value] { v = known } else {
-        v = Int32(values.count)
-        valueIndex[value] = v
-        values.append(value)
-      }
-      ratingUnit.append(u)
-      ratingCoder.append(c)
-      ratingValue.append(v)
-      ratingLine.append(Int32(line))
     }
+    if !input.isJSONLines, !input.bytes.contains(UInt8(ascii: "\"")) {
+      try rows.readPlainCSV(input, checkValue: checkValue)
+    } else {
+      var unitIndex: [String: Int32] = [:]
+      var coderIndex: [String: Int32] = [:]
+      var valueIndex: [String: Int32] = [:]
+      try input.forEachRow(columns: ["unit", "coder", "value"]) { line, fields in
+        guard let unit = fields[0], !unit.isEmpty else { throw InputError(file: file, line: line, "the unit is empty") }
+        guard let coder = fields[1], !coder.isEmpty else { throw InputError(file: file, line: line, "the coder is empty") }
+        guard let value = fields[2], !value.isEmpty else { return }  // a missing rating
+        try checkValue(value, line: line)
+        rows.append(
+          unit: RatingRows.number(unit, in: &unitIndex, names: &rows.units),
+          coder: RatingRows.number(coder, in: &coderIndex, names: &rows.coders),
+          value: RatingRows.number(value, in: &valueIndex, names: &rows.values), line: line)
+      }
+    }
+    let (units, coders, values) = (rows.units, rows.coders, rows.values)
+    let (ratingUnit, ratingCoder, ratingValue, ratingLine) = (rows.unit, rows.coder, rows.value, rows.line)
     guard !ratingUnit.isEmpty else { throw InputError(file: file, "no ratings: every row has an empty value, or there are no rows") }
 
     // Group by unit (counting sort) to find doubled ratings and single-rated units with lines.
@@ -97,6 +82,87 @@ public struct RatingsInput: Sendable {
     self.units = units
     self.coders = coders
     singleRatedUnits = singles
+  }
+}
+
+/// Ratings as dense numbers, in file order, with the line each came from.
+struct RatingRows {
+  var units: [String] = []
+  var coders: [String] = []
+  var values: [String] = []
+  var unit: [Int32] = []
+  var coder: [Int32] = []
+  var value: [Int32] = []
+  var line: [Int32] = []
+
+  mutating func append(unit u: Int32, coder c: Int32, value v: Int32, line l: Int) {
+    unit.append(u)
+    coder.append(c)
+    value.append(v)
+    line.append(Int32(l))
+  }
+
+  static func number(_ name: String, in index: inout [String: Int32], names: inout [String]) -> Int32 {
+    if let known = index[name] { return known }
+    let n = Int32(names.count)
+    index[name] = n
+    names.append(name)
+    return n
+  }
+
+  /// The fast path for CSV without quotes (the common export): fields are found by scanning
+  /// for commas, and unit, coder and value are interned from their bytes (see `ByteInterner`).
+  mutating func readPlainCSV(_ input: TabularInput, checkValue: (String, Int) throws -> Void) throws {
+    let columns = try input.columnIndexes(["unit", "coder", "value"])
+    let width = input.header.count
+    let file = input.file
+    var unitNames = ByteInterner(capacity: 4096)
+    var coderNames = ByteInterner(capacity: 64)
+    var valueNames = ByteInterner(capacity: 64)
+    try input.bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      var position = input.dataStart
+      var lineNumber = 1
+      var fieldStart = [Int](repeating: 0, count: width + 1)
+      var fieldEnd = [Int](repeating: 0, count: width + 1)
+      while position < count {
+        lineNumber += 1
+        var end = position
+        var fields = 0
+        fieldStart[0] = position
+        while end < count, buffer[end] != 0x0A {
+          if buffer[end] == UInt8(ascii: ",") {
+            if fields < width {
+              fieldEnd[fields] = end
+              fieldStart[fields + 1] = end + 1
+            }
+            fields += 1
+          }
+          end += 1
+        }
+        var lineEnd = end
+        if lineEnd > position, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        if fields <= width { fieldEnd[fields] = lineEnd }
+        let next = end + 1
+        defer { position = next }
+        if lineEnd == position { continue }  // a blank line
+        guard fields + 1 == width else {
+          throw InputError(file: file, line: lineNumber, "\(fields + 1) fields, but the header has \(width)")
+        }
+        let (us, ue) = (fieldStart[columns[0]], fieldEnd[columns[0]])
+        let (cs, ce) = (fieldStart[columns[1]], fieldEnd[columns[1]])
+        let (vs, ve) = (fieldStart[columns[2]], fieldEnd[columns[2]])
+        guard ue > us else { throw InputError(file: file, line: lineNumber, "the unit is empty") }
+        guard ce > cs else { throw InputError(file: file, line: lineNumber, "the coder is empty") }
+        guard ve > vs else { continue }  // a missing rating
+        let (v, newValue) = valueNames.intern(buffer, vs, ve)
+        if newValue { try checkValue(valueNames.names[Int(v)], lineNumber) }
+        append(unit: unitNames.intern(buffer, us, ue).0, coder: coderNames.intern(buffer, cs, ce).0, value: v, line: lineNumber)
+      }
+    }
+    units = unitNames.names
+    coders = coderNames.names
+    values = valueNames.names
   }
 }
 

@@ -28,6 +28,8 @@ public struct TabularInput {
   public let header: [String]
   let bytes: [UInt8]
   let isJSONLines: Bool
+  /// Where the first data row starts (after the header line of a CSV file).
+  let dataStart: Int
 
   /// Opens `file`; JSON Lines when it ends in `.jsonl`/`.ndjson` or starts with `{`.
   public init(file: String) throws {
@@ -41,10 +43,12 @@ public struct TabularInput {
     isJSONLines = file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") || firstByte == UInt8(ascii: "{")
     if isJSONLines {
       header = []
+      dataStart = 0
     } else {
       var position = 0
       let first = try TabularInput.nextRecord(bytes, &position, file: file, line: 1)
       header = first.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
+      dataStart = position
     }
   }
 
@@ -56,14 +60,7 @@ public struct TabularInput {
       try forEachJSONLine(columns: columns, body)
       return
     }
-    let indexes = try columns.map { name -> Int in
-      guard let index = header.firstIndex(of: name) else {
-        throw InputError(
-          file: file, line: 1,
-          "the header needs the column '\(name)' (it has: \(header.joined(separator: ", ")))")
-      }
-      return index
-    }
+    let indexes = try columnIndexes(columns)
     var position = 0
     var line = try TabularInput.nextRecord(bytes, &position, file: file, line: 1).lines
     while position < bytes.count {
@@ -75,6 +72,18 @@ public struct TabularInput {
         throw InputError(file: file, line: recordLine, "\(raw.count) fields, but the header has \(header.count)")
       }
       try body(recordLine, indexes.map { String(decoding: raw[$0], as: UTF8.self) })
+    }
+  }
+
+  /// The positions of `columns` in the CSV header; a missing one is an error naming the header.
+  func columnIndexes(_ columns: [String]) throws -> [Int] {
+    try columns.map { name -> Int in
+      guard let index = header.firstIndex(of: name) else {
+        throw InputError(
+          file: file, line: 1,
+          "the header needs the column '\(name)' (it has: \(header.joined(separator: ", ")))")
+      }
+      return index
     }
   }
 

@@ -54,13 +54,10 @@ extension Mlw.Stats {
       }
       do {
         return Output(report: try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test))
-      } catch {
-        switch error {
-        case .notNumeric(let column, let test):
-          throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")
-        case .notTwoValued(let column, let values):
-          throw InputError(file: reference, "column '\(column)' has \(values) values; --test ztest needs exactly two")
-        }
+      } catch DriftProblem.notNumeric(let column, let test) {
+        throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")
+      } catch DriftProblem.notTwoValued(let column, let values) {
+        throw InputError(file: reference, "column '\(column)' has \(values) values; --test ztest needs exactly two")
       }
     }
   }

@@ -127,13 +127,17 @@ public enum Agreement {
   /// With the same number of ratings on every unit and no weights this is exactly Fleiss (1971)
   /// and statsmodels' `fleiss_kappa`; with missing ratings it is irrCAC's `fleiss()`.
   public static func fleissKappa(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
-    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    fleissKappa(observed(c, weights: weights, multiplicity: multiplicity), q: c.q, weights: weights)
+  }
+
+  static func fleissKappa(_ o: (pa: Double, pi: [Double], n: Double, n2: Double), q: Int, weights: AgreementWeights?) -> Estimate {
     guard o.n2 > 0 else { return .undefined(noPairs) }
     var pe = 0.0
-    for k in 0..<c.q {
-      for l in 0..<c.q {
-        let w = weights.map { $0(k, l) } ?? (k == l ? 1 : 0)
-        if w != 0 { pe += w * o.pi[k] * o.pi[l] }
+    for k in 0..<q {
+      if let weights {
+        for l in 0..<q { pe += weights(k, l) * o.pi[k] * o.pi[l] }
+      } else {
+        pe += o.pi[k] * o.pi[k]
       }
     }
     return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1: every rating is the same category")
@@ -142,10 +146,13 @@ public enum Agreement {
   /// Gwet's AC1 (unweighted) or AC2 (weighted) (Gwet 2008; Gwet 2014, §2.6):
   /// p_e = T_w / (q(q − 1)) Σ_k π_k (1 − π_k), with q the number of categories.
   public static func gwetAC(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
-    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    gwetAC(observed(c, weights: weights, multiplicity: multiplicity), q: c.q, weights: weights)
+  }
+
+  static func gwetAC(_ o: (pa: Double, pi: [Double], n: Double, n2: Double), q categories: Int, weights: AgreementWeights?) -> Estimate {
     guard o.n2 > 0 else { return .undefined(noPairs) }
-    let q = Double(c.q)
-    guard c.q >= 2 else { return .undefined("only one category was used, so chance agreement cannot be estimated") }
+    let q = Double(categories)
+    guard categories >= 2 else { return .undefined("only one category was used, so chance agreement cannot be estimated") }
     let total = weights?.total ?? q
     let pe = total * o.pi.reduce(0) { $0 + $1 * (1 - $1) } / (q * (q - 1))
     return chanceCorrected(pa: o.pa, pe: pe, reason: "chance agreement is 1")
@@ -155,9 +162,12 @@ public enum Agreement {
   /// p_e = T_w / q² (Gwet 2014, §2.4). Unweighted it equals Randolph's (2005) free-marginal
   /// kappa, p_e = 1/q.
   public static func brennanPrediger(_ c: UnitCounts, weights: AgreementWeights? = nil, multiplicity: [Double]? = nil) -> Estimate {
-    let o = observed(c, weights: weights, multiplicity: multiplicity)
+    brennanPrediger(observed(c, weights: weights, multiplicity: multiplicity), q: c.q, weights: weights)
+  }
+
+  static func brennanPrediger(_ o: (pa: Double, pi: [Double], n: Double, n2: Double), q categories: Int, weights: AgreementWeights?) -> Estimate {
     guard o.n2 > 0 else { return .undefined(noPairs) }
-    let q = Double(c.q)
+    let q = Double(categories)
     let pe = (weights?.total ?? q) / (q * q)
     return chanceCorrected(pa: o.pa, pe: pe, reason: "only one category exists, so chance agreement is 1")
   }
@@ -165,8 +175,8 @@ public enum Agreement {
   /// Conger's (1980) kappa: Fleiss' p_a with chance agreement averaged over coder pairs, from
   /// each coder's own category shares (Gwet 2014, §2.5; irrCAC `conger()`):
   /// p_e = Σ_kl w_kl (p̄_k p̄_l − s²_kl / r), p̄_k the mean over coders of p_gk, s²_kl their covariance.
-  public static func congerKappa(_ table: RatingTable, weights: AgreementWeights? = nil) -> Estimate {
-    let c = UnitCounts(table)
+  public static func congerKappa(_ table: RatingTable, counts: UnitCounts? = nil, weights: AgreementWeights? = nil) -> Estimate {
+    let c = counts ?? UnitCounts(table)
     let o = observed(c, weights: weights, multiplicity: nil)
     guard o.n2 > 0 else { return .undefined(noPairs) }
     let r = table.coderCount

@@ -84,28 +84,31 @@ public struct AgreementReport: Sendable, Encodable {
     let values = table.numericValues
     let positions = (0..<table.categories.count).map { Double($0 + 1) }
     let alpha = Agreement.krippendorffAlpha(counts, level: level, values: values)
+    let observed = Agreement.observed(counts, weights: nil, multiplicity: nil)
+    let q = counts.q
     var report = AgreementReport(
       units: table.unitCount, coders: table.coderCount, ratings: table.ratingCount, level: level,
       categories: table.categories,
-      percentAgreement: Agreement.percentAgreement(counts),
+      percentAgreement: observed.n2 > 0 ? .value(observed.pa) : .undefined(Agreement.noPairs),
       krippendorffAlpha: alpha,
-      fleissKappa: Agreement.fleissKappa(counts),
-      randolphKappa: Agreement.brennanPrediger(counts),
+      fleissKappa: Agreement.fleissKappa(observed, q: q, weights: nil),
+      randolphKappa: Agreement.brennanPrediger(observed, q: q, weights: nil),
       cohenKappa: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1) : nil,
-      gwetAC1: Agreement.gwetAC(counts),
-      brennanPrediger: Agreement.brennanPrediger(counts),
-      congerKappa: Agreement.congerKappa(table),
+      gwetAC1: Agreement.gwetAC(observed, q: q, weights: nil),
+      brennanPrediger: Agreement.brennanPrediger(observed, q: q, weights: nil),
+      congerKappa: Agreement.congerKappa(table, counts: counts),
       weighted: nil, perCategory: [], pairwise: [], perCoder: [], confidenceIntervals: nil)
 
     if level != .nominal {
       let kind = AgreementWeights.Kind.forLevel(level)
       let weights = AgreementWeights(kind, categoryValues: values ?? positions)
+      let weightedObserved = Agreement.observed(counts, weights: weights, multiplicity: nil)
       report.weighted = Weighted(
         weights: kind.rawValue,
-        gwetAC2: Agreement.gwetAC(counts, weights: weights),
-        fleissKappa: Agreement.fleissKappa(counts, weights: weights),
-        brennanPrediger: Agreement.brennanPrediger(counts, weights: weights),
-        congerKappa: Agreement.congerKappa(table, weights: weights),
+        gwetAC2: Agreement.gwetAC(weightedObserved, q: q, weights: weights),
+        fleissKappa: Agreement.fleissKappa(weightedObserved, q: q, weights: weights),
+        brennanPrediger: Agreement.brennanPrediger(weightedObserved, q: q, weights: weights),
+        congerKappa: Agreement.congerKappa(table, counts: counts, weights: weights),
         cohenKappaLinear: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1, weighting: .linear) : nil,
         cohenKappaQuadratic: table.coderCount == 2 ? Agreement.cohenKappa(table, coders: 0, 1, weighting: .quadratic) : nil)
     }

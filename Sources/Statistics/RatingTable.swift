@@ -29,9 +29,12 @@ public struct RatingTable: Sendable {
     case duplicate(unit: Int, coder: Int)
   }
 
-  /// Builds a table from ratings given in any order as (unit, coder, value index) with value
-  /// indexes into `values` (the distinct raw values, in any order).
-  public init(unitCount: Int, coderCount: Int, values: [String], ratings: [(unit: Int32, coder: Int32, value: Int32)]) throws(Problem) {
+  /// Builds a table from ratings given in any order as parallel arrays of unit, coder and value
+  /// index, with value indexes into `values` (the distinct raw values, in any order).
+  public init(
+    unitCount: Int, coderCount: Int, values: [String], unitOf ratingUnit: [Int32], coderOf ratingCoder: [Int32],
+    valueOf ratingValue: [Int32]
+  ) throws(Problem) {
     // Order the categories: numerically when all are numbers.
     let numbers = values.map { Double($0) }
     let allNumeric = !values.isEmpty && numbers.allSatisfy { $0 != nil && $0!.isFinite }
@@ -50,16 +53,17 @@ public struct RatingTable: Sendable {
 
     // Counting sort by unit.
     var start = [Int](repeating: 0, count: unitCount + 1)
-    for r in ratings { start[Int(r.unit) + 1] += 1 }
+    for u in ratingUnit { start[Int(u) + 1] += 1 }
     for u in 0..<unitCount { start[u + 1] += start[u] }
     var fill = start
-    var coders = [Int32](repeating: 0, count: ratings.count)
-    var cats = [Int32](repeating: 0, count: ratings.count)
-    for r in ratings {
-      let at = fill[Int(r.unit)]
-      coders[at] = r.coder
-      cats[at] = rank[Int(r.value)]
-      fill[Int(r.unit)] += 1
+    var coders = [Int32](repeating: 0, count: ratingUnit.count)
+    var cats = [Int32](repeating: 0, count: ratingUnit.count)
+    for i in ratingUnit.indices {
+      let u = Int(ratingUnit[i])
+      let at = fill[u]
+      coders[at] = ratingCoder[i]
+      cats[at] = rank[Int(ratingValue[i])]
+      fill[u] += 1
     }
     // Duplicate (unit, coder): a unit has few ratings, so a quadratic scan per unit is cheap.
     for u in 0..<unitCount {
@@ -79,7 +83,7 @@ public struct RatingTable: Sendable {
   public init(codersByUnits matrix: [[String?]]) throws(Problem) {
     var values: [String] = []
     var index: [String: Int32] = [:]
-    var ratings: [(unit: Int32, coder: Int32, value: Int32)] = []
+    var (ratingUnit, ratingCoder, ratingValue) = ([Int32](), [Int32](), [Int32]())
     let units = matrix.map(\.count).max() ?? 0
     for (coder, row) in matrix.enumerated() {
       for (unit, value) in row.enumerated() {
@@ -92,9 +96,13 @@ public struct RatingTable: Sendable {
           index[value] = v
           values.append(value)
         }
-        ratings.append((Int32(unit), Int32(coder), v))
+        ratingUnit.append(Int32(unit))
+        ratingCoder.append(Int32(coder))
+        ratingValue.append(v)
       }
     }
-    try self.init(unitCount: units, coderCount: matrix.count, values: values, ratings: ratings)
+    try self.init(
+      unitCount: units, coderCount: matrix.count, values: values, unitOf: ratingUnit, coderOf: ratingCoder,
+      valueOf: ratingValue)
   }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Statistics
 import VersionedStore
 
@@ -43,41 +46,26 @@ public struct RatingsInput: Sendable {
     let (ratingUnit, ratingCoder, ratingValue, ratingLine) = (rows.unit, rows.coder, rows.value, rows.line)
     guard !ratingUnit.isEmpty else { throw InputError(file: file, "no ratings: every row has an empty value, or there are no rows") }
 
-    // Group by unit (counting sort) to find doubled ratings and single-rated units with lines.
-    var start = [Int](repeating: 0, count: units.count + 1)
-    for u in ratingUnit { start[Int(u) + 1] += 1 }
-    for u in 0..<units.count { start[u + 1] += start[u] }
-    var order = [Int32](repeating: 0, count: ratingUnit.count)
-    var fill = start
-    for (i, u) in ratingUnit.enumerated() {
-      order[fill[Int(u)]] = Int32(i)
-      fill[Int(u)] += 1
+    do {
+      table = try RatingTable(
+        unitCount: units.count, coderCount: coders.count, values: values, unitOf: ratingUnit, coderOf: ratingCoder,
+        valueOf: ratingValue)
+    } catch {
+      // Only now look for the lines, so that a good file pays nothing for them.
+      guard case .duplicate(let unit, let coder) = error else { throw error }
+      let lines = ratingUnit.indices.filter { ratingUnit[$0] == Int32(unit) && ratingCoder[$0] == Int32(coder) }.map { ratingLine[$0] }
+      throw InputError(
+        file: file, line: Int(lines[1]), "coder '\(coders[coder])' rated unit '\(units[unit])' already, on line \(lines[0])")
     }
     var singles = 0
-    for u in 0..<units.count {
-      let members = order[start[u]..<start[u + 1]]
-      if members.count == 1 {
-        guard allowSingle else {
-          let line = ratingLine[Int(members.first!)]
-          throw InputError(
-            file: file, line: Int(line),
-            "unit '\(units[u])' is rated by one coder only, so it carries no agreement information; remove it, or pass --allow-single to keep such units")
-        }
-        singles += 1
+    for u in 0..<units.count where table.unitStart[u + 1] - table.unitStart[u] == 1 {
+      guard allowSingle else {
+        let line = ratingLine[ratingUnit.firstIndex(of: Int32(u))!]
+        throw InputError(
+          file: file, line: Int(line),
+          "unit '\(units[u])' is rated by one coder only, so it carries no agreement information; remove it, or pass --allow-single to keep such units")
       }
-      for i in members {
-        for j in members where j > i && ratingCoder[Int(j)] == ratingCoder[Int(i)] {
-          throw InputError(
-            file: file, line: Int(ratingLine[Int(j)]),
-            "coder '\(coders[Int(ratingCoder[Int(i)])])' rated unit '\(units[u])' already, on line \(ratingLine[Int(i)])")
-        }
-      }
-    }
-    let ratings = (0..<ratingUnit.count).map { (unit: ratingUnit[$0], coder: ratingCoder[$0], value: ratingValue[$0]) }
-    do {
-      table = try RatingTable(unitCount: units.count, coderCount: coders.count, values: values, ratings: ratings)
-    } catch {
-      throw InputError(file: file, "a coder rated a unit twice")
+      singles += 1
     }
     self.units = units
     self.coders = coders
@@ -123,6 +111,7 @@ struct RatingRows {
       let count = buffer.count
       var position = input.dataStart
       var lineNumber = 1
+      var (previousUnit, previousUnitStart, previousUnitEnd): (Int32, Int, Int) = (-1, 0, 0)
       var fieldStart = [Int](repeating: 0, count: width + 1)
       var fieldEnd = [Int](repeating: 0, count: width + 1)
       while position < count {
@@ -157,7 +146,18 @@ struct RatingRows {
         guard ve > vs else { continue }  // a missing rating
         let (v, newValue) = valueNames.intern(buffer, vs, ve)
         if newValue { try checkValue(valueNames.names[Int(v)], lineNumber) }
-        append(unit: unitNames.intern(buffer, us, ue).0, coder: coderNames.intern(buffer, cs, ce).0, value: v, line: lineNumber)
+        // Exports usually list a unit's ratings together: reuse the previous row's unit number
+        // when the bytes are the same, and skip the hash table.
+        let u: Int32
+        if previousUnit >= 0, ue - us == previousUnitEnd - previousUnitStart,
+          memcmp(buffer.baseAddress! + us, buffer.baseAddress! + previousUnitStart, ue - us) == 0
+        {
+          u = previousUnit
+        } else {
+          u = unitNames.intern(buffer, us, ue).0
+        }
+        (previousUnit, previousUnitStart, previousUnitEnd) = (u, us, ue)
+        append(unit: u, coder: coderNames.intern(buffer, cs, ce).0, value: v, line: lineNumber)
       }
     }
     units = unitNames.names

@@ -218,24 +218,79 @@ public struct AgreementReport: Sendable, Encodable {
   /// Percentile bootstrap over units (Efron & Tibshirani 1993, §13.3): `draws` resamples of
   /// the rated units with replacement, from a SplitMix64 stream seeded with `seed`; the interval
   /// is the 2.5th and 97.5th percentiles (linear interpolation, as numpy's default).
-  static func intervals(_ counts: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
-    let rated = (0..<counts.unitCount).filter { counts.total[$0] >= 1 }
+  ///
+  /// Each unit's terms are computed once; a draw then only sums them with the unit's
+  /// multiplicity, giving percent agreement, Fleiss, Gwet's AC1, Brennan–Prediger and nominal
+  /// alpha from one pass (other alpha levels take a second pass through `krippendorffAlpha`).
+  static func intervals(_ units: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
+    // Units with the same category counts are interchangeable in every coefficient here, so a
+    // draw counts how often each pattern was drawn and the sums run over patterns.
+    let rated = (0..<units.unitCount).filter { units.total[$0] >= 1 }
+    let (counts, patternOf) = patterns(units, rated)
+    let q = counts.q
+    var agreeTerm = [Double](repeating: 0, count: counts.unitCount)
+    var disagreeTerm = [Double](repeating: 0, count: counts.unitCount)
+    for u in 0..<counts.unitCount where counts.total[u] >= 2 {
+      let m = counts.total[u]
+      var agree = 0.0
+      var disagree = 0.0
+      for i in counts.start[u]..<counts.start[u + 1] {
+        agree += counts.count[i] * (counts.count[i] - 1)
+        disagree += counts.count[i] * (m - counts.count[i])
+      }
+      agreeTerm[u] = agree / (m * (m - 1))
+      disagreeTerm[u] = disagree / (m - 1)
+    }
     var generator = SeededGenerator(seed: seed)
     var samples: [String: [Double]] = [:]
     var undefined: [String: Int] = [:]
+    func record(_ name: String, _ estimate: Estimate) {
+      if let v = estimate.value { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
+    }
     var multiplicity = [Double](repeating: 0, count: counts.unitCount)
+    var pi = [Double](repeating: 0, count: q)
+    var pairableTotals = [Double](repeating: 0, count: q)
     for _ in 0..<draws {
-      for u in rated { multiplicity[u] = 0 }
-      for _ in 0..<rated.count { multiplicity[rated[generator.below(rated.count)]] += 1 }
-      let estimates: [(String, Estimate)] = [
-        ("krippendorffAlpha", Agreement.krippendorffAlpha(counts, level: level, values: values, multiplicity: multiplicity)),
-        ("percentAgreement", Agreement.percentAgreement(counts, multiplicity: multiplicity)),
-        ("fleissKappa", Agreement.fleissKappa(counts, multiplicity: multiplicity)),
-        ("gwetAC1", Agreement.gwetAC(counts, multiplicity: multiplicity)),
-        ("brennanPrediger", Agreement.brennanPrediger(counts, multiplicity: multiplicity)),
-      ]
-      for (name, estimate) in estimates {
-        if let v = estimate.value { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
+      for p in 0..<counts.unitCount { multiplicity[p] = 0 }
+      for _ in 0..<rated.count { multiplicity[Int(patternOf[generator.below(rated.count)])] += 1 }
+      for k in 0..<q {
+        pi[k] = 0
+        pairableTotals[k] = 0
+      }
+      var (n, n2, agreeSum, disagreeSum, pairable) = (0.0, 0.0, 0.0, 0.0, 0.0)
+      for u in 0..<counts.unitCount {
+        let w = multiplicity[u]
+        guard w > 0 else { continue }
+        let m = counts.total[u]
+        n += w
+        for i in counts.start[u]..<counts.start[u + 1] { pi[Int(counts.category[i])] += w * counts.count[i] / m }
+        guard m >= 2 else { continue }
+        n2 += w
+        agreeSum += w * agreeTerm[u]
+        disagreeSum += w * disagreeTerm[u]
+        pairable += w * m
+        for i in counts.start[u]..<counts.start[u + 1] { pairableTotals[Int(counts.category[i])] += w * counts.count[i] }
+      }
+      guard n2 > 0 else {
+        for name in ["percentAgreement", "fleissKappa", "gwetAC1", "brennanPrediger", "krippendorffAlpha"] {
+          record(name, .undefined(Agreement.noPairs))
+        }
+        continue
+      }
+      for k in 0..<q { pi[k] /= n }
+      let observed = (pa: agreeSum / n2, pi: pi, n: n, n2: n2)
+      record("percentAgreement", .value(observed.pa))
+      record("fleissKappa", Agreement.fleissKappa(observed, q: q, weights: nil))
+      record("gwetAC1", Agreement.gwetAC(observed, q: q, weights: nil))
+      record("brennanPrediger", Agreement.brennanPrediger(observed, q: q, weights: nil))
+      if level == .nominal {
+        let expected = pairable * pairable - pairableTotals.reduce(0) { $0 + $1 * $1 }
+        record(
+          "krippendorffAlpha",
+          pairableTotals.filter { $0 > 0 }.count >= 2
+            ? .value(1 - (pairable - 1) * disagreeSum / expected) : .undefined("one value only"))
+      } else {
+        record("krippendorffAlpha", Agreement.krippendorffAlpha(counts, level: level, values: values, multiplicity: multiplicity))
       }
     }
     var coefficients: [String: Interval] = [:]
@@ -245,6 +300,40 @@ public struct AgreementReport: Sendable, Encodable {
         low: percentile(values, 0.025), high: percentile(values, 0.975), undefinedDraws: undefined[name] ?? 0)
     }
     return Intervals(draws: draws, seed: seed, confidence: 0.95, method: "percentile bootstrap over units", coefficients: coefficients)
+  }
+
+  /// The distinct category-count patterns of the rated units, as a `UnitCounts` with one "unit"
+  /// per pattern, and the pattern of each rated unit (in `rated` order).
+  static func patterns(_ c: UnitCounts, _ rated: [Int]) -> (UnitCounts, [Int32]) {
+    var index: [[Double]: Int32] = [:]
+    var start = [0]
+    var category: [Int32] = []
+    var count: [Double] = []
+    var total: [Double] = []
+    var patternOf = [Int32](repeating: 0, count: rated.count)
+    var key: [Double] = []
+    for (position, u) in rated.enumerated() {
+      let entries = (c.start[u]..<c.start[u + 1]).sorted { c.category[$0] < c.category[$1] }
+      key.removeAll(keepingCapacity: true)
+      for i in entries {
+        key.append(Double(c.category[i]))
+        key.append(c.count[i])
+      }
+      if let known = index[key] {
+        patternOf[position] = known
+        continue
+      }
+      let p = Int32(total.count)
+      index[key] = p
+      patternOf[position] = p
+      for i in entries {
+        category.append(c.category[i])
+        count.append(c.count[i])
+      }
+      start.append(category.count)
+      total.append(c.total[u])
+    }
+    return (UnitCounts(q: c.q, start: start, category: category, count: count, total: total), patternOf)
   }
 }
 

@@ -148,3 +148,23 @@ import Testing
     }
   }
 }
+
+@Suite struct BootstrapConsistencyTests {
+  /// The one-pass bootstrap sums must equal the coefficient functions on the same resample:
+  /// with every unit drawn exactly once (multiplicity 1) they reproduce the point estimates, so
+  /// the interval of a table whose units are all identical collapses onto the estimate.
+  @Test func aTableOfIdenticalUnitsHasAZeroWidthInterval() throws {
+    let row: [String?] = Array(repeating: "a", count: 30) + Array(repeating: "b", count: 30)
+    let other: [String?] = Array(repeating: "a", count: 30) + Array(repeating: "a", count: 15) + Array(repeating: "b", count: 15)
+    let table = try RatingTable(codersByUnits: [row, other, row])
+    let report = AgreementReport.analyze(table, level: .nominal, coderNames: ["x", "y", "z"], bootstrap: 400, seed: 9)
+    let intervals = try #require(report.confidenceIntervals?.coefficients)
+    for (name, estimate) in [("krippendorffAlpha", report.krippendorffAlpha), ("fleissKappa", report.fleissKappa),
+                             ("gwetAC1", report.gwetAC1), ("percentAgreement", report.percentAgreement)] {
+      let value = try #require(estimate.value)
+      let interval = try #require(intervals[name])
+      #expect(interval.low <= value + 1e-12 && value - 1e-12 <= interval.high, "\(name)")
+      #expect(interval.high - interval.low < 0.5, "\(name)")
+    }
+  }
+}

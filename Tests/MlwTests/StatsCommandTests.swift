@@ -80,6 +80,6 @@ import VersionedStore
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     #expect(process.terminationStatus == 0, "\(text)")
-    print(text.split(separator: "\n").last ?? "")
+    print(String(text.split(separator: "\n").last ?? ""))
   }
 }

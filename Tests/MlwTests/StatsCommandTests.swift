@@ -69,17 +69,9 @@ import VersionedStore
   /// scripts/crosscheck.py against scikit-learn, statsmodels, krippendorff, irrCAC and scipy on
   /// randomised inputs: every shared quantity within 1e-9.
   @Test func crossCheckAgainstThePythonReferences() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Products.packageRoot + "/scripts/crosscheck.py", "--mlw", Products.path("mlw"), "--cases", "40"]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    #expect(process.terminationStatus == 0, "\(text)")
+    let result = try runPython("crosscheck.py", ["--mlw", Products.path("mlw"), "--cases", "40"])
+    let text = result.stdout
+    #expect(result.status == 0, "\(text)")
     print(String(text.split(separator: "\n").last ?? ""))
   }
 }

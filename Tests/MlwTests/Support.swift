@@ -95,11 +95,11 @@ func makeDemoRoot() throws -> String {
   return root
 }
 
-/// Validates every stored file under the roots with Python's `jsonschema` against `schemas/`.
-func validateSchemas(_ roots: [String]) throws -> RunResult {
+/// Runs one of the repository's Python scripts with `python3`, stdout and stderr together.
+func runPython(_ script: String, _ arguments: [String]) throws -> RunResult {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", Products.packageRoot + "/scripts/validate_schemas.py"] + roots
+  process.arguments = ["python3", Products.packageRoot + "/scripts/" + script] + arguments
   let out = Pipe()
   process.standardOutput = out
   process.standardError = out
@@ -107,4 +107,9 @@ func validateSchemas(_ roots: [String]) throws -> RunResult {
   let data = out.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   return RunResult(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+}
+
+/// Validates every stored file under the roots with Python's `jsonschema` against `schemas/`.
+func validateSchemas(_ roots: [String]) throws -> RunResult {
+  try runPython("validate_schemas.py", roots)
 }

@@ -9,9 +9,12 @@ records=${1:-10000}
 seconds=${2:-3}
 runs=${RUNS:-30}
 
-swift build -c release --product mlw >/dev/null
+# mlw as it would be deployed: release, with the Swift runtime and Foundation linked statically
+# (no shared-library loading at start-up), in its own build folder.
+swift build -c release --static-swift-stdlib --product mlw --build-path .build/static >/dev/null
 swift build -c release --product mlw-bench >/dev/null
 bin=$(swift build -c release --show-bin-path)
+mlw=$(swift build -c release --static-swift-stdlib --build-path .build/static --show-bin-path)/mlw
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlw-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -20,11 +23,11 @@ middle=$(printf "runs/run-%0${#records}d" $((records / 2)))
 
 echo
 echo "== whole-process latency on a workspace of $records records (target: median < 50 ms)"
-python3 Benchmarks/timeit.py "$runs" "mlw status" -- "$bin/mlw" status --root "$work/root" -w bench --as ana
-python3 Benchmarks/timeit.py "$runs" "mlw status --json" -- "$bin/mlw" status --root "$work/root" -w bench --json
-python3 Benchmarks/timeit.py "$runs" "mlw show $middle" -- "$bin/mlw" show "$middle" --root "$work/root" -w bench
-python3 Benchmarks/timeit.py "$runs" "mlw log --limit 20" -- "$bin/mlw" log --limit 20 --root "$work/root" -w bench
-python3 Benchmarks/timeit.py "$runs" "mlw --help (process start-up floor)" -- "$bin/mlw" --help
+python3 Benchmarks/timeit.py "$runs" "mlw status" -- "$mlw" status --root "$work/root" -w bench --as ana
+python3 Benchmarks/timeit.py "$runs" "mlw status --json" -- "$mlw" status --root "$work/root" -w bench --json
+python3 Benchmarks/timeit.py "$runs" "mlw show $middle" -- "$mlw" show "$middle" --root "$work/root" -w bench
+python3 Benchmarks/timeit.py "$runs" "mlw log --limit 20" -- "$mlw" log --limit 20 --root "$work/root" -w bench
+python3 Benchmarks/timeit.py "$runs" "mlw --help (process start-up floor)" -- "$mlw" --help
 
 echo
 echo "== log appends on the disk of $work (${seconds}s each)"

@@ -83,11 +83,17 @@ extension Mlw.Stats {
           coders.add([c.coder, String(c.ratings), show(c.agreementWithOthers), show(c.meanPairwiseKappa), show(c.krippendorffAlphaWithout)])
         }
         text += coders.render(indent: "  ")
-        if report.pairwise.count <= 45 {
-          text += "\ncoder pairs:\n"
-          var pairs = TextTable(["CODER A", "CODER B", "UNITS", "AGREEMENT", "COHEN'S KAPPA"], alignments: [.left, .left, .right, .right, .right])
-          for p in report.pairwise { pairs.add([p.coderA, p.coderB, String(p.units), show(p.percentAgreement), show(p.cohenKappa)]) }
-          text += pairs.render(indent: "  ")
+        let names = report.perCoder.map(\.coder)
+        if names.count <= 12 {
+          text += "\npairwise Cohen's kappa (coder x coder, on the units both rated):\n"
+          var kappa: [String: String] = [:]
+          for p in report.pairwise {
+            kappa[p.coderA + "\u{0}" + p.coderB] = show(p.cohenKappa)
+            kappa[p.coderB + "\u{0}" + p.coderA] = show(p.cohenKappa)
+          }
+          var matrix = TextTable([""] + names, alignments: [.left] + names.map { _ in .right })
+          for a in names { matrix.add([a] + names.map { b in a == b ? "-" : kappa[a + "\u{0}" + b] ?? "" }) }
+          text += matrix.render(indent: "  ")
         }
         if let ci = report.confidenceIntervals {
           text += "\nintervals: \(ci.method), \(ci.draws) draws, seed \(ci.seed)\n"

@@ -13,6 +13,7 @@ public enum RecordKinds {
   public static let documents: [String: Info] = [
     WorkspaceRecord.kind: Info(schemaVersion: WorkspaceRecord.schemaVersion, writers: [.lead]),
     Roster.kind: Info(schemaVersion: Roster.schemaVersion, writers: [.lead]),
+    Baseline.kind: Info(schemaVersion: Baseline.schemaVersion, writers: [.sme, .engineer]),
   ]
 
   /// Log kinds (the kind in a log's header line).

@@ -1,0 +1,173 @@
+import Foundation
+import VersionedStore
+
+/// A baseline: a lower bound a model must beat (DOMAIN.md, "Baselines"). Stored at
+/// `baselines/<id>/`. Schema: `schemas/kinds/baseline.schema.json`.
+public struct Baseline: DocumentBody, Equatable {
+  public static let kind = "baseline"
+  public static let schemaVersion = 1
+  public static let folder = "baselines"
+
+  /// Where the bound comes from.
+  public enum Source: String, Codable, Sendable, CaseIterable {
+    case humanLevel = "human-level"
+    case literature
+    case quickAndDirty = "quick-and-dirty"
+    case olderSystem = "older-system"
+    case ruleBased = "rule-based"
+  }
+
+  /// The quality ladder of human baselines, easiest to collect first.
+  public enum HumanQuality: String, Codable, Sendable, CaseIterable, Comparable {
+    case crowd
+    case crowdEnsemble = "crowd-ensemble"
+    case domainExpert = "domain-expert"
+    case specialist
+    case mixtureOfExperts = "mixture-of-experts"
+
+    public static func < (a: HumanQuality, b: HumanQuality) -> Bool {
+      allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+  }
+
+  public var type: Source
+  /// The ladder step, for a human-level baseline only.
+  public var quality: HumanQuality?
+  /// How a human-level baseline was measured (who labelled what, how many items).
+  public var measured: String?
+  /// Metric name → value.
+  public var metrics: [String: Double]
+  /// Source or citation.
+  public var source: String
+  /// When it was measured or published, `YYYY-MM-DD`.
+  public var date: String
+
+  public init(type: Source, quality: HumanQuality?, measured: String?, metrics: [String: Double], source: String, date: String) {
+    self.type = type
+    self.quality = quality
+    self.measured = measured
+    self.metrics = metrics
+    self.source = source
+    self.date = date
+  }
+
+  /// Checks what a stored baseline must hold; the message says what to give instead.
+  public func validate() throws {
+    if type == .humanLevel {
+      guard quality != nil else {
+        throw LifecycleError.invalidValue(
+          what: "baseline", reason: "a human-level baseline needs --quality (\(HumanQuality.allCases.map(\.rawValue).joined(separator: ", ")))")
+      }
+      guard let measured, !measured.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw LifecycleError.invalidValue(what: "baseline", reason: "a human-level baseline needs --measured: who labelled what, how many items")
+      }
+    } else if quality != nil {
+      throw LifecycleError.invalidValue(what: "baseline", reason: "--quality is for human-level baselines only")
+    }
+    guard !metrics.isEmpty else { throw LifecycleError.invalidValue(what: "baseline", reason: "give at least one --metric NAME=VALUE") }
+    guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw LifecycleError.invalidValue(what: "baseline", reason: "--source is empty; say where the figure comes from")
+    }
+    guard Baseline.isDate(date) else { throw LifecycleError.invalidValue(what: "--date", reason: "'\(date)' is not a date like 2026-11-22") }
+  }
+
+  static func isDate(_ text: String) -> Bool {
+    guard text.count == 10, let date = Timestamp.parse(text + "T00:00:00Z") else { return false }
+    return Timestamp.format(date).hasPrefix(text)  // rejects 2026-02-30, which would roll over
+  }
+
+  /// Whether lower values of `metric` are better: names that contain error, loss, latency,
+  /// cost, mae, mse or rmse. Every other metric (accuracy, precision, f1, …) is higher-better.
+  public static func lowerIsBetter(_ metric: String) -> Bool {
+    let name = metric.lowercased()
+    return ["error", "loss", "latency", "cost", "mae", "mse", "rmse"].contains { name.contains($0) }
+  }
+
+  /// Parses `NAME=VALUE`.
+  public static func parseMetric(_ text: String) throws -> (String, Double) {
+    let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
+      throw LifecycleError.invalidValue(what: "--metric", reason: "'\(text)' is not NAME=VALUE, e.g. error=0.012")
+    }
+    guard Name.problem(with: parts[0]) == nil else {
+      throw LifecycleError.invalidValue(what: "--metric", reason: "metric name '\(parts[0])' must be like f1 or recall-defect ([a-z0-9][a-z0-9._-]*)")
+    }
+    return (parts[0], value)
+  }
+}
+
+/// A baseline with its id and who recorded it.
+public struct StoredBaseline: Sendable, Encodable, Equatable {
+  public var id: String
+  public var version: Int
+  public var author: String
+  public var baseline: Baseline
+
+  enum CodingKeys: String, CodingKey { case id, version, author, type, quality, measured, metrics, source, date }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(id, forKey: .id)
+    try c.encode(version, forKey: .version)
+    try c.encode(author, forKey: .author)
+    try c.encode(baseline.type, forKey: .type)
+    try c.encodeIfPresent(baseline.quality, forKey: .quality)
+    try c.encodeIfPresent(baseline.measured, forKey: .measured)
+    try c.encode(baseline.metrics, forKey: .metrics)
+    try c.encode(baseline.source, forKey: .source)
+    try c.encode(baseline.date, forKey: .date)
+  }
+}
+
+/// The best baseline for one metric.
+public struct BestBaseline: Sendable, Encodable, Equatable {
+  public var metric: String
+  public var lowerIsBetter: Bool
+  public var value: Double
+  public var id: String
+  public var type: Baseline.Source
+}
+
+extension Workspace {
+  /// Every baseline, by id.
+  public func baselines() throws -> [StoredBaseline] {
+    let folder = RecordPath(trusted: [Baseline.folder])
+    return try documents.children(of: folder).map { id in
+      let stored = try documents.read(folder.appending(try Name(id)))
+      return StoredBaseline(id: id, version: stored.envelope.version, author: stored.envelope.author, baseline: try stored.body(as: Baseline.self))
+    }
+  }
+
+  /// Records a baseline. A new id is created; an existing one is replaced only when
+  /// `ifVersion` names its current version.
+  @discardableResult
+  public func recordBaseline(_ idText: String, _ baseline: Baseline, actor: Actor, message: String?, ifVersion: Int?, now: Date) throws
+    -> StoredBaseline
+  {
+    let id = try Name(idText, what: "baseline id")
+    try baseline.validate()
+    let path = RecordPath(trusted: [Baseline.folder]).appending(id)
+    let latest = try documents.latestVersion(of: path)
+    if latest > 0, ifVersion == nil {
+      throw LifecycleError.invalidValue(
+        what: "baseline id", reason: "'\(id)' exists (version \(latest)); pass --if-version \(latest) to replace it, or pick another id")
+    }
+    let stored = try publish(
+      path, baseline, actor: actor, message: message ?? "\(latest > 0 ? "update" : "add") \(baseline.type.rawValue) baseline \(id)",
+      expecting: ifVersion ?? 0, now: now)
+    return StoredBaseline(id: id.value, version: stored.envelope.version, author: actor.name, baseline: baseline)
+  }
+
+  /// The best baseline per metric: the lowest value of a lower-is-better metric, else the highest.
+  public static func bestBaselines(_ baselines: [StoredBaseline], types: Set<Baseline.Source>? = nil) -> [BestBaseline] {
+    var best: [String: BestBaseline] = [:]
+    for stored in baselines where types?.contains(stored.baseline.type) ?? true {
+      for (metric, value) in stored.baseline.metrics {
+        let lower = Baseline.lowerIsBetter(metric)
+        if let current = best[metric], lower ? current.value <= value : current.value >= value { continue }
+        best[metric] = BestBaseline(metric: metric, lowerIsBetter: lower, value: value, id: stored.id, type: stored.baseline.type)
+      }
+    }
+    return best.keys.sorted().map { best[$0]! }
+  }
+}

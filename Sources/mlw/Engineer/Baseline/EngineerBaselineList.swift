@@ -1,0 +1,13 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Engineer.Baseline {
+  struct List: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "List every baseline, the best per metric, and human level.")
+    static let access = Access.roles([.engineer])
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> BaselineListOutput { try listBaselines(context) }
+  }
+}

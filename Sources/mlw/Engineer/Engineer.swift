@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension Mlw {
+  /// `mlw engineer …`: the ML engineer's commands.
+  struct Engineer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "ML engineer: baselines other than human level, and the bias/variance diagnosis.",
+      subcommands: [Baseline.self, Diagnose.self])
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead {
+  struct Diagnose: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Avoidable bias and variance against human level, which dominates, and what to do next.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: DiagnoseOptions
+
+    func execute(_ context: CommandContext) async throws -> DiagnosisOutput { try diagnose(options, context) }
+  }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import Lifecycle
+import VersionedStore
+
+/// The options of `baseline add`, shared by the SME's and the engineer's commands.
+struct BaselineOptions: ParsableArguments {
+  @Argument(help: "An id for the baseline ([a-z0-9][a-z0-9._-]{0,63}), e.g. hlp-experts.")
+  var id: String
+
+  @Option(help: "human-level, literature, quick-and-dirty, older-system or rule-based.")
+  var type: String
+
+  @Option(help: "For human-level: crowd, crowd-ensemble, domain-expert, specialist or mixture-of-experts.")
+  var quality: String?
+
+  @Option(help: "For human-level: how it was measured (who labelled what, how many items).")
+  var measured: String?
+
+  @Option(name: .customLong("metric"), help: "A figure as NAME=VALUE, e.g. error=0.012 (repeatable).")
+  var metrics: [String] = []
+
+  @Option(help: "Source or citation of the figures.")
+  var source: String
+
+  @Option(help: "When measured or published, YYYY-MM-DD (default: today).")
+  var date: String?
+
+  @Option(help: "Why; recorded in the history.")
+  var message: String?
+
+  @Option(help: "Replace an existing baseline of this id, which must be at this version.")
+  var ifVersion: Int?
+
+  func baseline(now: Date) throws -> Baseline {
+    guard let type = Baseline.Source(rawValue: type) else {
+      throw LifecycleError.invalidValue(what: "--type", reason: "'\(type)' is not one of \(Baseline.Source.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let quality = try quality.map { text -> Baseline.HumanQuality in
+      guard let q = Baseline.HumanQuality(rawValue: text) else {
+        throw LifecycleError.invalidValue(what: "--quality", reason: "'\(text)' is not one of \(Baseline.HumanQuality.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return q
+    }
+    var figures: [String: Double] = [:]
+    for text in metrics {
+      let (name, value) = try Baseline.parseMetric(text)
+      guard figures.updateValue(value, forKey: name) == nil else {
+        throw LifecycleError.invalidValue(what: "--metric", reason: "'\(name)' is given twice")
+      }
+    }
+    return Baseline(
+      type: type, quality: quality, measured: measured, metrics: figures, source: source,
+      date: date ?? String(Timestamp.format(now).prefix(10)))
+  }
+}
+
+/// What `baseline add` prints.
+struct BaselineOutput: CommandOutput {
+  var stored: StoredBaseline
+
+  func encode(to encoder: any Encoder) throws { try stored.encode(to: encoder) }
+
+  func render() -> String {
+    let figures = stored.baseline.metrics.keys.sorted().map { "\($0)=\(stored.baseline.metrics[$0]!)" }.joined(separator: ", ")
+    return "baseline \(stored.id) v\(stored.version): \(stored.baseline.type.rawValue) \(figures)\n"
+  }
+}
+
+/// What `baseline list` prints: every baseline, and the best per metric.
+struct BaselineListOutput: CommandOutput {
+  var baselines: [StoredBaseline]
+  var best: [BestBaseline]
+  /// The best human-level figure per metric: the Bayes-error proxy of the diagnosis.
+  var humanLevel: [BestBaseline]
+
+  func render() -> String {
+    guard !baselines.isEmpty else {
+      return "no baselines yet: an SME records human-level performance (mlw sme baseline add), an engineer the others (mlw engineer baseline add)\n"
+    }
+    var table = TextTable(["ID", "TYPE", "QUALITY", "METRICS", "SOURCE", "DATE", "BY"])
+    for b in baselines {
+      let figures = b.baseline.metrics.keys.sorted().map { "\($0)=\(b.baseline.metrics[$0]!)" }.joined(separator: " ")
+      table.add([b.id, b.baseline.type.rawValue, b.baseline.quality?.rawValue ?? "-", figures, b.baseline.source, b.baseline.date, b.author])
+    }
+    var text = table.render() + "\nbest per metric:\n"
+    var bests = TextTable(["METRIC", "BEST", "BASELINE", "TYPE", "BETTER"])
+    for b in best { bests.add([b.metric, String(b.value), b.id, b.type.rawValue, b.lowerIsBetter ? "lower" : "higher"]) }
+    text += bests.render(indent: "  ")
+    if !humanLevel.isEmpty {
+      text += "human level (the Bayes-error proxy): " + humanLevel.map { "\($0.metric)=\($0.value) (\($0.id))" }.joined(separator: ", ") + "\n"
+    }
+    return text
+  }
+}
+
+/// Lists the baselines of the context's workspace.
+func listBaselines(_ context: CommandContext) throws -> BaselineListOutput {
+  let all = try context.requireWorkspace().baselines()
+  return BaselineListOutput(
+    baselines: all, best: Workspace.bestBaselines(all), humanLevel: Workspace.bestBaselines(all, types: [.humanLevel]))
+}
+
+/// The options of `diagnose`, shared by the engineer's and the lead's commands.
+struct DiagnoseOptions: ParsableArguments {
+  @Option(help: "The metric the figures are in (default: error). A higher-is-better metric is turned into an error.")
+  var metric: String = "error"
+
+  @Option(help: "Training-set figure.") var train: Double
+  @Option(help: "Train-dev figure (held out from the training distribution), to separate variance from data mismatch.")
+  var trainDev: Double?
+  @Option(help: "Dev (validation) figure.") var dev: Double
+  @Option(help: "Test figure, to detect over-fitting of the validation set.") var test: Double?
+  @Option(help: "The human-level baseline to use (default: the best one for the metric).") var baseline: String?
+}
+
+/// What `diagnose` prints.
+struct DiagnosisOutput: CommandOutput {
+  var diagnosis: Diagnosis
+
+  func encode(to encoder: any Encoder) throws { try diagnosis.encode(to: encoder) }
+
+  func render() -> String {
+    let d = diagnosis
+    var table = TextTable(["", d.metric == "error" ? "ERROR" : "ERROR (from \(d.metric))"], alignments: [.left, .right])
+    table.add(["human level (\(d.humanBaseline))", String(d.humanError)])
+    table.add(["training", String(d.trainError)])
+    if let v = d.trainDevError { table.add(["train-dev", String(v)]) }
+    table.add(["dev", String(d.devError)])
+    if let v = d.testError { table.add(["test", String(v)]) }
+    var gaps = TextTable(["GAP", "SIZE"], alignments: [.left, .right])
+    gaps.add(["avoidable bias (training - human)", String(d.avoidableBias)])
+    gaps.add(["variance (\(d.trainDevError == nil ? "dev" : "train-dev") - training)", String(d.variance)])
+    if let v = d.dataMismatch { gaps.add(["data mismatch (dev - train-dev)", String(v)]) }
+    if let v = d.validationGap { gaps.add(["validation gap (test - dev)", String(v)]) }
+    let focus: String
+    switch d.focus {
+    case .bias: focus = "avoidable bias dominates: work on bias (the model under-fits)"
+    case .variance: focus = "variance dominates: work on variance (the model over-fits)"
+    case .dataMismatch: focus = "data mismatch dominates: the dev data differs from the training data"
+    case .validationOverfit: focus = "the validation gap dominates: the model over-fit the validation set"
+    case .balanced: focus = "no single gap dominates"
+    }
+    return table.render() + "\n" + gaps.render() + "\n\(focus)\nnext steps:\n"
+      + d.nextSteps.map { "  - \($0)\n" }.joined() + d.notes.map { "note: \($0)\n" }.joined()
+  }
+}
+
+/// Runs the diagnosis in the context's workspace.
+func diagnose(_ options: DiagnoseOptions, _ context: CommandContext) throws -> DiagnosisOutput {
+  DiagnosisOutput(
+    diagnosis: try context.requireWorkspace().diagnose(
+      metric: options.metric, train: options.train, trainDev: options.trainDev, dev: options.dev, test: options.test,
+      baselineID: options.baseline))
+}

@@ -38,9 +38,11 @@ extension Mlw {
         text += "(a name in parentheses is not written yet)\n"
         if !status.recent.isEmpty {
           text += "\nrecent changes:\n"
+          var recent = TextTable(["TIME", "BY", "RECORD", "MESSAGE"])
           for change in status.recent {
-            text += "  \(shortTime(change.time))  \(change.author) (\(change.role))  \(change.path) v\(change.version)  \(change.message)\n"
+            recent.add([shortTime(change.time), "\(change.author) (\(change.role))", "\(change.path) v\(change.version)", change.message])
           }
+          text += recent.render(indent: "  ")
         }
         if !status.next.isEmpty {
           text += "\nnext:\n" + status.next.map { "  - \($0)\n" }.joined()

@@ -14,6 +14,7 @@ public enum RecordKinds {
     WorkspaceRecord.kind: Info(schemaVersion: WorkspaceRecord.schemaVersion, writers: [.lead]),
     Roster.kind: Info(schemaVersion: Roster.schemaVersion, writers: [.lead]),
     Baseline.kind: Info(schemaVersion: Baseline.schemaVersion, writers: [.sme, .engineer]),
+    MetricPolicyRecord.kind: Info(schemaVersion: MetricPolicyRecord.schemaVersion, writers: [.lead, .sme]),
   ]
 
   /// Log kinds (the kind in a log's header line).

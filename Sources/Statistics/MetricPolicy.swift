@@ -104,7 +104,12 @@ extension MetricPolicy {
   /// Ranks models (name → metric values), best first. Eligible models by score descending; equal
   /// scores share a rank (1, 2, 2, 4) and are listed by name; ineligible models follow, by the
   /// optimised metric's value.
-  public func rank(_ models: [(name: String, metrics: [String: Double])]) throws(PolicyProblem) -> [RankedModel] {
+  ///
+  /// `gates` adds failures found outside the policy itself (a slice or rare-class bar); a model
+  /// with any is ineligible like one that misses a requirement.
+  public func rank(_ models: [(name: String, metrics: [String: Double])], gates: [String: [String]] = [:]) throws(PolicyProblem)
+    -> [RankedModel]
+  {
     guard !models.isEmpty else { throw .empty }
     let available = Set(models.flatMap { $0.metrics.keys }).sorted()
     for metric in metrics where !models.allSatisfy({ $0.metrics[metric] != nil }) {
@@ -130,6 +135,12 @@ extension MetricPolicy {
         let failed = requirements.filter { !$0.isMet(by: m[$0.metric]!) }.map(\.description)
         scored.append((model.name, failed.isEmpty ? m[name]! : 0, failed.isEmpty, failed, m[name]!))
       }
+    }
+    for i in scored.indices {
+      guard let gated = gates[scored[i].name], !gated.isEmpty else { continue }
+      scored[i].score = 0
+      scored[i].eligible = false
+      scored[i].failed += gated
     }
     scored.sort { a, b in
       if a.eligible != b.eligible { return a.eligible }

@@ -54,3 +54,67 @@ import Testing
     }
   }
 }
+
+@Suite struct MetricPolicyCommandTests {
+  @Test func policyIsVersionedAndRanksTheDomainTable() throws {
+    let root = try makeDemoRoot()
+    let table = root + "/../results-\(UUID().uuidString).csv"
+    try "model,precision,recall,recall[defect],accuracy,accuracy[region=eu],accuracy[region=us]\nmodel 1,0.9,0.5,0.9,0.9,0.9,0.9\nmodel 2,0.8,0.7,0.85,0.9,0.89,0.91\nmodel 3,0.7,0.9,0.75,0.9,0.8,0.95\n"
+      .write(toFile: table, atomically: true, encoding: .utf8)
+    let average = try mlw(["lead", "metric-policy", "set", "--average", "precision,recall", "--candidates", "precision,recall"], root: root, as: "ana", workspace: "demo")
+    #expect(average.status == 0, "\(average.stderr)")
+    let first = try mlw(["sme", "metric-policy", "rank", table, "--json"], root: root, as: "sam", workspace: "demo").json
+    #expect(first?["models"]?.arrayValue?.first?["model"] == .string("model 3"))
+    #expect(first?["models"]?.arrayValue?.first?["score"]?.doubleValue.map { abs($0 - 0.8) < 1e-12 } == true)
+
+    let bar = try mlw(["sme", "metric-policy", "set", "--optimize", "precision", "--require", "recall>0.6", "--message", "SME: recall bar"], root: root, as: "sam", workspace: "demo")
+    #expect(bar.status == 0, "\(bar.stderr)")
+    let second = try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
+    #expect(second.map { $0["model"]?.stringValue } == ["model 2", "model 3", "model 1"])
+    #expect(second.map { $0["score"]?.doubleValue } == [0.8, 0.7, 0])
+
+    let slices = try mlw(
+      ["lead", "metric-policy", "set", "--metric", "precision", "--slice-bar", "recall[defect]>=0.8", "--slice-bar", "accuracy[region]~0.02"],
+      root: root, as: "ana", workspace: "demo")
+    #expect(slices.status == 0, "\(slices.stderr)")
+    let third = try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
+    #expect(third.map { $0["model"]?.stringValue } == ["model 1", "model 2", "model 3"])
+    #expect(third.map { $0["eligible"] } == [.bool(true), .bool(true), .bool(false)])
+    #expect(third.last?["failed"]?.arrayValue?.count == 3)  // recall[defect], eu and us gaps
+
+    let history = try mlw(["log", "metric-policy", "--json"], root: root, workspace: "demo").json?["changes"]?.arrayValue ?? []
+    #expect(history.map { $0["author"]?.stringValue } == ["ana", "sam", "ana"])
+    #expect(history[1]["message"] == .string("SME: recall bar"))
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
+  @Test func refusalsChangeNothing() throws {
+    let root = try makeDemoRoot()
+    #expect(try mlw(["lead", "metric-policy", "set", "--metric", "f1"], root: root, as: "ana", workspace: "demo").status == 0)
+    let table = root + "/../results-\(UUID().uuidString).csv"
+    try "model,precision,recall\nm1,0.9,0.5\n".write(toFile: table, atomically: true, encoding: .utf8)
+    let before = try snapshot(root)
+    let cases: [([String], String, Int32, String)] = [
+      (["lead", "metric-policy", "rank", table], "ana", 3, "the policy uses 'f1', which the table lacks"),
+      (["lead", "metric-policy", "set", "--metric", "f1"], "ann", 5, "needs the lead role"),
+      (["sme", "metric-policy", "set", "--metric", "f1"], "mia", 5, "needs the sme role"),
+      (["lead", "metric-policy", "set", "--metric", "f1", "--average", "a,b"], "ana", 2, "exactly one"),
+      (["lead", "metric-policy", "set", "--optimize", "f1", "--require", "recall=>0.6"], "ana", 3, "must be like f1"),
+      (["lead", "metric-policy", "set", "--optimize", "f1", "--require", "recall>=high"], "ana", 3, "is not like"),
+      (["lead", "metric-policy", "set", "--metric", "f1", "--slice-bar", "recall>=0.8"], "ana", 3, "invalid slice bar"),
+      (["lead", "metric-policy", "set", "--metric", "f1", "--candidates", "precision,recall"], "ana", 3, "not among the candidates"),
+      (["lead", "metric-policy", "set", "--metric", "F1"], "ana", 3, "must be like f1"),
+      (["lead", "metric-policy", "set", "--metric", "f1", "--if-version", "7"], "ana", 4, "has no version 7"),
+    ]
+    for (arguments, member, code, fragment) in cases {
+      let result = try mlw(arguments, root: root, as: member, workspace: "demo")
+      #expect(result.status == code, "\(arguments): \(result.status) \(result.stderr)")
+      #expect(result.stderr.contains(fragment), "\(arguments): \(result.stderr)")
+      #expect(try snapshot(root) == before, "\(arguments) changed stored files")
+    }
+    // A threshold on a metric the table lacks.
+    #expect(try mlw(["lead", "metric-policy", "set", "--optimize", "precision", "--require", "latency<5"], root: root, as: "ana", workspace: "demo").status == 0)
+    let missing = try mlw(["lead", "metric-policy", "rank", table], root: root, as: "ana", workspace: "demo")
+    #expect(missing.status == 3 && missing.stderr.contains("'latency'"))
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead.MetricPolicy {
+  struct Set: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Publish a new version of the metric policy: candidates, the single-number rule, slice and rare-class bars.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: MetricPolicySetOptions
+
+    func execute(_ context: CommandContext) async throws -> MetricPolicyOutput { try MetricPolicyCommands.set(options, context) }
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Sme.MetricPolicy {
+  struct Rank: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Rank a table of model results (CSV: model, one column per metric, slice columns like recall[defect]) under the current policy.")
+    static let access = Access.roles([.sme])
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The results table.") var file: String
+
+    func execute(_ context: CommandContext) async throws -> PolicyRankingOutput { try MetricPolicyCommands.rank(file: file, context) }
+  }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Lifecycle
+import Statistics
+
+/// The options of `metric-policy set`, shared by the lead's and the SME's commands.
+struct MetricPolicySetOptions: ParsableArguments {
+  @OptionGroup var rule: PolicyOptions
+
+  @Option(help: "With --metric: the metric is a named domain formula (mAP, F1, …).")
+  var formula: String?
+
+  @Option(help: "The candidate metrics considered (comma-separated).")
+  var candidates: String?
+
+  @Option(name: .customLong("slice-bar"), help: "A bar for a slice or rare class: 'recall[defect]>=0.8', or 'accuracy[region]~0.02' for every region within 0.02 of overall (repeatable).")
+  var sliceBars: [String] = []
+
+  @Option(help: "Why this rule: recorded with the policy.")
+  var rationale: String?
+
+  @Option(help: "A message for the history.")
+  var message: String?
+
+  @Option(help: "Fail unless the policy is still at this version.")
+  var ifVersion: Int?
+
+  func validate() throws {
+    if formula != nil, rule.metric == nil { throw ValidationError("--formula goes with --metric") }
+  }
+
+  func record() throws -> MetricPolicyRecord {
+    let candidates = (candidates ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return MetricPolicyRecord(
+      candidates: candidates, rule: .init(try rule.policy(), formula: formula),
+      sliceBars: try sliceBars.map { try MetricPolicyRecord.SliceBar(parsing: $0) }, rationale: rationale)
+  }
+}
+
+/// What `metric-policy set` and `show` print.
+struct MetricPolicyOutput: CommandOutput {
+  var version: Int
+  var policy: MetricPolicyRecord
+  var author: String?
+
+  func render() -> String {
+    var text = "metric policy v\(version)\(author.map { " by \($0)" } ?? ""): \(policy.summary)\n"
+    if !policy.candidates.isEmpty { text += "candidates: \(policy.candidates.joined(separator: ", "))\n" }
+    for bar in policy.sliceBars { text += "bar: \(bar)\n" }
+    if let rationale = policy.rationale { text += "why: \(rationale)\n" }
+    return text
+  }
+}
+
+/// What `metric-policy rank` prints.
+struct PolicyRankingOutput: CommandOutput {
+  var policy: String
+  var version: Int
+  var models: [RankedModel]
+
+  func render() -> String {
+    var table = TextTable(["RANK", "MODEL", "SCORE", "ELIGIBLE", "FAILS"], alignments: [.right, .left, .right, .left, .left])
+    for m in models {
+      table.add([String(m.rank), m.model, String(format: "%.4f", m.score), m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
+    }
+    return "policy v\(version): \(policy)\n" + table.render()
+  }
+}
+
+enum MetricPolicyCommands {
+  static func set(_ options: MetricPolicySetOptions, _ context: CommandContext) throws -> MetricPolicyOutput {
+    let record = try options.record()
+    let actor = try context.requireActor()
+    let version = try context.requireWorkspace().setMetricPolicy(
+      record, actor: actor, message: options.message, ifVersion: options.ifVersion, now: context.now)
+    return MetricPolicyOutput(version: version, policy: record, author: actor.name)
+  }
+
+  static func show(_ context: CommandContext) throws -> MetricPolicyOutput {
+    let workspace = try context.requireWorkspace()
+    guard let (record, version) = try workspace.metricPolicy() else {
+      throw LifecycleError.invalidValue(what: "metric policy", reason: "none is set yet; a lead or the SME sets one (mlw lead metric-policy set)")
+    }
+    let author = try workspace.documents.read(MetricPolicyRecord.path, version: version).envelope.author
+    return MetricPolicyOutput(version: version, policy: record, author: author)
+  }
+
+  static func rank(file: String, _ context: CommandContext) throws -> PolicyRankingOutput {
+    let input = try ResultsInput(file: file)
+    let workspace = try context.requireWorkspace()
+    do {
+      let (record, ranked) = try workspace.rankUnderPolicy(input.models, columns: input.metrics)
+      return PolicyRankingOutput(policy: record.summary, version: try workspace.metricPolicy()!.1, models: ranked)
+    } catch PolicyProblem.unknownMetric(let name, let available) {
+      throw InputError(file: file, line: 1, "the policy uses '\(name)', which the table lacks (columns: \(available.joined(separator: ", ")))")
+    } catch PolicyTableError.missingColumn(let column, let bar) {
+      throw InputError(file: file, line: 1, "the bar '\(bar)' needs the column '\(column)', which the table lacks")
+    }
+  }
+}

@@ -27,8 +27,8 @@ public struct Stage: Sendable {
       parts: [
         StagePart(path: "scope", shape: .record, nextStep: "the lead writes the scope: the problem, the KPI goal, the success criteria"),
         StagePart(path: "feasibility", shape: .record, nextStep: "the lead and the SME score feasibility: data, accuracy requirement, problem difficulty"),
-        StagePart(path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy"),
-        StagePart(path: "baselines", shape: .collection, nextStep: "the SME records a human-level baseline; the engineer adds the others"),
+        StagePart(path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy (mlw lead metric-policy set)"),
+        StagePart(path: "baselines", shape: .collection, nextStep: "the SME records a human-level baseline (mlw sme baseline add); the engineer adds the others"),
       ]),
     Stage(
       name: "data",

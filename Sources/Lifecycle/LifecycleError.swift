@@ -17,10 +17,11 @@ public enum LifecycleError: CategorizedError, Equatable {
   case lastLead(workspace: String)
   case unknownRecord(path: String, known: [String])
   case invalidValue(what: String, reason: String)
+  case leadOfNone(name: String)
 
   public var category: ErrorCategory {
     switch self {
-    case .noIdentity, .notMember, .lacksRole: .notPermitted
+    case .noIdentity, .notMember, .lacksRole, .leadOfNone: .notPermitted
     case .unknownRole, .invalidValue, .noWorkspace: .invalidInput
     case .unknownWorkspace, .unknownMember, .unknownRecord: .notFound
     case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead: .conflict
@@ -62,6 +63,8 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "'\(path)' is not a record of this workspace; records are \(known.joined(separator: ", "))"
     case .invalidValue(let what, let reason):
       return "invalid \(what): \(reason)"
+    case .leadOfNone(let name):
+      return "\(name) is a lead of no workspace under this root; the portfolio is the leads' (a lead can grant the role: mlw lead member grant)"
     }
   }
 }

@@ -14,6 +14,9 @@ public enum RecordKinds {
     WorkspaceRecord.kind: Info(schemaVersion: WorkspaceRecord.schemaVersion, writers: [.lead]),
     Roster.kind: Info(schemaVersion: Roster.schemaVersion, writers: [.lead]),
     Baseline.kind: Info(schemaVersion: Baseline.schemaVersion, writers: [.sme, .engineer]),
+    Scope.kind: Info(schemaVersion: Scope.schemaVersion, writers: [.lead, .sme]),
+    Feasibility.kind: Info(schemaVersion: Feasibility.schemaVersion, writers: [.lead, .sme]),
+    Readiness.kind: Info(schemaVersion: Readiness.schemaVersion, writers: [.lead]),
     MetricPolicyRecord.kind: Info(schemaVersion: MetricPolicyRecord.schemaVersion, writers: [.lead, .sme]),
   ]
 

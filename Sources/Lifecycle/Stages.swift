@@ -25,8 +25,8 @@ public struct Stage: Sendable {
     Stage(
       name: "planning",
       parts: [
-        StagePart(path: "scope", shape: .record, nextStep: "the lead writes the scope: the problem, the KPI goal, the success criteria"),
-        StagePart(path: "feasibility", shape: .record, nextStep: "the lead and the SME score feasibility: data, accuracy requirement, problem difficulty"),
+        StagePart(path: "scope", shape: .record, nextStep: "the lead writes the scope (mlw lead scope set) and the SME the business goal (mlw sme goal set)"),
+        StagePart(path: "feasibility", shape: .record, nextStep: "the lead and the SME score feasibility and impact (mlw lead feasibility score)"),
         StagePart(path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy (mlw lead metric-policy set)"),
         StagePart(path: "baselines", shape: .collection, nextStep: "the SME records a human-level baseline (mlw sme baseline add); the engineer adds the others"),
       ]),
@@ -46,7 +46,7 @@ public struct Stage: Sendable {
     Stage(
       name: "deployment",
       parts: [
-        StagePart(path: "readiness", shape: .record, nextStep: "the lead scores production readiness (ML Test Score)"),
+        StagePart(path: "readiness", shape: .record, nextStep: "the lead scores production readiness, the ML Test Score (mlw lead readiness set)"),
         StagePart(path: "deployments", shape: .collection, nextStep: "the engineer records a deployment and its monitoring"),
       ]),
   ]

@@ -118,3 +118,82 @@ import Testing
     #expect(missing.status == 3 && missing.stderr.contains("'latency'"))
   }
 }
+
+@Suite struct ScopeFeasibilityCommandTests {
+  @Test func scopeGoalFeasibilityPortfolioReadinessEndToEnd() throws {
+    let root = try makeDemoRoot()
+    func ok(_ arguments: [String], _ member: String, workspace: String = "demo") throws -> RunResult {
+      let result = try mlw(arguments, root: root, as: member, workspace: workspace)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      return result
+    }
+    _ = try ok(["sme", "goal", "set", "--business", "cut field returns", "--kpi", "escapes per 1k boards", "--target", "< 0.5", "--by", "2027-06-30"], "sam")
+    let scope = try ok(["lead", "scope", "set", "--problem", "flag defective joints", "--archetype", "human-in-the-loop", "--domain", "vision",
+                        "--success", "recall >= 0.95", "--milestone", "2027-01-15 pilot", "--json"], "ana").json
+    #expect(scope?["version"] == .int(2) && scope?["scope"]?["goal"]?["kpi"] == .string("escapes per 1k boards"))
+    #expect(scope?["missing"] == .array([]))
+
+    _ = try ok(["lead", "feasibility", "score", "--answer", "data.acquisition=4", "--answer", "accuracy.error-cost=2",
+                "--answer", "difficulty.human=5", "--answer", "impact.friction=4", "--situation", "labelled"], "ana")
+    let scored = try ok(["sme", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
+                         "--answer", "difficulty.human=4", "--answer", "impact.friction=5", "--message", "vendor quote in", "--json"], "sam").json
+    #expect(scored?["summary"]?["disagreements"] == .array([.string("data.acquisition")]))
+    #expect(scored?["summary"]?["feasibility"]?.doubleValue.map { abs($0 - 3.5444444444) < 1e-9 } == true)
+    #expect(scored?["history"]?.arrayValue?.map { $0["author"] } == [.string("ana"), .string("sam")])
+    let shown = try ok(["lead", "feasibility", "show"], "ana")
+    #expect(shown.stdout.contains("disagreement on data.acquisition (spread 2): lowest sam, highest ana"))
+
+    #expect(try mlw(["init", "side-project", "--lead", "ana"], root: root).status == 0)
+    _ = try ok(["lead", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
+                "--answer", "difficulty.human=2", "--answer", "impact.friction=2"], "ana", workspace: "side-project")
+    #expect(try mlw(["init", "unscored", "--lead", "ana"], root: root).status == 0)
+    let portfolio = try ok(["lead", "portfolio", "--json"], "ana").json?["projects"]?.arrayValue ?? []
+    #expect(portfolio.map { $0["workspace"]?.stringValue } == ["demo", "side-project", "unscored"])
+    #expect(portfolio.map { $0["quadrant"]?.stringValue } == ["do-first", "avoid", "unscored"])
+    let chart = try ok(["lead", "portfolio"], "ana").stdout
+    #expect(chart.contains("high impact") && chart.contains("demo (4.50/3.54)") && chart.contains("not scored yet: unscored"))
+
+    let readiness = try ok(["lead", "readiness", "set", "--test", "infrastructure.1=automated", "--evidence", "infrastructure.1=CI job repro",
+                            "--test", "data.1=manual", "--evidence", "data.1=schema.md", "--json"], "ana").json
+    #expect(readiness?["score"] == .int(0) && readiness?["sections"]?["infrastructure"] == .int(1))
+    #expect(readiness?["band"] == .string("research project"))
+
+    let status = try mlw(["status", "--json"], root: root, workspace: "demo").json
+    let planning = status?["stages"]?.arrayValue?.first?["parts"]?.arrayValue ?? []
+    #expect(planning.first { $0["path"] == .string("scope") }?["count"] == .int(1))
+    #expect(planning.first { $0["path"] == .string("feasibility") }?["count"] == .int(1))
+    #expect(status?["next"]?.arrayValue?.first?.stringValue?.contains("metric-policy") == true)
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
+  @Test func refusalsChangeNothing() throws {
+    let root = try makeDemoRoot()
+    let before = try snapshot(root)
+    let cases: [([String], String, Int32, String)] = [
+      (["lead", "feasibility", "score", "--answer", "data.acquisition=3"], "ann", 5, "needs the lead role"),
+      (["sme", "feasibility", "score", "--answer", "data.acquisition=3"], "ann", 5, "needs the sme role"),
+      (["lead", "feasibility", "score", "--answer", "data.acquisition=6"], "ana", 3, "outside 1 to 5"),
+      (["lead", "feasibility", "score", "--answer", "data.acquisition=0"], "ana", 3, "outside 1 to 5"),
+      (["lead", "feasibility", "score", "--answer", "data.vibes=3"], "ana", 3, "unknown question 'data.vibes'"),
+      (["lead", "feasibility", "score", "--answer", "data.acquisition=high"], "ana", 3, "whole number from 1 to 5"),
+      (["lead", "feasibility", "score", "--situation", "plenty"], "ana", 3, "not one of labelled"),
+      (["lead", "feasibility", "score"], "ana", 3, "at least one --answer"),
+      (["lead", "scope", "set", "--archetype", "autonomous"], "ana", 3, "the first version needs --problem"),
+      (["lead", "scope", "set", "--problem", "p", "--archetype", "robot"], "ana", 3, "'robot' is not one of"),
+      (["lead", "scope", "set", "--problem", "p", "--milestone", "2027-02-30 pilot"], "ana", 3, "not a date"),
+      (["lead", "scope", "set", "--problem", "p"], "sam", 5, "needs the lead role"),
+      (["sme", "goal", "set", "--business", "b", "--kpi", "k", "--target", "t", "--by", "soon"], "sam", 3, "not a date"),
+      (["lead", "readiness", "set", "--test", "data.8=manual", "--evidence", "data.8=x"], "ana", 3, "unknown test 'data.8'"),
+      (["lead", "readiness", "set", "--test", "data.1=manual"], "ana", 3, "say where the evidence is"),
+      (["lead", "readiness", "set", "--test", "data.1=sometimes", "--evidence", "data.1=x"], "ana", 3, "not one of not-done"),
+      (["lead", "portfolio"], "sam", 5, "a lead of no workspace"),
+    ]
+    for (arguments, member, code, fragment) in cases {
+      let result = try mlw(arguments, root: root, as: member, workspace: "demo")
+      #expect(result.status == code, "\(arguments): \(result.status) \(result.stderr)")
+      #expect(result.stderr.contains(fragment), "\(arguments): \(result.stderr)")
+      #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+      #expect(try snapshot(root) == before, "\(arguments) changed stored files")
+    }
+  }
+}

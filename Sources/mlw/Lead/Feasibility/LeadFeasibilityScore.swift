@@ -1,0 +1,14 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead.Feasibility {
+  struct Score: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Record your answers (merged with your earlier ones) as a new version.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: FeasibilityScoreOptions
+
+    func execute(_ context: CommandContext) async throws -> FeasibilityOutput { try FeasibilityCommands.score(options, context) }
+  }
+}

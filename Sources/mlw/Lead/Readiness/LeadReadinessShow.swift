@@ -1,0 +1,16 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead.Readiness {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the 28 tests, the section sums, the score and its band.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> ReadinessOutput {
+      let (record, version) = try context.requireWorkspace().readiness()
+      return ReadinessOutput(version: version, readiness: record)
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Lead.Scope {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the scope and what it still lacks.")
+    static let access = Access.roles([.lead])
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> ScopeOutput {
+      let (scope, version) = try context.requireWorkspace().scope()
+      return ScopeOutput(version: version, scope: scope)
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Sme.Feasibility {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Show every answer, the driver and overall scores, disagreements and history.")
+    static let access = Access.roles([.sme])
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> FeasibilityOutput { try FeasibilityCommands.show(context) }
+  }
+}

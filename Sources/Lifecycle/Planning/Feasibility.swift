@@ -149,7 +149,7 @@ public struct FeasibilitySummary: Sendable, Encodable, Equatable {
     drivers = perDriver.mapValues { $0.reduce(0, +) / Double($0.count) }
     questions = summaries
     self.unanswered = unanswered
-    disagreements = summaries.filter { $0.spread >= 2 }.sorted { ($0.spread, $1.id) > ($1.spread, $0.id) }.map(\.id)
+    disagreements = summaries.filter { $0.spread >= 1 }.sorted { ($0.spread, $1.id) > ($1.spread, $0.id) }.map(\.id)
     overallFormula = FeasibilitySummary.formula
     if let d = drivers["data"], let a = drivers["accuracy"], let p = drivers["difficulty"] {
       feasibility = FeasibilitySummary.overall(data: d, accuracy: a, difficulty: p)

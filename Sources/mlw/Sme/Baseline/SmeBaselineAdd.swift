@@ -11,14 +11,7 @@ extension Mlw.Sme.Baseline {
     @OptionGroup var options: BaselineOptions
 
     func execute(_ context: CommandContext) async throws -> BaselineOutput {
-      let baseline = try options.baseline(now: context.now)
-      guard baseline.type == .humanLevel else {
-        throw LifecycleError.invalidValue(
-          what: "--type", reason: "the SME records human-level baselines; an engineer records \(baseline.type.rawValue) ones (mlw engineer baseline add)")
-      }
-      return BaselineOutput(
-        stored: try context.requireWorkspace().recordBaseline(
-          options.id, baseline, actor: try context.requireActor(), message: options.message, ifVersion: options.ifVersion, now: context.now))
+      try addBaseline(options, context, humanLevel: true)
     }
   }
 }

@@ -71,8 +71,7 @@ extension Mlw.Stats {
     func execute(_ context: CommandContext) async throws -> Output {
       let input = try ClassificationInput(file: file)
       var positiveClass: String?
-      if let scores = input.scores {
-        _ = scores
+      if input.scores != nil {
         let labels = Set(input.truth).union(input.prediction)
         if let positive {
           guard labels.contains(positive) else {

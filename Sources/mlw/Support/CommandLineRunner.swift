@@ -23,11 +23,8 @@ enum CommandLineRunner {
       fail(category: error.category, message: error.message, json: wantsJSON && !(error is ReportedFailure))
     } catch {
       let code = Mlw.exitCode(for: error)
-      if code == .success {
+      if code == .success || error is CleanExit {
         Mlw.exit(withError: error)  // --help and --version print their text and exit 0
-      }
-      if error is CleanExit || error is ExitCode {
-        Mlw.exit(withError: error)
       }
       let text = Mlw.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
       let isUsage = code == .validationFailure || error is ValidationError

@@ -18,13 +18,37 @@ public enum RecordKinds {
     Feasibility.kind: Info(schemaVersion: Feasibility.schemaVersion, writers: [.lead, .sme]),
     Readiness.kind: Info(schemaVersion: Readiness.schemaVersion, writers: [.lead]),
     MetricPolicyRecord.kind: Info(schemaVersion: MetricPolicyRecord.schemaVersion, writers: [.lead, .sme]),
+    LabelSchema.kind: Info(schemaVersion: LabelSchema.schemaVersion, writers: [.manager]),
+    Guidelines.kind: Info(schemaVersion: Guidelines.schemaVersion, writers: [.manager]),
+    Dataset.kind: Info(schemaVersion: Dataset.schemaVersion, writers: [.manager, .engineer]),
+    Assignment.kind: Info(schemaVersion: Assignment.schemaVersion, writers: [.manager]),
+    GoldSet.kind: Info(schemaVersion: GoldSet.schemaVersion, writers: [.manager]),
   ]
 
   /// Log kinds (the kind in a log's header line).
-  public static let logs: [String: Int] = [JournalEntry.kind: JournalEntry.schemaVersion]
+  public static let logs: [String: Int] = [
+    JournalEntry.kind: JournalEntry.schemaVersion,
+    LabelBody.kind: LabelBody.schemaVersion,
+    GuidelineAck.kind: GuidelineAck.schemaVersion,
+    AdjudicationBody.kind: AdjudicationBody.schemaVersion,
+  ]
+
+  /// Kinds that not every member may read: gold answers are hidden from annotators, or the
+  /// checks they make would be worthless.
+  public static let readers: [String: [Role]] = [GoldSet.kind: [.lead, .sme, .manager, .engineer]]
 
   /// The roles that may write `kind` (leads only for a kind this mlw does not know).
   public static func writers(of kind: String) -> [Role] { documents[kind]?.writers ?? [.lead] }
+
+  /// Refuses `identity` a record of a kind their roles may not read (see `readers`). A local
+  /// reader who named nobody is let through, as the command line trusts the file system.
+  public static func checkMayRead(_ stored: StoredDocument, identity: String?, in workspace: Workspace) throws {
+    guard let allowed = readers[stored.envelope.kind], let identity else { return }
+    let held = try workspace.record().0.roles(of: identity)
+    guard held.contains(where: allowed.contains) else {
+      throw LifecycleError.lacksRole(name: identity, workspace: workspace.name, needs: allowed, has: held)
+    }
+  }
 
   /// Refuses a stored version of a known kind whose schema version is newer than this mlw's,
   /// so that a generic reader (show, diff, revert) does not pass off a shape it cannot read.

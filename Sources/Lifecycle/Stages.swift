@@ -33,10 +33,11 @@ public struct Stage: Sendable {
     Stage(
       name: "data",
       parts: [
-        StagePart(path: "label-schema", shape: .record, nextStep: "the annotation manager defines the label schema"),
-        StagePart(path: "guidelines", shape: .record, nextStep: "the annotation manager writes the annotation guidelines"),
-        StagePart(path: "datasets", shape: .collection, nextStep: "a manager or an engineer imports a dataset"),
-        StagePart(path: "labels", shape: .logs, nextStep: "annotators label the items assigned to them"),
+        StagePart(path: "label-schema", shape: .record, nextStep: "the annotation manager defines the label schema (mlw manager schema set)"),
+        StagePart(path: "guidelines", shape: .record, nextStep: "the annotation manager writes the annotation guidelines (mlw manager guidelines set)"),
+        StagePart(path: "datasets", shape: .collection, nextStep: "a manager or an engineer imports a dataset (mlw manager dataset import)"),
+        StagePart(path: "assignments", shape: .collection, nextStep: "the annotation manager assigns a dataset to annotators (mlw manager assign)"),
+        StagePart(path: "labels", shape: .logs, nextStep: "annotators label the items assigned to them (mlw annotator next)"),
       ]),
     Stage(
       name: "training",

@@ -27,19 +27,28 @@ public struct RatingTable: Sendable {
   public enum Problem: Error, Equatable, Sendable {
     /// The same coder rated the same unit twice (indexes as given).
     case duplicate(unit: Int, coder: Int)
+    /// A value that the given category order does not list.
+    case notInOrder(value: String)
   }
 
   /// Builds a table from ratings given in any order as parallel arrays of unit, coder and value
   /// index, with value indexes into `values` (the distinct raw values, in any order).
+  ///
+  /// `categoryOrder` fixes the order of the categories (an ordinal scale of named grades); it
+  /// must hold every value, and categories it lists that no one used are left out. Without it
+  /// the order is numeric when every value is a number, else by text.
   public init(
     unitCount: Int, coderCount: Int, values: [String], unitOf ratingUnit: [Int32], coderOf ratingCoder: [Int32],
-    valueOf ratingValue: [Int32]
+    valueOf ratingValue: [Int32], categoryOrder: [String]? = nil
   ) throws(Problem) {
-    // Order the categories: numerically when all are numbers.
     let numbers = values.map { Double($0) }
     let allNumeric = !values.isEmpty && numbers.allSatisfy { $0 != nil && $0!.isFinite }
     let order: [Int]
-    if allNumeric {
+    if let categoryOrder {
+      let position = Dictionary(categoryOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+      if let stray = values.first(where: { position[$0] == nil }) { throw .notInOrder(value: stray) }
+      order = values.indices.sorted { position[values[$0]]! < position[values[$1]]! }
+    } else if allNumeric {
       order = values.indices.sorted { numbers[$0]! < numbers[$1]! }
     } else {
       order = values.indices.sorted { values[$0] < values[$1] }
@@ -47,7 +56,7 @@ public struct RatingTable: Sendable {
     var rank = [Int32](repeating: 0, count: values.count)
     for (position, index) in order.enumerated() { rank[index] = Int32(position) }
     categories = order.map { values[$0] }
-    numericValues = allNumeric ? order.map { numbers[$0]! } : nil
+    numericValues = allNumeric && categoryOrder == nil ? order.map { numbers[$0]! } : nil
     self.unitCount = unitCount
     self.coderCount = coderCount
 

@@ -99,6 +99,17 @@ public struct EventLog: Sendable {
   @discardableResult
   public func append(batch drafts: [EventDraft]) throws(StoreError) -> [LogEvent] {
     guard !drafts.isEmpty else { return [] }
+    do { return try append(afterLast: { _ in drafts }) } catch let error as StoreError { throw error } catch {
+      throw StoreError.io(path: path, operation: "append to", reason: "\(error)")
+    }
+  }
+
+  /// Appends the events `make` returns given the log's last event (nil when it has none), with
+  /// one write and one fsync, all under the log's lock: an event that carries state derived from
+  /// the one before it (a running position) cannot be raced by another appender. An error thrown
+  /// by `make` appends nothing and is rethrown.
+  @discardableResult
+  public func append(afterLast make: (LogEvent?) throws -> [EventDraft]) throws -> [LogEvent] {
     let folder = FileIO.parentPath(path)
     try FileIO.makeDirectories(folder)
     let existed = FileIO.exists(path)
@@ -112,7 +123,14 @@ public struct EventLog: Sendable {
 
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw FileIO.failure(path, "stat") }
-    let (end, lastSeq) = try validEnd(fd, size: Int(info.st_size))
+    let (end, last) = try validEnd(fd, size: Int(info.st_size))
+    let lastSeq = last?.seq ?? 0
+    let drafts: [EventDraft]
+    do { drafts = try make(last) } catch {
+      if !existed { unlink(path) }  // leave no trace of a refused first append
+      throw error
+    }
+    guard !drafts.isEmpty else { return [] }
     if end < Int(info.st_size) {
       guard ftruncate(fd, off_t(end)) == 0 else { throw FileIO.failure(path, "truncate the torn tail of") }
     }
@@ -133,10 +151,10 @@ public struct EventLog: Sendable {
     return events
   }
 
-  /// The length of the file up to its last complete line, and the seq of that line (0 when
+  /// The length of the file up to its last complete line, and the event on that line (nil when
   /// there are no events). Checks the header on the way.
-  private func validEnd(_ fd: Int32, size: Int) throws(StoreError) -> (Int, Int) {
-    guard size > 0 else { return (0, 0) }
+  private func validEnd(_ fd: Int32, size: Int) throws(StoreError) -> (Int, LogEvent?) {
+    guard size > 0 else { return (0, nil) }
     // Read backwards until the last complete line and the newline before it are in view.
     var chunk = 4096
     var tail: [UInt8] = []
@@ -150,7 +168,7 @@ public struct EventLog: Sendable {
       if newlines.count == 2 || start == 0 { break }
       chunk *= 4
     }
-    guard let lastNewline = tail.lastIndex(of: 0x0A) else { return (0, 0) }  // only a torn header
+    guard let lastNewline = tail.lastIndex(of: 0x0A) else { return (0, nil) }  // only a torn header
     let end = start + lastNewline + 1
     let lineStart = tail[..<lastNewline].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
     let lineNumber = start == 0 ? tail[..<lineStart].filter { $0 == 0x0A }.count + 1 : 0
@@ -161,10 +179,10 @@ public struct EventLog: Sendable {
     }
     if start + lineStart == 0 {
       try checkHeader(json)
-      return (end, 0)
+      return (end, nil)
     }
     try checkHeader(try readHeader(fd))
-    return (end, try LogEvent(json: json, file: path, line: lineNumber).seq)
+    return (end, try LogEvent(json: json, file: path, line: lineNumber))
   }
 
   private func readHeader(_ fd: Int32) throws(StoreError) -> JSONValue {

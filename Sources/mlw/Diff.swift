@@ -65,6 +65,7 @@ extension Mlw {
       let record = try RecordPath(path)
       let oldStored = try workspace.documents.read(record, version: from)
       let newStored = try workspace.documents.read(record, version: to)
+      try RecordKinds.checkMayRead(newStored, identity: context.identity, in: workspace)
       try RecordKinds.checkReadable(oldStored)
       try RecordKinds.checkReadable(newStored)
       let (old, new) = (oldStored.envelope, newStored.envelope)

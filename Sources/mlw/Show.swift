@@ -47,6 +47,7 @@ extension Mlw {
       let record = try RecordPath(path)
       let stored = try workspace.documents.read(record, version: version)
       try RecordKinds.checkReadable(stored)
+      try RecordKinds.checkMayRead(stored, identity: context.identity, in: workspace)
       return Output(path: record.description, latest: try workspace.documents.latestVersion(of: record), envelope: stored.envelope)
     }
   }

@@ -16,8 +16,12 @@ public struct RatingsInput: Sendable {
   /// a missing column, a ragged row, an empty unit or coder, the same coder rating a unit twice,
   /// a value that is not a number at the interval or ratio level, and (unless `allowSingle`) a
   /// unit rated by one coder only, which carries no agreement information.
-  public init(file: String, level: MeasurementLevel, allowSingle: Bool) throws {
+  ///
+  /// The columns are `unit,coder,value`, or `item,annotator,label` as mlw's raw label export
+  /// writes them. `categoryOrder` fixes the order of the categories (see `RatingTable`).
+  public init(file: String, level: MeasurementLevel, allowSingle: Bool, categoryOrder: [String]? = nil) throws {
     let input = try TabularInput(file: file)
+    let columns = input.usesLabelColumns ? ["item", "annotator", "label"] : ["unit", "coder", "value"]
     var rows = RatingRows()
     let numeric = level == .interval || level == .ratio
     func checkValue(_ value: String, line: Int) throws {
@@ -26,12 +30,12 @@ public struct RatingsInput: Sendable {
       }
     }
     if !input.isJSONLines, !input.bytes.contains(UInt8(ascii: "\"")) {
-      try rows.readPlainCSV(input, checkValue: checkValue)
+      try rows.readPlainCSV(input, columns: columns, checkValue: checkValue)
     } else {
       var unitIndex: [String: Int32] = [:]
       var coderIndex: [String: Int32] = [:]
       var valueIndex: [String: Int32] = [:]
-      try input.forEachRow(columns: ["unit", "coder", "value"]) { line, fields in
+      try input.forEachRow(columns: columns) { line, fields in
         guard let unit = fields[0], !unit.isEmpty else { throw InputError(file: file, line: line, "the unit is empty") }
         guard let coder = fields[1], !coder.isEmpty else { throw InputError(file: file, line: line, "the coder is empty") }
         guard let value = fields[2], !value.isEmpty else { return }  // a missing rating
@@ -49,8 +53,11 @@ public struct RatingsInput: Sendable {
     do {
       table = try RatingTable(
         unitCount: units.count, coderCount: coders.count, values: values, unitOf: ratingUnit, coderOf: ratingCoder,
-        valueOf: ratingValue)
+        valueOf: ratingValue, categoryOrder: categoryOrder)
     } catch {
+      if case .notInOrder(let value) = error {
+        throw InputError(file: file, "value '\(value)' is not among the categories given (\(categoryOrder?.joined(separator: ",") ?? ""))")
+      }
       // Only now look for the lines, so that a good file pays nothing for them.
       guard case .duplicate(let unit, let coder) = error else { throw error }
       let lines = ratingUnit.indices.filter { ratingUnit[$0] == Int32(unit) && ratingCoder[$0] == Int32(coder) }.map { ratingLine[$0] }
@@ -100,8 +107,8 @@ struct RatingRows {
 
   /// The fast path for CSV without quotes (the common export): fields are found by scanning
   /// for commas, and unit, coder and value are interned from their bytes (see `ByteInterner`).
-  mutating func readPlainCSV(_ input: TabularInput, checkValue: (String, Int) throws -> Void) throws {
-    let columns = try input.columnIndexes(["unit", "coder", "value"])
+  mutating func readPlainCSV(_ input: TabularInput, columns names: [String], checkValue: (String, Int) throws -> Void) throws {
+    let columns = try input.columnIndexes(names)
     let width = input.header.count
     let file = input.file
     var unitNames = ByteInterner(capacity: 4096)

@@ -76,6 +76,15 @@ public struct TabularInput {
   }
 
   /// The positions of `columns` in the CSV header; a missing one is an error naming the header.
+  /// Whether ratings come as `item,annotator,label` (mlw's raw label export) rather than
+  /// `unit,coder,value`: decided by the header, or by the first JSON line's keys.
+  var usesLabelColumns: Bool {
+    if !isJSONLines { return !header.contains("unit") && header.contains("item") && header.contains("annotator") }
+    let firstLine = bytes.prefix { $0 != 0x0A }
+    guard let json = try? JSONValue.parse(firstLine) else { return false }
+    return json["unit"] == nil && json["item"] != nil && json["annotator"] != nil
+  }
+
   func columnIndexes(_ columns: [String]) throws -> [Int] {
     try columns.map { name -> Int in
       guard let index = header.firstIndex(of: name) else {

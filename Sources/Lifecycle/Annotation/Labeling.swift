@@ -1,0 +1,198 @@
+import Foundation
+import Statistics
+import VersionedStore
+
+/// What an annotator is shown for one item: the item and where it stands in their queue.
+public struct WorkItem: Sendable, Encodable {
+  public var item: String
+  public var position: Int
+  public var batch: Int
+  public var payload: JSONValue?
+  public var uri: String?
+}
+
+/// The answer to `mlw annotator next`.
+public struct NextWork: Sendable, Encodable {
+  public var dataset: String
+  public var annotator: String
+  public var items: [WorkItem]
+  public var done: Int
+  public var assigned: Int
+  public var guidelinesVersion: Int
+  /// The newest guideline version the annotator acknowledged (0: none).
+  public var acknowledged: Int
+  /// Set when the annotator has not acknowledged the current guidelines.
+  public var notice: String?
+  public var guidelines: Guidelines
+  public var labels: [LabelSchema.Label]
+  public var task: LabelSchema.Task
+}
+
+/// The answer to `submit` and `skip`.
+public struct SubmittedLabel: Sendable, Encodable {
+  public var dataset: String
+  public var annotator: String
+  public var item: String
+  public var label: String?
+  public var skip: String?
+  public var guidelines: Int
+  /// True when this replaced an earlier label or skip of the item (which stays in history).
+  public var replaced: Bool
+  public var done: Int
+  public var assigned: Int
+  /// The next item in the queue, if any.
+  public var next: String?
+}
+
+extension Workspace {
+  /// The dataset an annotator works on: `dataset` if given, else the only one assigned to them.
+  public func workDataset(_ dataset: String?, annotator: String) throws -> String {
+    if let dataset {
+      _ = try self.dataset(dataset)
+      return dataset
+    }
+    let datasets = try assignedDatasets(of: annotator)
+    guard datasets.count == 1 else { throw AnnotationError.whichDataset(annotator: annotator, datasets: datasets) }
+    return datasets[0]
+  }
+
+  private func openQueue(_ dataset: String, annotator: String) throws -> (Assignment, Int, Queue) {
+    guard let (assignment, version) = try self.assignment(dataset) else { throw AnnotationError.noAssignment(dataset: dataset) }
+    guard assignment.annotators[annotator] != nil else { throw AnnotationError.notInAssignment(annotator: annotator, dataset: dataset) }
+    return (assignment, version, try Queue(path: queuePath(dataset, assignment, annotator: annotator), lineWidth: assignment.lineWidth))
+  }
+
+  /// The progress carried by `last` when it was written under assignment `version`; otherwise
+  /// worked out from the whole log (once after each re-assignment).
+  private func progress(after last: LogEvent?, version: Int, dataset: String, annotator: String, queue: Queue) throws -> QueueProgress {
+    if let body = last?.body, body["assignment"]?.intValue == version, let next = body["next"]?.intValue {
+      return QueueProgress(next: next, ahead: body["ahead"]?.arrayValue?.compactMap(\.intValue) ?? [])
+    }
+    guard last != nil else { return QueueProgress(next: 0, ahead: []) }
+    let labels = try DatasetLabels(folder: folder + "/labels/" + dataset, only: annotator)
+    let done = Set(labels.entries.map { labels.items[Int($0.item)] })
+    var progress = QueueProgress(next: 0, ahead: [])
+    for (position, entry) in try queue.all().enumerated() where done.contains(entry.item) { progress.markDone(position) }
+    return progress
+  }
+
+  /// The next `count` items of `annotator`'s queue not yet done, with the guidelines.
+  public func nextWork(dataset: String?, annotator: String, count: Int) throws -> NextWork {
+    let dataset = try workDataset(dataset, annotator: annotator)
+    let schema = try requireLabelSchema()
+    guard let (guidelines, guidelineDocument) = try self.guidelines() else { throw AnnotationError.noGuidelines }
+    let (assignment, version, queue) = try openQueue(dataset, annotator: annotator)
+    defer { queue.close() }
+    let last = try labelLog(dataset, annotator: annotator).readTail(maxBytes: 16384).events.last
+    let progress = try self.progress(after: last, version: version, dataset: dataset, annotator: annotator, queue: queue)
+    let stored = try self.dataset(dataset, version: assignment.datasetVersion)
+    let itemsPath = itemsFilePath(dataset, hash: stored.dataset.items)
+    var items: [WorkItem] = []
+    var position = progress.next
+    while items.count < count, position < queue.count {
+      if !progress.isDone(position), let entry = try queue.entries(position..<(position + 1)).first {
+        let item = try ItemsFile.item(at: entry.offset, in: itemsPath)
+        items.append(WorkItem(item: entry.item, position: position + 1, batch: entry.batch + 1, payload: item.payload, uri: item.uri))
+      }
+      position += 1
+    }
+    let acknowledged = try acknowledgedGuidelines()[annotator] ?? 0
+    let current = guidelineDocument.envelope.version
+    let notice = acknowledged >= current
+      ? nil
+      : "you have not acknowledged guidelines v\(current)\(acknowledged > 0 ? " (you acknowledged v\(acknowledged))" : ""): read them (mlw annotator guidelines show) and acknowledge (mlw annotator guidelines ack)"
+    return NextWork(
+      dataset: dataset, annotator: annotator, items: items, done: progress.next + progress.ahead.count, assigned: queue.count,
+      guidelinesVersion: current, acknowledged: acknowledged, notice: notice, guidelines: guidelines, labels: schema.labels,
+      task: schema.task)
+  }
+
+  /// Records `annotator`'s label (or skip, when `skip` is given) for `item`: the item must be in
+  /// their queue and the label in the label set. Durable when this returns.
+  public func submit(dataset: String?, item: String, label: String?, skip: String?, actor: Actor, now: Date) throws -> SubmittedLabel {
+    let dataset = try workDataset(dataset, annotator: actor.name)
+    let schema = try requireLabelSchema()
+    let value = try label.map { schema.value(of: try schema.parse($0)) }
+    if let skip, skip.trimmingCharacters(in: .whitespaces).isEmpty {
+      throw LifecycleError.invalidValue(what: "--reason", reason: "say why the item is skipped")
+    }
+    let guidelinesVersion = try documents.latestVersion(of: Guidelines.path)
+    guard guidelinesVersion > 0 else { throw AnnotationError.noGuidelines }
+    let (_, version, queue) = try openQueue(dataset, annotator: actor.name)
+    defer { queue.close() }
+    guard let position = try queue.position(of: item) else {
+      throw AnnotationError.notAssigned(item: item, annotator: actor.name, dataset: dataset)
+    }
+    var replaced = false
+    var after = QueueProgress(next: 0, ahead: [])
+    try labelLog(dataset, annotator: actor.name).append(afterLast: { last in
+      var progress = try self.progress(after: last, version: version, dataset: dataset, annotator: actor.name, queue: queue)
+      replaced = progress.isDone(position)
+      progress.markDone(position)
+      after = progress
+      let body = LabelBody(
+        item: item, label: value, skip: value == nil ? skip : nil, guidelines: guidelinesVersion, assignment: version,
+        next: progress.next, ahead: progress.ahead.isEmpty ? nil : progress.ahead)
+      return [EventDraft(author: actor.name, role: actor.role.rawValue, time: now, body: try JSONValue(encoding: body))]
+    })
+    var nextItem: String?
+    var p = after.next
+    while nextItem == nil, p < queue.count {
+      if !after.isDone(p) { nextItem = try queue.entries(p..<(p + 1)).first?.item }
+      p += 1
+    }
+    return SubmittedLabel(
+      dataset: dataset, annotator: actor.name, item: item, label: value, skip: value == nil ? skip : nil, guidelines: guidelinesVersion,
+      replaced: replaced, done: after.next + after.ahead.count, assigned: queue.count, next: nextItem)
+  }
+}
+
+/// The answer to `mlw annotator mine`: an annotator's own figures.
+public struct AnnotatorSummary: Sendable, Encodable {
+  public var dataset: String
+  public var annotator: String
+  public var assigned: Int
+  public var labelled: Int
+  public var skipped: Int
+  /// Items the annotator labelled that someone else labelled too.
+  public var sharedItems: Int
+  /// The share of the others' labels on the same items that equal the annotator's.
+  public var agreementWithOthers: Estimate
+  public var meanPairwiseKappa: Estimate
+  public var goldAnswered: Int
+  public var goldAccuracy: Estimate
+}
+
+extension Workspace {
+  /// `annotator`'s count, agreement with the others and accuracy on gold in `dataset`.
+  public func annotatorSummary(dataset: String?, annotator: String) throws -> AnnotatorSummary {
+    let dataset = try workDataset(dataset, annotator: annotator)
+    let schema = try requireLabelSchema()
+    let (_, _, queue) = try openQueue(dataset, annotator: annotator)
+    queue.close()
+    let labels = try self.labels(dataset)
+    let me = labels.annotators.firstIndex(of: annotator).map(Int32.init)
+    let mine = labels.entries.filter { $0.annotator == me }
+    let labelled = mine.filter { $0.value >= 0 }
+    let answers = try gold(dataset)?.0.answers ?? [:]
+    let onGold = labelled.filter { answers[labels.items[Int($0.item)]] != nil }
+    let correct = onGold.count { labels.values[Int($0.value)] == answers[labels.items[Int($0.item)]] }
+    var agreement: Estimate = .undefined("no item you labelled has a label from someone else yet")
+    var kappa: Estimate = agreement
+    var shared = 0
+    if let built = try LabelTable(labels, entries: labels.entries.filter { $0.value >= 0 }, order: schema.categoryOrder),
+      let g = built.coders.firstIndex(of: annotator)
+    {
+      let report = AgreementReport.analyze(built.table, level: schema.level, coderNames: built.coders)
+      agreement = report.perCoder[g].agreementWithOthers
+      kappa = report.perCoder[g].meanPairwiseKappa
+      shared = (0..<built.table.unitCount).count { u in
+        built.table.coderOf[built.table.unitStart[u]..<built.table.unitStart[u + 1]].contains(Int32(g))
+      }
+    }
+    return AnnotatorSummary(
+      dataset: dataset, annotator: annotator, assigned: queue.count, labelled: labelled.count, skipped: mine.count - labelled.count,
+      sharedItems: shared, agreementWithOthers: agreement, meanPairwiseKappa: kappa, goldAnswered: onGold.count,
+      goldAccuracy: onGold.isEmpty ? .undefined("no gold check answered yet") : .value(Double(correct) / Double(onGold.count)))
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Annotator {
+  struct Mine: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Your own figures: labels, agreement with the others, accuracy on gold checks.")
+    static let access = Access.roles([.annotator])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: AnnotatorOptions
+
+    struct Output: CommandOutput {
+      var summary: AnnotatorSummary
+
+      func encode(to encoder: any Encoder) throws { try summary.encode(to: encoder) }
+
+      func render() -> String {
+        let s = summary
+        var table = TextTable(["", ""], alignments: [.left, .right])
+        table.add(["labelled", "\(s.labelled) of \(s.assigned)"])
+        table.add(["skipped", String(s.skipped)])
+        table.add(["items also labelled by others", String(s.sharedItems)])
+        table.add(["agreement with the others", percent(s.agreementWithOthers)])
+        table.add(["mean pairwise Cohen's kappa", show(s.meanPairwiseKappa)])
+        table.add(["gold checks answered", String(s.goldAnswered)])
+        table.add(["accuracy on gold", percent(s.goldAccuracy)])
+        return "\(s.annotator) in \(s.dataset)\n" + table.render().split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+      }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      let actor = try context.requireActor()
+      try options.check(actor)
+      return Output(summary: try context.requireWorkspace().annotatorSummary(dataset: options.dataset, annotator: actor.name))
+    }
+  }
+}

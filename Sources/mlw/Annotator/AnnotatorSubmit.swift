@@ -1,0 +1,22 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Annotator {
+  struct Submit: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Label an item assigned to you; a re-submission replaces your earlier label, which stays in history.")
+    static let access = Access.roles([.annotator])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: AnnotatorOptions
+    @Argument(help: "The item.") var item: String
+    @Argument(help: "The label (LABEL,LABEL for a multi-label task).") var label: String
+
+    func execute(_ context: CommandContext) async throws -> SubmittedOutput {
+      let actor = try context.requireActor()
+      try options.check(actor)
+      return SubmittedOutput(submitted: try context.requireWorkspace().submit(
+        dataset: options.dataset, item: item, label: label, skip: nil, actor: actor, now: context.now))
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+extension Mlw.Annotator {
+  /// `mlw annotator guidelines …`.
+  struct Guidelines: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Read the guidelines and acknowledge a version.", subcommands: [Show.self, Ack.self])
+  }
+}

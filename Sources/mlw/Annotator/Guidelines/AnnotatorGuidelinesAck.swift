@@ -1,0 +1,23 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Annotator.Guidelines {
+  struct Ack: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Acknowledge that you read a guideline version (default: the latest).")
+    static let access = Access.roles([.annotator])
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The version you read (default: the latest).") var version: Int?
+
+    struct Output: CommandOutput {
+      var annotator: String
+      var version: Int
+      func render() -> String { "\(annotator) acknowledged guidelines v\(version)\n" }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      let actor = try context.requireActor()
+      return Output(annotator: actor.name, version: try context.requireWorkspace().acknowledgeGuidelines(version: version, actor: actor, now: context.now))
+    }
+  }
+}

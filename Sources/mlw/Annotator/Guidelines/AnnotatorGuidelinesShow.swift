@@ -1,0 +1,14 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Annotator.Guidelines {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the guidelines (the latest version, or --version N).")
+    static let access = Access.member
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Show this version instead of the latest.") var version: Int?
+
+    func execute(_ context: CommandContext) async throws -> GuidelinesOutput { try showGuidelines(context, version: version) }
+  }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension Mlw.Engineer {
+  /// `mlw engineer dataset …`: datasets, versioned by the SHA-256 of their items.
+  struct Dataset: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import datasets (each version named by the SHA-256 of its items) and list their versions.",
+      subcommands: [Import.self, List.self, Show.self])
+  }
+}

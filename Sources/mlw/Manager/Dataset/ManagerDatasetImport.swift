@@ -1,0 +1,15 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager.Dataset {
+  struct Import: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import items from JSON Lines or CSV as a new dataset version; duplicate ids or bad lines import nothing.")
+    static let access = Access.roles([.manager])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: DatasetImportOptions
+
+    func execute(_ context: CommandContext) async throws -> DatasetImportOutput { try importDataset(options, context) }
+  }
+}

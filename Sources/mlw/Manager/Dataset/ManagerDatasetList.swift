@@ -1,0 +1,13 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager.Dataset {
+  struct List: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "List the datasets with their newest version.")
+    static let access = Access.member
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> DatasetListOutput { try listDatasets(context) }
+  }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager.Dataset {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "List every version of a dataset with its hash and what changed.")
+    static let access = Access.member
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The dataset.") var dataset: String
+
+    func execute(_ context: CommandContext) async throws -> DatasetVersionsOutput { try showDataset(context, dataset) }
+  }
+}

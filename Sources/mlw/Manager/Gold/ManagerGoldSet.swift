@@ -1,0 +1,36 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager.Gold {
+  struct Set: MlwCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Set the gold answers from a CSV (item,label) or JSON Lines file; replaces the set. Re-assign to mix them in.")
+    static let access = Access.roles([.manager])
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The answers: columns item,label.") var file: String
+    @Option(help: "Why; recorded in the history.") var message: String?
+
+    struct Output: CommandOutput {
+      var dataset: String
+      var version: Int
+      var answers: Int
+      func render() -> String { "gold answers of \(dataset) v\(version): \(answers) items; re-assign to mix them in (mlw manager assign \(dataset))\n" }
+    }
+
+    func execute(_ context: CommandContext) async throws -> Output {
+      let input = try TabularInput(file: file)
+      var answers: [(item: String, label: String, line: Int)] = []
+      try input.forEachRow(columns: ["item", "label"]) { line, fields in
+        guard let item = fields[0], !item.isEmpty, let label = fields[1], !label.isEmpty else {
+          throw InputError(file: file, line: line, "give an item and a label")
+        }
+        answers.append((item, label, line))
+      }
+      let (set, version) = try context.requireWorkspace().setGold(
+        dataset, answers: answers, file: file, actor: try context.requireActor(), message: message, now: context.now)
+      return Output(dataset: dataset, version: version, answers: set.answers.count)
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+extension Mlw {
+  /// `mlw manager …`: the annotation manager's commands.
+  struct Manager: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Annotation manager: label schema, guidelines, datasets, assignment, progress, agreement, adjudication, export.",
+      subcommands: [
+        Schema.self, Guidelines.self, Dataset.self, Gold.self, Assign.self, Progress.self, Report.self, Disagreements.self,
+        Adjudicate.self, Export.self, Labels.self,
+      ])
+  }
+}

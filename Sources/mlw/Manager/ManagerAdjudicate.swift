@@ -1,0 +1,14 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager {
+  struct Adjudicate: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Record the consensus label of an item and the reason.")
+    static let access = Access.roles([.manager, .sme])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: AdjudicateOptions
+
+    func execute(_ context: CommandContext) async throws -> AdjudicationOutput { try adjudicate(options, context) }
+  }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Manager.Schema {
+  struct Show: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the label schema.")
+    static let access = Access.member
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(_ context: CommandContext) async throws -> LabelSchemaOutput {
+      guard let (schema, version) = try context.requireWorkspace().labelSchema() else { throw AnnotationError.noLabelSchema }
+      return LabelSchemaOutput(version: version, schema: schema)
+    }
+  }
+}

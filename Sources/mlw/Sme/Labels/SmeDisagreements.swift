@@ -1,0 +1,14 @@
+import ArgumentParser
+import Lifecycle
+
+extension Mlw.Sme {
+  struct Disagreements: MlwCommand {
+    static let configuration = CommandConfiguration(abstract: "The queue of items whose labels disagree, most split first.")
+    static let access = Access.roles([.sme, .manager])
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: DisagreementsOptions
+
+    func execute(_ context: CommandContext) async throws -> DisagreementsOutput { try listDisagreements(options, context) }
+  }
+}

@@ -296,26 +296,39 @@ extension Workspace {
     }
     let cap = (need.reduce(0, +) + annotators.count - 1) / annotators.count
     var load = [Int](repeating: 0, count: annotators.count)
-    var queues = [[String]](repeating: [], count: annotators.count)
+    var picks = [[Int]](repeating: [], count: pool.count)
+    // First pass: whoever held an item before keeps it, up to an even share of the open work.
+    for (i, item) in pool.enumerated() where need[i] > 0 {
+      let done = touched[item] ?? []
+      for g in annotators.indices where picks[i].count < need[i] && load[g] < cap {
+        if before[item]?.contains(annotators[g]) == true, !done.contains(annotators[g]) {
+          picks[i].append(g)
+          load[g] += 1
+        }
+      }
+    }
+    // Second pass: the open slots go to the least loaded, starting at a rotating place.
     var underCovered = 0
+    for (i, item) in pool.enumerated() where picks[i].count < need[i] {
+      let done = touched[item] ?? []
+      let rotation = (i * overlap) % annotators.count
+      let candidates = annotators.indices.filter { !done.contains(annotators[$0]) && !picks[i].contains($0) }.sorted { a, b in
+        (load[a] >= cap ? 1 : 0, load[a], (a - rotation + annotators.count) % annotators.count)
+          < (load[b] >= cap ? 1 : 0, load[b], (b - rotation + annotators.count) % annotators.count)
+      }
+      for g in candidates.prefix(need[i] - picks[i].count) {
+        picks[i].append(g)
+        load[g] += 1
+      }
+      if picks[i].count < need[i] { underCovered += 1 }
+    }
+    var queues = [[String]](repeating: [], count: annotators.count)
     var moved = 0
     for (i, item) in pool.enumerated() {
       let done = touched[item] ?? []
-      var holders = annotators.indices.filter { done.contains(annotators[$0]) }
-      let rotation = (i * overlap) % annotators.count
-      let candidates = annotators.indices.filter { !done.contains(annotators[$0]) }.sorted { a, b in
-        func key(_ g: Int) -> (Int, Int, Int, Int) {
-          (load[g] >= cap ? 1 : 0, before[item]?.contains(annotators[g]) == true ? 0 : 1, load[g],
-           (g - rotation + annotators.count) % annotators.count)
-        }
-        return key(a) < key(b)
-      }
-      let picked = candidates.prefix(need[i])
-      if picked.count < need[i] { underCovered += 1 }
-      for g in picked { load[g] += 1 }
-      holders += picked
+      let holders = annotators.indices.filter { done.contains(annotators[$0]) } + picks[i]
       if previous != nil, Set(holders.map { annotators[$0] }) != (before[item] ?? []).intersection(annotators) { moved += 1 }
-      for g in holders { queues[g].append(item) }
+      for g in holders.sorted() { queues[g].append(item) }
     }
 
     // Gold: the same seeded order for everyone, each annotator starting at a different place.

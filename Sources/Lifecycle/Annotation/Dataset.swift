@@ -209,13 +209,15 @@ public enum ItemsInput {
       guard hasURI || hasPayload || !others.isEmpty else {
         throw InputError(file: file, line: 1, "the header needs a 'uri' or 'payload' column, or payload columns besides 'id'")
       }
-      try input.forEachRow(columns: ["id", "uri", "payload"] + others) { line, fields in
-        let id = fields[0] ?? ""
-        let uri = hasURI ? fields[1].flatMap { $0.isEmpty ? nil : $0 } : nil
-        var payload: JSONValue? = hasPayload ? fields[2].flatMap { $0.isEmpty ? nil : .string($0) } : nil
+      let columns = ["id"] + (hasURI ? ["uri"] : []) + (hasPayload ? ["payload"] : []) + others
+      try input.forEachRow(columns: columns) { line, fields in
+        let named = Dictionary(uniqueKeysWithValues: zip(columns, fields))
+        let id = named["id"].flatMap { $0 } ?? ""
+        let uri = named["uri"].flatMap { $0 }.flatMap { $0.isEmpty ? nil : $0 }
+        var payload: JSONValue? = named["payload"].flatMap { $0 }.flatMap { $0.isEmpty ? nil : .string($0) }
         if !hasURI, !hasPayload {
           var object: [String: JSONValue] = [:]
-          for (name, value) in zip(others, fields.dropFirst(3)) { object[name] = .string(value ?? "") }
+          for name in others { object[name] = .string(named[name].flatMap { $0 } ?? "") }
           payload = .object(object)
         }
         guard uri != nil || payload != nil else { throw InputError(file: file, line: line, "item '\(id)' has no payload or uri") }

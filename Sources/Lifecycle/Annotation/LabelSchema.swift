@@ -69,7 +69,7 @@ public struct LabelSchema: DocumentBody, Equatable {
       }
     default:
       throw .invalidValue(
-        what: "--level", reason: "a \(task.rawValue) task is measured at the \(task == .ordinal ? "ordinal, interval or ratio" : "nominal") level")
+        what: "--level", reason: "\(task == .ordinal ? "an" : "a") \(task.rawValue) task is measured at the \(task == .ordinal ? "ordinal, interval or ratio" : "nominal") level")
     }
   }
 

@@ -86,6 +86,7 @@ struct DatasetImportOutput: CommandOutput {
 }
 
 func importDataset(_ options: DatasetImportOptions, _ context: CommandContext) throws -> DatasetImportOutput {
+  _ = try Name(options.dataset, what: "dataset name")
   let items = try ItemsInput.read(file: options.file)
   let (stored, unchanged) = try context.requireWorkspace().importDataset(
     options.dataset, items: items, source: (options.file as NSString).lastPathComponent, allowChanges: options.allowChanges,

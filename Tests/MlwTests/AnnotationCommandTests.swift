@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import VersionedStore
+
+/// The label each annotator gives item `n` of the end-to-end test: they agree on most items and
+/// disagree on some, in a known pattern.
+private func label(_ annotator: String, _ n: Int) -> String {
+  let truth = ["ok", "bridge", "void"][n % 3]
+  if annotator == "bo", n % 4 == 0 { return "ok" }
+  if annotator == "cy", n % 5 == 0 { return "void" }
+  return truth
+}
+
+private func write(_ text: String, to path: String) throws {
+  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+/// A demo root with a label schema, guidelines, dataset `joints` (20 items, j00 and j01 gold)
+/// and annotators ann, bo, cy.
+private func annotationRoot() throws -> (root: String, inputs: String) {
+  let root = try makeDemoRoot()
+  let inputs = makeTemporaryFolder("mlw-inputs")
+  for name in ["bo", "cy"] {
+    #expect(try mlw(["lead", "member", "add", name, "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
+  }
+  let steps: [[String]] = [
+    ["manager", "schema", "set", "--task", "single-label", "--label", "ok=no defect", "--label", "bridge=solder joins two pads",
+     "--label", "void=a hole in the joint"],
+    ["manager", "guidelines", "set", "--summary", "One label per joint.", "--label", "bridge", "--positive", "two pads joined",
+     "--rule", "a whisker thinner than 0.1 mm is not a bridge", "--message", "first version"],
+  ]
+  for step in steps {
+    let result = try mlw(step, root: root, as: "mia", workspace: "demo")
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+  try write((0..<20).map { #"{"id":"j\#(String(format: "%02d", $0))","image":"boards/\#($0).png"}"# }.joined(separator: "\n") + "\n", to: inputs + "/items.jsonl")
+  try write("item,label\nj00,ok\nj01,bridge\n", to: inputs + "/gold.csv")
+  for step in [["manager", "dataset", "import", "joints", inputs + "/items.jsonl"], ["manager", "gold", "set", "joints", inputs + "/gold.csv"]] {
+    let result = try mlw(step, root: root, as: "mia", workspace: "demo")
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+  return (root, inputs)
+}
+
+@Suite struct AnnotationCommandTests {
+  @Test func labelingToConsensusEndToEnd() throws {
+    let (root, inputs) = try annotationRoot()
+    let assigned = try mlw(
+      ["manager", "assign", "joints", "--overlap", "3", "--gold-rate", "0.1", "--batch-size", "5", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(assigned.status == 0, "\(assigned.stderr)")
+    #expect(assigned.json?["assignment"]?["annotators"]?["bo"]?["gold"] == .int(2))
+
+    for annotator in ["ann", "bo", "cy"] {
+      let before = try mlw(["annotator", "next"], root: root, as: annotator, workspace: "demo")
+      #expect(before.status == 0 && before.stdout.contains("you have not acknowledged guidelines v1"))
+      #expect(before.stdout.contains("a whisker thinner than 0.1 mm is not a bridge"))
+      #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: annotator, workspace: "demo").status == 0)
+      var seen: [String] = []
+      while true {
+        let next = try mlw(["annotator", "next", "--json"], root: root, as: annotator, workspace: "demo")
+        #expect(next.status == 0 && next.json?["notice"] == nil, "\(next.stderr)")
+        guard let item = next.json?["items"]?.arrayValue?.first?["item"]?.stringValue else { break }
+        #expect(!seen.contains(item))
+        seen.append(item)
+        let submitted = try mlw(["annotator", "submit", item, label(annotator, Int(item.dropFirst())!), "--json"], root: root, as: annotator, workspace: "demo")
+        #expect(submitted.status == 0 && submitted.json?["guidelines"] == .int(1), "\(submitted.stderr)")
+      }
+      #expect(seen.count == 20)  // 18 regular items (overlap 3 of 3) and both gold items
+    }
+
+    // The report equals `mlw stats agreement` on the raw export.
+    let report = try #require(try mlw(["manager", "report", "joints", "--bootstrap", "0", "--json"], root: root, as: "mia", workspace: "demo").json)
+    let export = try mlw(["manager", "export", "joints", "--kind", "raw", "--output", inputs + "/raw.csv"], root: root, as: "mia", workspace: "demo")
+    #expect(export.status == 0, "\(export.stderr)")
+    let stats = try #require(try mlw(["stats", "agreement", inputs + "/raw.csv", "--bootstrap", "0", "--json"], root: root).json)
+    for key in ["krippendorffAlpha", "fleissKappa", "gwetAC1", "percentAgreement", "congerKappa", "brennanPrediger"] {
+      #expect(report["agreement"]?[key] == stats[key], "\(key)")
+      #expect(report["agreement"]?[key]?.doubleValue != nil)
+    }
+    #expect(report["items"] == .int(20) && report["agreement"]?["coders"] == .int(3))
+    let gold = Dictionary(uniqueKeysWithValues: (report["gold"]?.arrayValue ?? []).map { ($0["annotator"]!.stringValue!, $0["correct"]!.intValue!) })
+    #expect(gold == ["ann": 2, "bo": 2, "cy": 1])  // cy says void for j00 (gold: ok); everyone is right on j01
+    #expect(report["weakAnnotators"]?.arrayValue?.isEmpty == false)
+
+    // The disagreement queue holds exactly the items the pattern makes disagree.
+    let expected = Set((0..<20).filter { n in Set(["ann", "bo", "cy"].map { label($0, n) }).count > 1 }.map { String(format: "j%02d", $0) })
+    let queue = try #require(try mlw(["manager", "disagreements", "joints", "--limit", "0", "--json"], root: root, as: "mia", workspace: "demo").json)
+    #expect(Set(queue["items"]?.arrayValue?.compactMap { $0["item"]?.stringValue } ?? []) == expected)
+    #expect(queue["total"] == .int(expected.count) && expected.count >= 5)
+
+    // Adjudicate them all (the SME may too), and the queue is empty.
+    for (k, item) in expected.sorted().enumerated() {
+      let who = k == 0 ? "sam" : "mia"
+      let verb = k == 0 ? ["sme", "adjudicate"] : ["manager", "adjudicate"]
+      let result = try mlw(verb + ["joints", item, label("ann", Int(item.dropFirst())!), "--reason", "checked under the microscope"], root: root, as: who, workspace: "demo")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let after = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo").json
+    #expect(after?["total"] == .int(0))
+
+    // The consensus export: adjudicated where they disagreed, the unanimous label elsewhere.
+    let consensus = try mlw(["manager", "export", "joints", "--format", "jsonl"], root: root, as: "mia", workspace: "demo")
+    let rows = consensus.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)) }
+    #expect(rows.count == 20)
+    for row in rows {
+      let item = row["item"]!.stringValue!
+      let n = Int(item.dropFirst())!
+      #expect(row["label"]?.stringValue == label("ann", n))
+      #expect(row["source"]?.stringValue == (expected.contains(item) ? "adjudicated" : "majority"))
+      let votes = ["ann", "bo", "cy"].filter { label($0, n) == label("ann", n) }.count
+      #expect(row["agreement"]?.doubleValue == Double(votes) / 3)
+    }
+
+    let mine = try mlw(["annotator", "mine", "--json"], root: root, as: "bo", workspace: "demo").json
+    #expect(mine?["labelled"] == .int(20) && mine?["goldAnswered"] == .int(2) && mine?["goldAccuracy"] == .int(1))
+    let progress = try mlw(["manager", "progress", "joints", "--json"], root: root, as: "mia", workspace: "demo").json
+    #expect(progress?["complete"] == .int(18) && progress?["done"] == progress?["assigned"])
+    #expect(try validateSchemas([root]).status == 0)
+    let fsck = try mlw(["fsck"], root: root)
+    #expect(fsck.status == 0, "\(fsck.stdout)")
+  }
+
+  @Test func refusalsAreOneLineAndStoreNothing() throws {
+    let (root, inputs) = try annotationRoot()
+    #expect(try mlw(["manager", "assign", "joints", "--overlap", "1", "--gold-rate", "0"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "ann", workspace: "demo").status == 0)
+    let mine = try #require(try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue)
+    let queue = try String(contentsOfFile: root + "/demo/assignments/joints/queues/" + FileManager.default.contentsOfDirectory(atPath: root + "/demo/assignments/joints/queues")[0] + "/ann.queue", encoding: .utf8)
+    let notMine = try #require((0..<20).map { String(format: "j%02d", $0) }.first { !queue.contains($0 + " ") })
+    try write("id,text\nk1,a\nk2,b\nk1,c\n", to: inputs + "/dup.csv")
+    let before = try snapshot(root + "/demo")
+    let cases: [([String], String, Int32, String)] = [
+      (["annotator", "submit", mine, "purple"], "ann", 3, "'purple' is not in the label set; the labels are ok, bridge, void"),
+      (["annotator", "submit", notMine, "ok"], "ann", 5, "is not assigned to ann"),
+      (["annotator", "submit", mine, "ok", "--annotator", "bo"], "ann", 5, "you are ann, so you cannot label as bo"),
+      (["annotator", "submit", mine, "ok"], "mia", 5, "mia needs the annotator role"),
+      (["annotator", "skip", mine, "--reason", " "], "ann", 3, "say why the item is skipped"),
+      (["manager", "assign", "joints", "--overlap", "2"], "ann", 5, "ann needs the manager role"),
+      (["manager", "report", "joints"], "ann", 5, "needs one of the roles manager, lead, sme"),
+      (["manager", "dataset", "import", "more", inputs + "/dup.csv"], "mia", 3, "line 4: id 'k1' is on line 2 already"),
+      (["manager", "dataset", "import", "../escape", inputs + "/dup.csv"], "mia", 3, "invalid dataset name"),
+      (["manager", "adjudicate", "joints", "j00", "purple", "--reason", "r"], "mia", 3, "'purple' is not in the label set"),
+      (["manager", "schema", "set", "--task", "ordinal", "--label", "a=x", "--label", "b=y", "--level", "nominal"], "mia", 3, "an ordinal task is measured at the ordinal"),
+      (["show", "gold/joints"], "ann", 5, "ann needs one of the roles lead, sme, manager, engineer"),
+      (["manager", "assign", "joints", "--overlap", "4"], "mia", 3, "4 needs at least that many annotators; there are 3"),
+    ]
+    for (arguments, member, code, message) in cases {
+      let result = try mlw(arguments, root: root, as: member, workspace: "demo")
+      #expect(result.status == code, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stdout.isEmpty)
+    }
+    #expect(try snapshot(root + "/demo") == before)
+  }
+}

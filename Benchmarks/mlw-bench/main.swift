@@ -2,6 +2,10 @@
 //
 //   mlw-bench make-workspace ROOT RECORDS   a workspace 'bench' with RECORDS synthetic records
 //   mlw-bench appends FOLDER SECONDS        events/s: raw fsync, append with fsync each, batches
+//   mlw-bench make-annotation ROOT ITEMS ANNOTATORS
+//                                           a workspace 'labels' with dataset 'images' of ITEMS items,
+//                                           assigned to every annotator (overlap = ANNOTATORS), all
+//                                           labelled but the last 100 of each queue
 //
 // Records are published through the same store code as the CLI (so the journal and the folder
 // layout are real); their kind, 'bench-run', is synthetic and marked so.
@@ -20,7 +24,9 @@ func fail(_ text: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 4 else { fail("usage: mlw-bench make-workspace ROOT RECORDS | appends FOLDER SECONDS") }
+guard arguments.count >= 4 else {
+  fail("usage: mlw-bench make-workspace ROOT RECORDS | appends FOLDER SECONDS | make-annotation ROOT ITEMS ANNOTATORS")
+}
 
 switch arguments[1] {
 case "make-workspace":
@@ -45,6 +51,55 @@ case "make-workspace":
     try workspace.publish(RecordPath(trusted: ["runs", name]), draft, expecting: 0)
   }
   print("made workspace 'bench' with \(count) records under \(root.path)")
+
+case "make-annotation":
+  guard arguments.count >= 5, let items = Int(arguments[3]), items > 100, let annotators = Int(arguments[4]), annotators >= 2 else {
+    fail("ITEMS must be above 100 and ANNOTATORS at least 2")
+  }
+  let root = Root(path: arguments[2])
+  let now = Date()
+  let (workspace, _) = try root.createWorkspace(name: "labels", title: "Annotation benchmark", lead: "ana", now: now)
+  let lead = Actor(name: "ana", role: .lead)
+  let manager = Actor(name: "mia", role: .manager)
+  _ = try workspace.addMember("mia", roles: [.manager], actor: lead, now: now, ifVersion: nil)
+  let names = (1...annotators).map { String(format: "ann%02d", $0) }
+  for name in names { _ = try workspace.addMember(name, roles: [.annotator], actor: lead, now: now, ifVersion: nil) }
+  let categories = ["ok", "bridge", "void", "tombstone"]
+  try workspace.setLabelSchema(
+    LabelSchema(task: .singleLabel, labels: categories.map { .init(name: $0, definition: "defect class \($0)") }, level: .nominal),
+    actor: manager, message: nil, ifVersion: nil, now: now)
+  _ = try workspace.updateGuidelines(actor: manager, message: "first version", ifVersion: nil, now: now) { $0.summary = "one label per joint" }
+  for name in names { try workspace.acknowledgeGuidelines(version: 1, actor: Actor(name: name, role: .annotator), now: now) }
+  let list = (0..<items).map { Item(id: String(format: "img-%07d", $0), payload: .object(["board": .int($0 / 50), "joint": .int($0 % 50)]), uri: nil) }
+  _ = try workspace.importDataset("images", items: list, source: "synthetic", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
+  let result = try workspace.assign(
+    "images", overlap: annotators, annotators: names, goldRate: 0, batchSize: 1000, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
+  var generator = SystemRandomNumberGenerator()
+  var total = 0
+  for name in names {
+    let queue = try Queue(path: workspace.queuePath("images", result.assignment, annotator: name), lineWidth: result.assignment.lineWidth)
+    let entries = try queue.all()
+    queue.close()
+    let log = workspace.labelLog("images", annotator: name)
+    var batch: [EventDraft] = []
+    for (position, entry) in entries.enumerated().dropLast(100) {
+      let n = Int(entry.item.dropFirst(4))!
+      let truth = (n &* 2_654_435_761) % categories.count
+      let label = Int.random(in: 0..<100, using: &generator) < 15 ? Int.random(in: 0..<categories.count, using: &generator) : truth
+      let body: JSONValue = .object([
+        "item": .string(entry.item), "label": .string(categories[label]), "guidelines": .int(1), "assignment": .int(result.version),
+        "next": .int(position + 1),
+      ])
+      batch.append(EventDraft(author: name, role: "annotator", time: now.addingTimeInterval(Double(position) * 4), body: body))
+      if batch.count == 20_000 {
+        try log.append(batch: batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+      total += 1
+    }
+    try log.append(batch: batch)
+  }
+  print("made workspace 'labels': \(items) items, \(annotators) annotators, \(total) labels under \(root.path)")
 
 case "appends":
   guard let seconds = Double(arguments[3]), seconds > 0 else { fail("SECONDS must be a positive number") }

@@ -222,6 +222,9 @@ public struct AgreementReport: Sendable, Encodable {
   /// Each unit's terms are computed once; a draw then only sums them with the unit's
   /// multiplicity, giving percent agreement, Fleiss, Gwet's AC1, Brennan–Prediger and nominal
   /// alpha from one pass (other alpha levels take a second pass through `krippendorffAlpha`).
+  /// Above this many rated units the bootstrap is the Poisson bootstrap (see `intervals`).
+  public static let poissonThreshold = 50_000
+
   static func intervals(_ units: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
     // Units with the same category counts are interchangeable in every coefficient here, so a
     // draw counts how often each pattern was drawn and the sums run over patterns.
@@ -242,6 +245,14 @@ public struct AgreementReport: Sendable, Encodable {
       disagreeTerm[u] = disagree / (m - 1)
     }
     var generator = SeededGenerator(seed: seed)
+    var patternCounts = [Int](repeating: 0, count: counts.unitCount)
+    for p in patternOf { patternCounts[Int(p)] += 1 }
+    let sampler = AliasSampler(counts: patternCounts)
+    // Above this many units, each draw gives every unit a Poisson(1) weight instead of drawing
+    // n units with replacement (the Poisson bootstrap; Hanley & MacGibbon 2006, Chamandy et al.
+    // 2012): the two agree as n grows, and the Poisson weights of a pattern's c units sum to one
+    // Poisson(c) draw, so a draw costs O(patterns) instead of O(units).
+    let poisson = rated.count > poissonThreshold
     var samples: [String: [Double]] = [:]
     var undefined: [String: Int] = [:]
     func record(_ name: String, _ estimate: Estimate) {
@@ -251,8 +262,14 @@ public struct AgreementReport: Sendable, Encodable {
     var pi = [Double](repeating: 0, count: q)
     var pairableTotals = [Double](repeating: 0, count: q)
     for _ in 0..<draws {
-      for p in 0..<counts.unitCount { multiplicity[p] = 0 }
-      for _ in 0..<rated.count { multiplicity[Int(patternOf[generator.below(rated.count)])] += 1 }
+      if poisson {
+        for p in 0..<counts.unitCount { multiplicity[p] = Double(generator.poisson(Double(patternCounts[p]))) }
+      } else {
+        multiplicity.withUnsafeMutableBufferPointer { drawn in
+          for p in drawn.indices { drawn[p] = 0 }
+          sampler.tally(rated.count, into: drawn, &generator)
+        }
+      }
       for k in 0..<q {
         pi[k] = 0
         pairableTotals[k] = 0
@@ -299,7 +316,8 @@ public struct AgreementReport: Sendable, Encodable {
       coefficients[name] = Interval(
         low: percentile(values, 0.025), high: percentile(values, 0.975), undefinedDraws: undefined[name] ?? 0)
     }
-    return Intervals(draws: draws, seed: seed, confidence: 0.95, method: "percentile bootstrap over units", coefficients: coefficients)
+    let method = poisson ? "percentile Poisson bootstrap over units (more than \(poissonThreshold) units)" : "percentile bootstrap over units"
+    return Intervals(draws: draws, seed: seed, confidence: 0.95, method: method, coefficients: coefficients)
   }
 
   /// The distinct category-count patterns of the rated units, as a `UnitCounts` with one "unit"

@@ -165,6 +165,31 @@ public enum FileIO {
     return true
   }
 
+  /// Writes `bytes` to `path`, replacing any file there, atomically: a temp file in the same
+  /// folder, fsync, `rename()`, fsync of the folder. For outputs a person asked for (an export);
+  /// stored records use `publishExclusive`, which never replaces.
+  public static func replace(_ bytes: [UInt8], at path: String) throws(StoreError) {
+    let folder = parentPath(path)
+    let temp = "\(folder)/\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw failure(path, "create a temp file beside") }
+    do throws(StoreError) {
+      try writeAll(fd, bytes, path: temp)
+      guard fsync(fd) == 0 else { throw failure(temp, "fsync") }
+    } catch {
+      close(fd)
+      unlink(temp)
+      throw error
+    }
+    close(fd)
+    guard rename(temp, path) == 0 else {
+      let code = errno
+      unlink(temp)
+      throw failure(path, "replace", code)
+    }
+    try syncDirectory(folder)
+  }
+
   /// The prefix of the temp files `publishExclusive` writes; fsck recognises strays by it.
   public static let tempPrefix = ".tmp-"
 

@@ -6,6 +6,7 @@ extension Mlw {
   /// `mlw diff PATH A B`: what changed in a record between two versions.
   struct Diff: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract: "Show the fields of a record that changed from version A to version B, with old and new values.")
     static let access = Access.member
 

@@ -6,6 +6,7 @@ extension Mlw {
   /// `mlw fsck [--repair]`: check every stored file; repair crash artifacts.
   struct Fsck: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fsck",
       abstract: "Check every stored file (versions, hash chains, logs, journal); --repair removes crash artifacts.",
       discussion: "Exits 1 when a problem is left; --repair never touches a file that holds data.")
     static let access = Access.admin

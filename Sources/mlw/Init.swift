@@ -5,6 +5,7 @@ extension Mlw {
   /// `mlw init WORKSPACE --lead NAME`: a new workspace with its first lead.
   struct Init: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Create a workspace with its first lead (adds the lead to the team roster if new).")
     static let access = Access.admin
 

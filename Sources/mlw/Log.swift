@@ -6,6 +6,7 @@ extension Mlw {
   /// `mlw log [PATH]`: the history of the workspace, or of one record.
   struct Log: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "log",
       abstract: "Show the history of the workspace, or of one record: version, author, role, time, message.")
     static let access = Access.member
 

@@ -6,6 +6,7 @@ extension Mlw {
   /// `mlw revert PATH --to N`: a new version whose body equals version N's.
   struct Revert: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "revert",
       abstract: "Publish a new version of a record whose body equals an older version's (history is kept).")
     /// Any member may ask; the roles that write the record's kind are checked once it is read.
     static let access = Access.member

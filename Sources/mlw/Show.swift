@@ -5,7 +5,8 @@ import VersionedStore
 extension Mlw {
   /// `mlw show PATH [--version N]`: one version of a record, envelope and body.
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a record (the latest version, or --version N).")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show a record (the latest version, or --version N).")
     static let access = Access.member
 
     @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ extension Mlw {
   /// `mlw status`: what each lifecycle stage holds, who changed what last, what is next.
   struct Status: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Show what each lifecycle stage holds, who changed what last, and what is missing next.")
     static let access = Access.member
 

@@ -4,7 +4,8 @@ import Lifecycle
 extension Mlw {
   /// `mlw workspaces`: the workspaces under the root.
   struct Workspaces: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List the workspaces under the root.")
+    static let configuration = CommandConfiguration(
+      commandName: "workspaces", abstract: "List the workspaces under the root.")
     static let access = Access.open
 
     @OptionGroup var global: GlobalOptions

@@ -179,7 +179,8 @@ extension Workspace {
           gwetAC1: .undefined("no item has two labels under this version"), alphaChange: nil, goldAccuracy: goldAccuracy))
         continue
       }
-      let r = AgreementReport.analyze(t.table, level: schema.level, coderNames: t.coders)
+      // With one version and no other filter, the subset is the whole selection: reuse it.
+      let r = subset.count == entries.count ? agreement : AgreementReport.analyze(t.table, level: schema.level, coderNames: t.coders)
       let previous = trend.last?.krippendorffAlpha.value
       trend.append(.init(
         guidelines: version, items: t.units.count, labels: t.table.ratingCount, krippendorffAlpha: r.krippendorffAlpha,

@@ -62,6 +62,17 @@ extension Workspace {
     return (assignment, version, try Queue(path: queuePath(dataset, assignment, annotator: annotator), lineWidth: assignment.lineWidth))
   }
 
+  /// The last event of a log, reading as little of its end as will hold one whole line.
+  private func lastEvent(of log: EventLog) throws -> LogEvent? {
+    var window = 4096
+    while true {
+      let (events, complete) = try log.readTail(maxBytes: window)
+      if let last = events.last { return last }
+      if complete { return nil }
+      window *= 16
+    }
+  }
+
   /// The progress carried by `last` when it was written under assignment `version`; otherwise
   /// worked out from the whole log (once after each re-assignment).
   private func progress(after last: LogEvent?, version: Int, dataset: String, annotator: String, queue: Queue) throws -> QueueProgress {
@@ -83,7 +94,7 @@ extension Workspace {
     guard let (guidelines, guidelineDocument) = try self.guidelines() else { throw AnnotationError.noGuidelines }
     let (assignment, version, queue) = try openQueue(dataset, annotator: annotator)
     defer { queue.close() }
-    let last = try labelLog(dataset, annotator: annotator).readTail(maxBytes: 16384).events.last
+    let last = try lastEvent(of: labelLog(dataset, annotator: annotator))
     let progress = try self.progress(after: last, version: version, dataset: dataset, annotator: annotator, queue: queue)
     let stored = try self.dataset(dataset, version: assignment.datasetVersion)
     let itemsPath = itemsFilePath(dataset, hash: stored.dataset.items)
@@ -120,12 +131,18 @@ extension Workspace {
     guard guidelinesVersion > 0 else { throw AnnotationError.noGuidelines }
     let (_, version, queue) = try openQueue(dataset, annotator: actor.name)
     defer { queue.close() }
-    guard let position = try queue.position(of: item) else {
+    // Usually the item is the one `next` showed, at the first open position: look there before
+    // scanning the whole queue.
+    let log = labelLog(dataset, annotator: actor.name)
+    let guess = try? progress(after: lastEvent(of: log), version: version, dataset: dataset, annotator: actor.name, queue: queue)
+    let window = guess.map { try? queue.entries($0.next..<($0.next + 8)) } ?? nil
+    let nearby = window?.firstIndex { $0.item == item }.map { guess!.next + $0 }
+    guard let position = try nearby ?? queue.position(of: item) else {
       throw AnnotationError.notAssigned(item: item, annotator: actor.name, dataset: dataset)
     }
     var replaced = false
     var after = QueueProgress(next: 0, ahead: [])
-    try labelLog(dataset, annotator: actor.name).append(afterLast: { last in
+    try log.append(afterLast: { last in
       var progress = try self.progress(after: last, version: version, dataset: dataset, annotator: actor.name, queue: queue)
       replaced = progress.isDone(position)
       progress.markDone(position)

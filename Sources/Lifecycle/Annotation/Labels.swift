@@ -145,14 +145,6 @@ enum LineScanner {
     return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
   }
 
-  /// The index after `pattern` in `buffer[start..<end]`, or nil.
-  static func after(_ pattern: StaticString, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-    guard let base = buffer.baseAddress, end > start else { return nil }
-    let length = pattern.utf8CodeUnitCount
-    guard let at = search(base, start, end, pattern.utf8Start, length) else { return nil }
-    return at + length
-  }
-
   /// The index of the first `pattern` in `base[start..<end]` (memchr for its first byte, then
   /// memcmp: Glibc's memmem is a GNU extension that Swift does not see).
   static func search(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ pattern: UnsafePointer<UInt8>, _ length: Int) -> Int? {
@@ -178,25 +170,84 @@ enum LineScanner {
     return nil
   }
 
+  /// The fields of a line as mlw writes it: `{"author":"…","body":{…},"role":"…","seq":…,
+  /// "time":"…"}` with the body's keys in sorted order. The body is walked key by key (a string,
+  /// a number or an array of numbers each); the time sits at a fixed place before the line's end.
+  /// Anything else returns nil, and the caller falls back to the JSON parser.
   static func labelFields(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Fields? {
-    guard let itemStart = after(#""item":""#, buffer, start, end), let item = plainString(buffer, from: itemStart, end) else { return nil }
-    var label: Range<Int>?
-    if let labelStart = after(#""label":""#, buffer, item.upperBound, end) {
-      guard let range = plainString(buffer, from: labelStart, end) else { return nil }
-      label = range
-    } else if after(#""skip":"#, buffer, item.upperBound, end) == nil {
-      return nil
+    let quote: UInt8 = 0x22
+    guard let base = buffer.baseAddress, end - start > 40 else { return nil }
+    func expect(_ literal: StaticString, at i: Int) -> Bool {
+      let n = literal.utf8CodeUnitCount
+      return i + n <= end && memcmp(base + i, literal.utf8Start, n) == 0
     }
+    // The time: the line ends with "time":"YYYY-MM-DDTHH:MM:SSZ"}
+    let timeStart = end - 22
+    guard buffer[end - 1] == 0x7D, expect(#""time":""#, at: timeStart - 8), let time = epochSeconds(buffer, timeStart) else { return nil }
+    guard expect(#"{"author":""#, at: start) else { return nil }
+    var i = start + 11
+    while i < end, buffer[i] != quote { i += 1 }
+    guard expect(#"","body":{"#, at: i) else { return nil }
+    i += 10
+    var item: Range<Int>?
+    var label: Range<Int>?
+    var skip = false
     var guidelines = 0
-    if var i = after(#""guidelines":"#, buffer, start, item.lowerBound) {
-      while i < end, buffer[i] >= 48, buffer[i] <= 57 {
-        guidelines = guidelines * 10 + Int(buffer[i] - 48)
+    while i < end {
+      guard buffer[i] == quote else { return nil }
+      let keyStart = i + 1
+      var k = keyStart
+      while k < end, buffer[k] != quote { k += 1 }
+      guard k + 1 < end, buffer[k + 1] == 0x3A else { return nil }
+      let keyLength = k - keyStart
+      i = k + 2
+      guard i < end else { return nil }
+      let valueStart = i
+      switch buffer[i] {
+      case quote:
         i += 1
+        var escaped = false
+        while i < end, buffer[i] != quote {
+          if buffer[i] == 0x5C {
+            escaped = true
+            i += 1
+          }
+          i += 1
+        }
+        guard i < end else { return nil }
+        let text = (valueStart + 1)..<i
+        i += 1
+        if keyLength == 4, buffer[keyStart] == 0x69 {  // item
+          guard !escaped else { return nil }
+          item = text
+        } else if keyLength == 5, buffer[keyStart] == 0x6C {  // label
+          guard !escaped else { return nil }
+          label = text
+        } else if keyLength == 4, buffer[keyStart] == 0x73 {  // skip
+          skip = true
+        }
+      case 0x5B:  // an array of numbers
+        while i < end, buffer[i] != 0x5D { i += 1 }
+        i += 1
+      default:  // a number
+        var n = 0
+        while i < end, buffer[i] >= 48, buffer[i] <= 57 {
+          n = n &* 10 &+ Int(buffer[i] - 48)
+          i += 1
+        }
+        guard i > valueStart else { return nil }
+        if keyLength == 10, buffer[keyStart] == 0x67 { guidelines = n }  // guidelines
+      }
+      guard i < end else { return nil }
+      if buffer[i] == 0x2C {
+        i += 1
+      } else if buffer[i] == 0x7D {
+        break
+      } else {
+        return nil
       }
     }
-    guard let timeStart = after(#""time":""#, buffer, item.upperBound, end), timeStart + 20 <= end,
-      let time = epochSeconds(buffer, timeStart)
-    else { return nil }
+    guard let item, label != nil || skip else { return nil }
     return Fields(item: item, label: label, guidelines: guidelines, time: time)
   }
 

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Annotator {
   struct Mine: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Your own figures: labels, agreement with the others, accuracy on gold checks.")
+    static let configuration = CommandConfiguration(
+      commandName: "mine", abstract: "Your own figures: labels, agreement with the others, accuracy on gold checks.")
     static let access = Access.roles([.annotator])
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Annotator {
   struct Next: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show your next assigned item(s) with the guideline text for the labels.")
+    static let configuration = CommandConfiguration(
+      commandName: "next", abstract: "Show your next assigned item(s) with the guideline text for the labels.")
     static let access = Access.roles([.annotator])
 
     @OptionGroup var global: GlobalOptions

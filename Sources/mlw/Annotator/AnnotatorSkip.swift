@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Annotator {
   struct Skip: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Skip an item assigned to you, saying why (the manager sees the reason).")
+    static let configuration = CommandConfiguration(
+      commandName: "skip", abstract: "Skip an item assigned to you, saying why (the manager sees the reason).")
     static let access = Access.roles([.annotator])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Annotator {
   struct Submit: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "submit",
       abstract: "Label an item assigned to you; a re-submission replaces your earlier label, which stays in history.")
     static let access = Access.roles([.annotator])
 

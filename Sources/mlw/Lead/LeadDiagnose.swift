@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead {
   struct Diagnose: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diagnose",
       abstract: "Avoidable bias and variance against human level, which dominates, and what to do next.")
     static let access = Access.roles([.lead])
 

@@ -6,6 +6,7 @@ extension Mlw.Lead {
   /// `mlw lead portfolio`: every workspace by impact and feasibility, with the 2×2.
   struct Portfolio: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "portfolio",
       abstract: "Rank the workspaces you belong to by impact and feasibility, name each one's quadrant, and draw the 2x2.",
       discussion: "Needs the lead role in at least one workspace; lists the workspaces you are a member of.")
     /// Spans workspaces, so the role is checked across them in `execute`.

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager {
   struct Adjudicate: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Record the consensus label of an item and the reason.")
+    static let configuration = CommandConfiguration(
+      commandName: "adjudicate", abstract: "Record the consensus label of an item and the reason.")
     static let access = Access.roles([.manager, .sme])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Manager {
   struct Assign: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "assign",
       abstract: "Assign a dataset to annotators with overlap k, in batches, with gold mixed in; run again to re-assign after someone leaves or joins.",
       discussion: """
         Deterministic for the seed. Settings not given keep their values from the previous assignment. Labels already \

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager {
   struct Disagreements: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "The queue of items whose labels disagree, most split first.")
+    static let configuration = CommandConfiguration(
+      commandName: "disagreements", abstract: "The queue of items whose labels disagree, most split first.")
     static let access = Access.roles([.manager, .sme])
 
     @OptionGroup var global: GlobalOptions

@@ -6,6 +6,7 @@ import VersionedStore
 extension Mlw.Manager {
   struct Export: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Export the consensus labels (adjudicated, else majority with a stated tie rule) or the raw labels, as CSV or JSON Lines.",
       discussion: """
         consensus: item,label,source,labels,agreement,votes (source: adjudicated, majority, tie-broken or tie; agreement: \
@@ -86,9 +87,7 @@ extension Mlw.Manager {
         }.joined(separator: ",") + "\n"
       }
       if let output {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-          throw StoreError.io(path: output, operation: "write", reason: error.localizedDescription)
-        }
+        try FileIO.replace(Array(text.utf8), at: output)
       }
       return Output(dataset: dataset, kind: kind.rawValue, tieRule: kind == .consensus ? ties.rawValue : nil, rows: rows, file: output, text: text)
     }

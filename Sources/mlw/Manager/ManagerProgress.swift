@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager {
   struct Progress: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Progress per annotator (done, assigned, labels per hour) and overall.")
+    static let configuration = CommandConfiguration(
+      commandName: "progress", abstract: "Progress per annotator (done, assigned, labels per hour) and overall.")
     static let access = Access.roles([.manager, .lead])
 
     @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ import Statistics
 extension Mlw.Manager {
   struct Report: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "The agreement report: every coefficient, per category, per annotator pair, against gold, with intervals and the trend across guideline versions.",
       discussion: """
         Items with one label are left out (they carry no agreement information). The coefficients equal \

@@ -7,6 +7,7 @@ extension Mlw.Stats {
   /// `mlw stats agreement FILE`: every agreement coefficient of a ratings file.
   struct Agreement: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "agreement",
       abstract: "Agreement between coders: alpha, kappas, AC1, per category, per coder pair, with bootstrap intervals.",
       discussion: """
         FILE is CSV with the header unit,coder,value (an empty value is a missing rating) or JSON Lines \

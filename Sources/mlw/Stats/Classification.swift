@@ -7,6 +7,7 @@ extension Mlw.Stats {
   /// `mlw stats classification FILE`: confusion matrix and every classification metric.
   struct Classification: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "classification",
       abstract: "Classification metrics: confusion matrix, per-class P/R/F1, averages, kappa, MCC; AP and ROC AUC with scores.",
       discussion: "FILE is CSV or JSON Lines with truth,prediction and optionally score (higher means more positive).")
     static let access = Access.open

@@ -7,6 +7,7 @@ extension Mlw.Stats {
   /// `mlw stats drift --reference FILE --current FILE`: per-column drift and a dataset verdict.
   struct Drift: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "drift",
       abstract: "Data drift between a reference and a current sample, per column and for the dataset.",
       discussion: "Both files are CSV with a header row. " + Statistics.Drift.defaultRule + ".")
     static let access = Access.open

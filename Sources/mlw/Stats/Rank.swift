@@ -7,6 +7,7 @@ extension Mlw.Stats {
   /// `mlw stats rank FILE`: models in order under a single-number metric policy.
   struct Rank: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rank",
       abstract: "Rank models by one number: a metric, an average, a weighted average, or a metric subject to bars.",
       discussion: "FILE is CSV with a 'model' column and one column per metric. Give exactly one of --metric, --average, --weights, --optimize (with --require).")
     static let access = Access.open

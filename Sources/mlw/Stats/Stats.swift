@@ -6,6 +6,7 @@ extension Mlw {
   /// `mlw stats …`: statistics on plain files, no workspace needed.
   struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stats",
       abstract: "Statistics on plain files (exports from any tool): agreement, classification, drift, ranking.",
       subcommands: [Agreement.self, Classification.self, Drift.self, Rank.self])
   }

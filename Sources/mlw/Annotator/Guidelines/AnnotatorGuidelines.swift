@@ -3,6 +3,7 @@ import ArgumentParser
 extension Mlw.Annotator {
   /// `mlw annotator guidelines …`.
   struct Guidelines: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Read the guidelines and acknowledge a version.", subcommands: [Show.self, Ack.self])
+    static let configuration = CommandConfiguration(
+      commandName: "guidelines", abstract: "Read the guidelines and acknowledge a version.", subcommands: [Show.self, Ack.self])
   }
 }

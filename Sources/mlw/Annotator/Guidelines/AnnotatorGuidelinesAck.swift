@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Annotator.Guidelines {
   struct Ack: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Acknowledge that you read a guideline version (default: the latest).")
+    static let configuration = CommandConfiguration(
+      commandName: "ack", abstract: "Acknowledge that you read a guideline version (default: the latest).")
     static let access = Access.roles([.annotator])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Engineer.Baseline {
   struct Add: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a literature, quick-and-dirty, older-system or rule-based baseline.")
     static let access = Access.roles([.engineer])
 

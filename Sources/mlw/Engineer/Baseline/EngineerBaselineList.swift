@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Engineer.Baseline {
   struct List: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List every baseline, the best per metric, and human level.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List every baseline, the best per metric, and human level.")
     static let access = Access.roles([.engineer])
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Engineer.Dataset {
   struct List: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List the datasets with their newest version.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the datasets with their newest version.")
     static let access = Access.member
 
     @OptionGroup var global: GlobalOptions

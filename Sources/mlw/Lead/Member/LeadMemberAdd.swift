@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.Member {
   struct Add: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a member with one or more roles; a person new to the team gets a token, shown once.")
     static let access = Access.roles([.lead])
 

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Lead.Member {
   struct Grant: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Give a member one more role.")
+    static let configuration = CommandConfiguration(
+      commandName: "grant", abstract: "Give a member one more role.")
     static let access = Access.roles([.lead])
 
     @OptionGroup var global: GlobalOptions

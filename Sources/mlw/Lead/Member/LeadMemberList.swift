@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Lead.Member {
   struct List: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List the members and their roles.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the members and their roles.")
     static let access = Access.roles([.lead])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.Member {
   struct Remove: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "remove",
       abstract: "Remove a member from the workspace (what they recorded stays, attributed to them).")
     static let access = Access.roles([.lead])
 

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.Member {
   struct Revoke: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "revoke",
       abstract: "Take a role from a member (not their last role, nor the last lead's lead role).")
     static let access = Access.roles([.lead])
 

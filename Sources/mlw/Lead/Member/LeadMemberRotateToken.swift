@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.Member {
   struct RotateToken: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rotate-token",
       abstract: "Issue a new token for a member (the old one stops working); shown once.")
     static let access = Access.roles([.lead])
 

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.MetricPolicy {
   struct Rank: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rank",
       abstract: "Rank a table of model results (CSV: model, one column per metric, slice columns like recall[defect]) under the current policy.")
     static let access = Access.roles([.lead])
 

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.MetricPolicy {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Publish a new version of the metric policy: candidates, the single-number rule, slice and rare-class bars.")
     static let access = Access.roles([.lead])
 

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Lead.Readiness {
   struct Set: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Record tests as not-done, manual (0.5) or automated (1), with evidence.")
+    static let configuration = CommandConfiguration(
+      commandName: "set", abstract: "Record tests as not-done, manual (0.5) or automated (1), with evidence.")
     static let access = Access.roles([.lead])
 
     @OptionGroup var global: GlobalOptions

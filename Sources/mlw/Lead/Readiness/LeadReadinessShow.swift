@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Lead.Readiness {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the 28 tests, the section sums, the score and its band.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the 28 tests, the section sums, the score and its band.")
     static let access = Access.roles([.lead])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Lead.Scope {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Set fields of the scope; fields not given keep their values (the business goal is the SME's: mlw sme goal set).")
     static let access = Access.roles([.lead])
 

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Lead.Scope {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the scope and what it still lacks.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the scope and what it still lacks.")
     static let access = Access.roles([.lead])
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Manager.Dataset {
   struct Import: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Import items from JSON Lines or CSV as a new dataset version; duplicate ids or bad lines import nothing.")
     static let access = Access.roles([.manager])
 

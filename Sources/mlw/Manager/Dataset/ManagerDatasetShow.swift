@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager.Dataset {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List every version of a dataset with its hash and what changed.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "List every version of a dataset with its hash and what changed.")
     static let access = Access.member
 
     @OptionGroup var global: GlobalOptions

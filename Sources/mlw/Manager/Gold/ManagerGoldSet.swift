@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Manager.Gold {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Set the gold answers from a CSV (item,label) or JSON Lines file; replaces the set. Re-assign to mix them in.")
     static let access = Access.roles([.manager])
 

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Manager.Guidelines {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Publish a new guideline version: the summary, and for one label its definition, examples and edge-case rules.",
       discussion: "Options for a label replace that label's section; other labels keep theirs. --message says what changed.")
     static let access = Access.roles([.manager])

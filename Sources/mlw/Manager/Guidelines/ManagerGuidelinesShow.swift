@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager.Guidelines {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the guidelines (the latest version, or --version N).")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the guidelines (the latest version, or --version N).")
     static let access = Access.member
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,7 @@ import Lifecycle
 extension Mlw.Manager.Labels {
   struct Import: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Import labels into a dataset's label logs, one per annotator; every label is checked against the schema first.",
       discussion: """
         Label Studio: tasks become items by their id, completed_by becomes the annotator (ls-<id>, or the part of the \

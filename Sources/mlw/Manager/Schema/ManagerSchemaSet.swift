@@ -5,6 +5,7 @@ import Statistics
 extension Mlw.Manager.Schema {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Set the task, the labels (in order, lowest first for an ordinal scale) with their definitions, and the level.")
     static let access = Access.roles([.manager])
 

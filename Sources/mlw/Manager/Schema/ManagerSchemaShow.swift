@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Manager.Schema {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the label schema.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the label schema.")
     static let access = Access.member
 
     @OptionGroup var global: GlobalOptions

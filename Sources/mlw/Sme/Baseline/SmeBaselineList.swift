@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Sme.Baseline {
   struct List: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "List every baseline, the best per metric, and human level.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List every baseline, the best per metric, and human level.")
     static let access = Access.roles([.sme])
 
     @OptionGroup var global: GlobalOptions

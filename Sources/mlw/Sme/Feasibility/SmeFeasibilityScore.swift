@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Sme.Feasibility {
   struct Score: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Record your answers (merged with your earlier ones) as a new version.")
+    static let configuration = CommandConfiguration(
+      commandName: "score", abstract: "Record your answers (merged with your earlier ones) as a new version.")
     static let access = Access.roles([.sme])
 
     @OptionGroup var global: GlobalOptions

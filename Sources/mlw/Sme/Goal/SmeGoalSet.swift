@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Sme.Goal {
   struct Set: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Set the business goal, its KPI, the target and the date (part of the scope).")
+    static let configuration = CommandConfiguration(
+      commandName: "set", abstract: "Set the business goal, its KPI, the target and the date (part of the scope).")
     static let access = Access.roles([.sme])
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Sme {
   struct Adjudicate: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Record the consensus label of an item and the reason, as the domain expert.")
+    static let configuration = CommandConfiguration(
+      commandName: "adjudicate", abstract: "Record the consensus label of an item and the reason, as the domain expert.")
     static let access = Access.roles([.sme, .manager])
 
     @OptionGroup var global: GlobalOptions

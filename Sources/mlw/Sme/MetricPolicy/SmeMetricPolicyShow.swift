@@ -3,7 +3,8 @@ import Lifecycle
 
 extension Mlw.Sme.MetricPolicy {
   struct Show: MlwCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the current metric policy.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the current metric policy.")
     static let access = Access.roles([.sme])
 
     @OptionGroup var global: GlobalOptions

@@ -10,8 +10,8 @@ extension Mlw.Manager {
       abstract: "Export the consensus labels (adjudicated, else majority with a stated tie rule) or the raw labels, as CSV or JSON Lines.",
       discussion: """
         consensus: item,label,source,labels,agreement,votes (source: adjudicated, majority, tie-broken or tie; agreement: \
-        the share of the item's labels equal to the consensus). raw: item,annotator,label,guidelines,time, one row per \
-        annotator's current label (skips left out); 'mlw stats agreement' reads it as it is.
+        the share of the item's labels equal to the consensus; votes: label:count;…). raw: item,annotator,label,guidelines,time, \
+        one row per annotator's current label (skips left out); 'mlw stats agreement' reads it as it is.
         """)
     static let access = Access.roles([.manager, .lead, .sme, .engineer])
 
@@ -25,18 +25,41 @@ extension Mlw.Manager {
     @Option(help: "How a tie between top labels is settled: unresolved (no label, source 'tie') or schema-order.") var ties: TieRule = .unresolved
     @Option(help: "Write to this file (atomically) instead of standard output.") var output: String?
 
+    /// One exported row: its fields in column order.
+    struct Row: Encodable, Sendable {
+      var fields: [(String, JSONValue)]
+
+      func encode(to encoder: any Encoder) throws {
+        try JSONValue.object(Dictionary(uniqueKeysWithValues: fields)).encode(to: encoder)
+      }
+
+      func csv(_ bytes: inout [UInt8]) {
+        for (k, (_, value)) in fields.enumerated() {
+          if k > 0 { bytes.append(UInt8(ascii: ",")) }
+          switch value {
+          case .string(let s): bytes += s.utf8
+          case .int(let n): bytes += String(n).utf8
+          case .double(let d): bytes += String(format: "%.6g", d).utf8
+          case .object(let votes): bytes += votes.keys.sorted().map { "\($0):\(votes[$0]!.intValue ?? 0)" }.joined(separator: ";").utf8
+          default: break
+          }
+        }
+        bytes.append(0x0A)
+      }
+    }
+
     struct Output: CommandOutput {
       var dataset: String
       var kind: String
       var tieRule: String?
-      var rows: [JSONValue]
+      var rows: [Row]
       var file: String?
-      var text: String
+      var text: [UInt8]
 
       enum CodingKeys: String, CodingKey { case dataset, kind, tieRule, rows, file }
 
       func render() -> String {
-        guard let file else { return text }
+        guard let file else { return String(decoding: text, as: UTF8.self) }
         return "wrote \(rows.count) \(kind) row(s) of \(dataset) to \(file)\(tieRule.map { " (ties: \($0))" } ?? "")\n"
       }
     }
@@ -44,52 +67,49 @@ extension Mlw.Manager {
     func execute(_ context: CommandContext) async throws -> Output {
       let workspace = try context.requireWorkspace()
       let columns: [String]
-      var rows: [JSONValue] = []
+      var rows: [Row] = []
       switch kind {
       case .consensus:
         columns = ["item", "label", "source", "labels", "agreement", "votes"]
         for row in try workspace.consensus(dataset, ties: ties) {
-          rows.append(.object([
-            "item": .string(row.item), "label": row.label.map(JSONValue.string) ?? .null, "source": .string(row.source),
-            "labels": .int(row.labels), "agreement": .double(row.agreement),
-            "votes": .object(row.votes.mapValues { .int($0) }),
+          rows.append(Row(fields: [
+            ("item", .string(row.item)), ("label", row.label.map(JSONValue.string) ?? .null), ("source", .string(row.source)),
+            ("labels", .int(row.labels)), ("agreement", .double(row.agreement)), ("votes", .object(row.votes.mapValues { .int($0) })),
           ]))
         }
       case .raw:
         columns = ["item", "annotator", "label", "guidelines", "time"]
         let labels = try workspace.labels(dataset)
+        let itemOrder = labels.items.indices.sorted { labels.items[$0] < labels.items[$1] }
+        var rank = [Int32](repeating: 0, count: labels.items.count)
+        for (r, i) in itemOrder.enumerated() { rank[i] = Int32(r) }
         let entries = labels.entries.filter { $0.value >= 0 }.sorted {
-          (labels.items[Int($0.item)], labels.annotators[Int($0.annotator)]) < (labels.items[Int($1.item)], labels.annotators[Int($1.annotator)])
+          (rank[Int($0.item)], labels.annotators[Int($0.annotator)]) < (rank[Int($1.item)], labels.annotators[Int($1.annotator)])
         }
+        rows.reserveCapacity(entries.count)
         for e in entries {
-          rows.append(.object([
-            "item": .string(labels.items[Int(e.item)]), "annotator": .string(labels.annotators[Int(e.annotator)]),
-            "label": .string(labels.values[Int(e.value)]), "guidelines": .int(Int(e.guidelines)),
-            "time": .string(Timestamp.format(Date(timeIntervalSince1970: TimeInterval(e.time)))),
+          rows.append(Row(fields: [
+            ("item", .string(labels.items[Int(e.item)])), ("annotator", .string(labels.annotators[Int(e.annotator)])),
+            ("label", .string(labels.values[Int(e.value)])), ("guidelines", .int(Int(e.guidelines))),
+            ("time", .string(Timestamp.format(Date(timeIntervalSince1970: TimeInterval(e.time))))),
           ]))
         }
       }
       guard !rows.isEmpty else { throw AnnotationError.noLabels(dataset: dataset) }
-      var text = format == .csv ? columns.joined(separator: ",") + "\n" : ""
-      for row in rows {
-        if format == .jsonl {
-          text += row.canonicalString(pretty: false) + "\n"
-          continue
+      var bytes: [UInt8] = []
+      if format == .csv {
+        bytes += (columns.joined(separator: ",") + "\n").utf8
+        for row in rows { row.csv(&bytes) }
+      } else {
+        for row in rows {
+          bytes += JSONValue.object(Dictionary(uniqueKeysWithValues: row.fields)).canonicalBytes(pretty: false)
+          bytes.append(0x0A)
         }
-        text += columns.map { key -> String in
-          switch row[key] {
-          case .string(let s)?: return s
-          case .int(let n)?: return String(n)
-          case .double(let d)?: return String(format: "%.6g", d)
-          case .object(let votes)?: return votes.keys.sorted().map { "\($0):\(votes[$0]!.intValue ?? 0)" }.joined(separator: ";")
-          default: return ""
-          }
-        }.joined(separator: ",") + "\n"
       }
-      if let output {
-        try FileIO.replace(Array(text.utf8), at: output)
-      }
-      return Output(dataset: dataset, kind: kind.rawValue, tieRule: kind == .consensus ? ties.rawValue : nil, rows: rows, file: output, text: text)
+      if let output { try FileIO.replace(bytes, at: output) }
+      return Output(
+        dataset: dataset, kind: kind.rawValue, tieRule: kind == .consensus ? ties.rawValue : nil, rows: rows, file: output,
+        text: output == nil ? bytes : [])
     }
   }
 }

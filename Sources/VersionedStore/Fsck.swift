@@ -67,6 +67,8 @@ public enum Fsck {
         checkTemp(path, name: name, repair: repair, into: &report)
       } else if name.hasSuffix(".jsonl") {
         checkLog(path, repair: repair, into: &report)
+      } else if name.hasPrefix("sha256-"), name.hasSuffix(".ndjson") {
+        checkContentAddressed(path, name: name, into: &report)
       } else if FileIO.isDirectory(path), !name.hasPrefix(".git") {
         try walk(path, root: root, repair: repair, into: &report)
       }
@@ -108,6 +110,19 @@ public enum Fsck {
       }
     } catch {
       report.findings.append(FsckFinding(severity: .corrupt, file: path, problem: problem(of: error)))
+    }
+  }
+
+  /// A file named by the SHA-256 of its bytes (`sha256-<hex>.ndjson`, a dataset's items) must
+  /// still hash to its name: anything else means it was changed after it was written.
+  private static func checkContentAddressed(_ path: String, name: String, into report: inout FsckReport) {
+    let expected = "sha256:" + name.dropFirst("sha256-".count).dropLast(".ndjson".count)
+    guard let bytes = try? FileIO.read(path) else {
+      report.findings.append(FsckFinding(severity: .corrupt, file: path, problem: "unreadable"))
+      return
+    }
+    if ContentHash.of(bytes) != expected {
+      report.findings.append(FsckFinding(severity: .corrupt, file: path, problem: "its content no longer hashes to its name (it was changed after it was written)"))
     }
   }
 

@@ -73,3 +73,18 @@ private let t0 = Date(timeIntervalSince1970: 1_795_000_000)
     #expect(try log.read().events.count == 1)
   }
 }
+
+@Suite struct ContentAddressedFsckTests {
+  @Test func aFileThatNoLongerHashesToItsNameIsCorrupt() throws {
+    let root = makeTemporaryFolder()
+    let bytes = Array("{\"id\":\"a\"}\n".utf8)
+    let name = "sha256-" + ContentHash.of(bytes).dropFirst("sha256:".count) + ".ndjson"
+    try FileIO.makeDirectories(root + "/datasets/d/items")
+    let path = root + "/datasets/d/items/" + name
+    #expect(try FileIO.publishExclusive(bytes, at: path))
+    #expect(try Fsck.check(root: root, repair: false).findings.isEmpty)
+    try FileIO.replace(Array("{\"id\":\"b\"}\n".utf8), at: path)
+    let findings = try Fsck.check(root: root, repair: true).findings
+    #expect(findings.count == 1 && findings[0].severity == .corrupt && findings[0].repaired == nil)
+  }
+}

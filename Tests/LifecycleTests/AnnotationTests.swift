@@ -107,6 +107,21 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     #expect(result.moved == a4.count - done.count)
   }
 
+  @Test func aNewcomerTakesOverAnEvenShareOfTheOpenWork() throws {
+    let workspace = try annotationWorkspace(annotators: 4, items: 60)
+    _ = try workspace.assign("d", overlap: 2, annotators: ["a1", "a2", "a3"], goldRate: 0, batchSize: 100, seed: 5, actor: manager, message: nil, ifVersion: nil, now: now)
+    let done = Array(try queue(workspace, "a1").prefix(10))
+    for item in done { _ = try workspace.submit(dataset: "d", item: item, label: "ok", skip: nil, actor: Actor(name: "a1", role: .annotator), now: now) }
+    let result = try workspace.assign("d", overlap: nil, annotators: nil, goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil, now: now)
+    let newcomer = try queue(workspace, "a4")
+    // 120 slots, 10 done: 110 open slots over 4 annotators is at most 28 each.
+    #expect(newcomer.count >= 25 && newcomer.count <= 28, "\(newcomer.count) \(result.assignment.annotators)")
+    #expect(Set(done).isSubset(of: Set(try queue(workspace, "a1"))))
+    var holders: [String: Int] = [:]
+    for a in 1...4 { for item in try queue(workspace, "a\(a)") { holders[item, default: 0] += 1 } }
+    #expect(holders.count == 60 && holders.values.allSatisfy { $0 == 2 } && result.moved == newcomer.count)
+  }
+
   @Test func progressSurvivesOutOfOrderWorkAndReassignment() throws {
     let workspace = try annotationWorkspace(annotators: 2, items: 10)
     _ = try workspace.assign("d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)

@@ -235,7 +235,8 @@ extension Workspace {
   /// already given count (also by someone who left); the missing slots go to annotators who have
   /// not labelled or skipped the item, preferring whoever held it before (so a re-assignment
   /// moves as little as possible), then the least loaded, capped at an even share of the open
-  /// work (so a newcomer takes over work from the others).
+  /// work (so a newcomer takes over work from the others); slots over the share move to whoever
+  /// is under it.
   public func assign(
     _ dataset: String, overlap: Int?, annotators chosen: [String]?, goldRate: Double?, batchSize: Int?, seed: Int?,
     actor: Actor, message: String?, ifVersion: Int?, now: Date
@@ -321,6 +322,31 @@ extension Workspace {
         load[g] += 1
       }
       if picks[i].count < need[i] { underCovered += 1 }
+    }
+    // Third pass: an item can need two new annotators when its previous holders are full, and
+    // then someone goes over the share while a newcomer is under it; move such slots across.
+    // (After someone leaves, the load can stay a little uneven: continuity comes first.)
+    let isNewcomer = annotators.map { name in previous.map { $0.0.annotators[name] == nil } ?? true }
+    func movableSlot(from over: Int, to under: Int) -> Int? {
+      // A slot handed out in this run moves first; an item someone already held moves only to a
+      // newcomer (who had no queue before), never between annotators who both stay.
+      func canMove(_ i: Int, held: Bool) -> Bool {
+        picks[i].contains(over) && !picks[i].contains(under) && !(touched[pool[i]] ?? []).contains(annotators[under])
+          && (before[pool[i]]?.contains(annotators[over]) == true) == held
+      }
+      return pool.indices.first { canMove($0, held: false) } ?? (isNewcomer[under] ? pool.indices.first { canMove($0, held: true) } : nil)
+    }
+    rebalance: while true {
+      for over in annotators.indices where load[over] > cap {
+        for under in annotators.indices where load[under] < cap {
+          guard let i = movableSlot(from: over, to: under) else { continue }
+          picks[i][picks[i].firstIndex(of: over)!] = under
+          load[over] -= 1
+          load[under] += 1
+          continue rebalance
+        }
+      }
+      break
     }
     var queues = [[String]](repeating: [], count: annotators.count)
     var moved = 0

@@ -61,7 +61,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       let record = try RecordPath(path)
       let oldStored = try workspace.documents.read(record, version: from)

@@ -60,7 +60,7 @@ extension Mlw {
       var message: String { "fsck found \(count) problem(s)" }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let report = try context.root.fsck(workspace: context.workspaceName, repair: repair)
       return Output(root: context.workspaceName.map { context.root.path + "/" + $0 } ?? context.root.path, report: report)
     }

@@ -34,7 +34,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let (workspace, token) = try context.root.createWorkspace(
         name: name, title: title ?? name, lead: lead, now: context.now)
       return Output(workspace: workspace.name, folder: workspace.folder, lead: lead, token: token)

@@ -36,7 +36,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       guard let path else { return Output(path: nil, changes: try workspace.changes(limit: limit)) }
       let record = try RecordPath(path)

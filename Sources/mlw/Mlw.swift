@@ -12,7 +12,7 @@ struct Mlw: AsyncParsableCommand {
       5 not permitted, 6 conflict, 7 corrupt stored data, 8 I/O error, 9 internal error.
       """,
     subcommands: [
-      Init.self, Workspaces.self, Status.self, Log.self, Show.self, Diff.self, Revert.self, Fsck.self,
+      Init.self, Serve.self, Workspaces.self, Status.self, Log.self, Show.self, Diff.self, Revert.self, Fsck.self,
       Stats.self, Lead.self, Sme.self, Manager.self, Annotator.self, Engineer.self,
     ]
   )

@@ -37,7 +37,7 @@ extension Mlw {
       func render() -> String { "\(path) is now version \(version), with the body of version \(restored)\n" }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       let record = try RecordPath(path)
       let latest = try workspace.documents.read(record)

@@ -43,7 +43,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       let record = try RecordPath(path)
       let stored = try workspace.documents.read(record, version: version)

@@ -52,7 +52,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       Output(status: try context.requireWorkspace().status())
     }
   }

@@ -32,7 +32,7 @@ extension Mlw {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let entries = try context.root.workspaceNames().map { name in
         let workspace = try context.root.workspace(name)
         let record = try workspace.record().0

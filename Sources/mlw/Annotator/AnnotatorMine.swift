@@ -29,7 +29,7 @@ extension Mlw.Annotator {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let actor = try context.requireActor()
       try options.check(actor)
       return Output(summary: try context.requireWorkspace().annotatorSummary(dataset: options.dataset, annotator: actor.name))

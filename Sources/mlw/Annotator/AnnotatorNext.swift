@@ -36,7 +36,7 @@ extension Mlw.Annotator {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let actor = try context.requireActor()
       try options.check(actor)
       return Output(work: try context.requireWorkspace().nextWork(dataset: options.dataset, annotator: actor.name, count: count))

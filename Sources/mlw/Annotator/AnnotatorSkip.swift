@@ -12,7 +12,7 @@ extension Mlw.Annotator {
     @Argument(help: "The item.") var item: String
     @Option(help: "Why you skip it.") var reason: String
 
-    func execute(_ context: CommandContext) async throws -> SubmittedOutput {
+    func execute(_ context: CommandContext) throws -> SubmittedOutput {
       let actor = try context.requireActor()
       try options.check(actor)
       return SubmittedOutput(submitted: try context.requireWorkspace().submit(

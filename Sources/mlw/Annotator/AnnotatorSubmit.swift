@@ -13,7 +13,7 @@ extension Mlw.Annotator {
     @Argument(help: "The item.") var item: String
     @Argument(help: "The label (LABEL,LABEL for a multi-label task).") var label: String
 
-    func execute(_ context: CommandContext) async throws -> SubmittedOutput {
+    func execute(_ context: CommandContext) throws -> SubmittedOutput {
       let actor = try context.requireActor()
       try options.check(actor)
       return SubmittedOutput(submitted: try context.requireWorkspace().submit(

@@ -11,6 +11,6 @@ extension Mlw.Lead {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DiagnoseOptions
 
-    func execute(_ context: CommandContext) async throws -> DiagnosisOutput { try diagnose(options, context) }
+    func execute(_ context: CommandContext) throws -> DiagnosisOutput { try diagnose(options, context) }
   }
 }

@@ -46,7 +46,7 @@ extension Mlw.Lead {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       if let identity = context.identity {
         let leads = try context.root.workspaceNames().filter { try context.root.workspace($0).record().0.roles(of: identity).contains(.lead) }
         guard !leads.isEmpty else {

@@ -10,6 +10,6 @@ extension Mlw.Manager {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AdjudicateOptions
 
-    func execute(_ context: CommandContext) async throws -> AdjudicationOutput { try adjudicate(options, context) }
+    func execute(_ context: CommandContext) throws -> AdjudicationOutput { try adjudicate(options, context) }
   }
 }

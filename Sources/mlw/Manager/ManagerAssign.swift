@@ -38,7 +38,7 @@ extension Mlw.Manager {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let names = annotators.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
       return Output(result: try context.requireWorkspace().assign(
         dataset, overlap: overlap, annotators: names, goldRate: goldRate, batchSize: batchSize, seed: seed,

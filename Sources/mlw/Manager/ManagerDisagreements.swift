@@ -10,6 +10,6 @@ extension Mlw.Manager {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DisagreementsOptions
 
-    func execute(_ context: CommandContext) async throws -> DisagreementsOutput { try listDisagreements(options, context) }
+    func execute(_ context: CommandContext) throws -> DisagreementsOutput { try listDisagreements(options, context) }
   }
 }

@@ -64,7 +64,7 @@ extension Mlw.Manager {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       let columns: [String]
       var rows: [Row] = []

@@ -33,7 +33,7 @@ extension Mlw.Manager {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       Output(progress: try context.requireWorkspace().annotationProgress(dataset))
     }
   }

@@ -79,7 +79,7 @@ extension Mlw.Manager {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       Output(report: try context.requireWorkspace().annotationReport(
         dataset: dataset, batch: batch, guidelines: guidelines, bootstrap: bootstrap, seed: seed))
     }

@@ -51,7 +51,7 @@ extension Mlw.Stats {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let order = categories.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
       let input = try RatingsInput(file: file, level: level, allowSingle: allowSingle, categoryOrder: order)
       let report = AgreementReport.analyze(input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed)

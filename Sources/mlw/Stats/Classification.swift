@@ -69,7 +69,7 @@ extension Mlw.Stats {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let input = try ClassificationInput(file: file)
       var positiveClass: String?
       if input.scores != nil {

@@ -38,7 +38,7 @@ extension Mlw.Stats {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let ref = try SampleInput(file: reference)
       let cur = try SampleInput(file: current)
       let shared = ref.columns.filter { cur.values[$0] != nil }

@@ -30,7 +30,7 @@ extension Mlw.Stats {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let input = try ResultsInput(file: file)
       let policy = try rule.policy()
       do {

@@ -36,6 +36,12 @@ struct CommandContext: Sendable {
       root: Root(path: rootPath), identity: identity, workspaceName: workspace, now: Date(), channel: .commandLine)
   }
 
+  /// The context for a server request: the connection's member, the workspace named in the
+  /// request. `--as` and `--root` never reach here (the server refuses them).
+  static func server(root: Root, identity: String, options: GlobalOptions) throws -> CommandContext {
+    CommandContext(root: root, identity: identity, workspaceName: options.workspace, now: Date(), channel: .server)
+  }
+
   /// Checks `access` and fills in the workspace and actor.
   func authorized(for access: Access) throws -> CommandContext {
     var context = self

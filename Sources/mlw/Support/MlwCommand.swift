@@ -5,21 +5,35 @@ import VersionedStore
 
 /// A command of the tree. It declares who may run it and returns a value; it never prints.
 /// The command line renders the value (text, or JSON with --json); the server sends the JSON.
-protocol MlwCommand: AsyncParsableCommand {
+protocol MlwCommand: AsyncParsableCommand, ServedCommand {
   associatedtype Output: CommandOutput
+  func execute(_ context: CommandContext) throws -> Output
+}
+
+/// What the server needs of a command without knowing its output type: its access, its global
+/// options, and a run that returns the JSON the command line prints with --json.
+protocol ServedCommand {
   /// Who may run this command; checked before `execute`, the same way on every channel.
   static var access: Access { get }
   var global: GlobalOptions { get }
-  func execute(_ context: CommandContext) async throws -> Output
+  /// Runs the command; the JSON of its output, and the error to report with it, if any.
+  func serve(_ context: CommandContext) throws -> (JSONValue, (any CategorizedError)?)
 }
 
 extension MlwCommand {
   mutating func run() async throws {
     let context = try CommandContext.commandLine(global, environment: ProcessInfo.processInfo.environment)
-    let output = try await execute(try context.authorized(for: Self.access))
+    let output = try execute(try context.authorized(for: Self.access))
     let text = global.json ? try JSONValue(encoding: output).canonicalString(pretty: true) : output.render()
     FileHandle.standardOutput.write(Data(text.utf8))
     if let failure = output.failure { throw ReportedFailure(underlying: failure) }
+  }
+}
+
+extension MlwCommand {
+  func serve(_ context: CommandContext) throws -> (JSONValue, (any CategorizedError)?) {
+    let output = try execute(try context.authorized(for: Self.access))
+    return (try JSONValue(encoding: output), output.failure)
   }
 }
 

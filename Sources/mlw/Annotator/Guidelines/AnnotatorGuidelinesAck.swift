@@ -16,7 +16,7 @@ extension Mlw.Annotator.Guidelines {
       func render() -> String { "\(annotator) acknowledged guidelines v\(version)\n" }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let actor = try context.requireActor()
       return Output(annotator: actor.name, version: try context.requireWorkspace().acknowledgeGuidelines(version: version, actor: actor, now: context.now))
     }

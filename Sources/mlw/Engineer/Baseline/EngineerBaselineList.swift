@@ -9,6 +9,6 @@ extension Mlw.Engineer.Baseline {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> BaselineListOutput { try listBaselines(context) }
+    func execute(_ context: CommandContext) throws -> BaselineListOutput { try listBaselines(context) }
   }
 }

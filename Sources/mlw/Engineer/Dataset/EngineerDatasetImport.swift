@@ -11,6 +11,6 @@ extension Mlw.Engineer.Dataset {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DatasetImportOptions
 
-    func execute(_ context: CommandContext) async throws -> DatasetImportOutput { try importDataset(options, context) }
+    func execute(_ context: CommandContext) throws -> DatasetImportOutput { try importDataset(options, context) }
   }
 }

@@ -9,6 +9,6 @@ extension Mlw.Engineer.Dataset {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> DatasetListOutput { try listDatasets(context) }
+    func execute(_ context: CommandContext) throws -> DatasetListOutput { try listDatasets(context) }
   }
 }

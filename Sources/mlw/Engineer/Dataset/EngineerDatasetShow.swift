@@ -10,6 +10,6 @@ extension Mlw.Engineer.Dataset {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String
 
-    func execute(_ context: CommandContext) async throws -> DatasetVersionsOutput { try showDataset(context, dataset) }
+    func execute(_ context: CommandContext) throws -> DatasetVersionsOutput { try showDataset(context, dataset) }
   }
 }

@@ -10,6 +10,6 @@ extension Mlw.Lead.Feasibility {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: FeasibilityScoreOptions
 
-    func execute(_ context: CommandContext) async throws -> FeasibilityOutput { try FeasibilityCommands.score(options, context) }
+    func execute(_ context: CommandContext) throws -> FeasibilityOutput { try FeasibilityCommands.score(options, context) }
   }
 }

@@ -19,7 +19,7 @@ extension Mlw.Lead.Member {
     @Option(help: "Fail unless the workspace record is still at this version.")
     var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> MemberChangeOutput {
+    func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().addMember(
         name, roles: try parseRoles(roles), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
       return MemberChangeOutput(change: change, verb: "added")

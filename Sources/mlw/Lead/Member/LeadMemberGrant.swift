@@ -12,7 +12,7 @@ extension Mlw.Lead.Member {
     @Option(help: "The role to grant.") var role: String
     @Option(help: "Fail unless the workspace record is still at this version.") var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> MemberChangeOutput {
+    func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().grant(
         name, role: try Role(parsing: role), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
       return MemberChangeOutput(change: change, verb: "granted \(role)")

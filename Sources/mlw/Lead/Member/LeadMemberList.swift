@@ -22,7 +22,7 @@ extension Mlw.Lead.Member {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
       return Output(workspace: workspace.name, members: try workspace.memberList())
     }

@@ -11,7 +11,7 @@ extension Mlw.Lead.Member {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String
 
-    func execute(_ context: CommandContext) async throws -> MemberChangeOutput {
+    func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().rotateToken(name, actor: try context.requireActor(), now: context.now)
       return MemberChangeOutput(change: change, verb: "has a new token")
     }

@@ -11,6 +11,6 @@ extension Mlw.Lead.MetricPolicy {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The results table.") var file: String
 
-    func execute(_ context: CommandContext) async throws -> PolicyRankingOutput { try MetricPolicyCommands.rank(file: file, context) }
+    func execute(_ context: CommandContext) throws -> PolicyRankingOutput { try MetricPolicyCommands.rank(file: file, context) }
   }
 }

@@ -13,7 +13,7 @@ extension Mlw.Lead.Readiness {
     @Option(help: "Why; recorded in the history.") var message: String?
     @Option(help: "Fail unless readiness is still at this version.") var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> ReadinessOutput {
+    func execute(_ context: CommandContext) throws -> ReadinessOutput {
       func pairs(_ texts: [String], _ what: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for text in texts {

@@ -9,7 +9,7 @@ extension Mlw.Lead.Readiness {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> ReadinessOutput {
+    func execute(_ context: CommandContext) throws -> ReadinessOutput {
       let (record, version) = try context.requireWorkspace().readiness()
       return ReadinessOutput(version: version, readiness: record)
     }

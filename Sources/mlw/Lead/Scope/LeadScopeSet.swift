@@ -26,7 +26,7 @@ extension Mlw.Lead.Scope {
     @Option(help: "Why; recorded in the history.") var message: String?
     @Option(help: "Fail unless the scope is still at this version.") var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> ScopeOutput {
+    func execute(_ context: CommandContext) throws -> ScopeOutput {
       let milestones = try self.milestones.map { text -> Lifecycle.Scope.Milestone in
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -9,7 +9,7 @@ extension Mlw.Lead.Scope {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> ScopeOutput {
+    func execute(_ context: CommandContext) throws -> ScopeOutput {
       let (scope, version) = try context.requireWorkspace().scope()
       return ScopeOutput(version: version, scope: scope)
     }

@@ -20,7 +20,7 @@ extension Mlw.Manager.Gold {
       func render() -> String { "gold answers of \(dataset) v\(version): \(answers) items; re-assign to mix them in (mlw manager assign \(dataset))\n" }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let input = try TabularInput(file: file)
       var answers: [(item: String, label: String, line: Int)] = []
       try input.forEachRow(columns: ["item", "label"]) { line, fields in

@@ -26,7 +26,7 @@ extension Mlw.Manager.Guidelines {
       if label == nil, summary == nil { throw ValidationError("give --summary, or --label with its section") }
     }
 
-    func execute(_ context: CommandContext) async throws -> GuidelinesOutput {
+    func execute(_ context: CommandContext) throws -> GuidelinesOutput {
       let workspace = try context.requireWorkspace()
       let schema = try workspace.requireLabelSchema()
       _ = try workspace.updateGuidelines(actor: try context.requireActor(), message: message, ifVersion: ifVersion, now: context.now) { g in

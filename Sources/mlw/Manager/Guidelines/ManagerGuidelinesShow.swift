@@ -10,6 +10,6 @@ extension Mlw.Manager.Guidelines {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show this version instead of the latest.") var version: Int?
 
-    func execute(_ context: CommandContext) async throws -> GuidelinesOutput { try showGuidelines(context, version: version) }
+    func execute(_ context: CommandContext) throws -> GuidelinesOutput { try showGuidelines(context, version: version) }
   }
 }

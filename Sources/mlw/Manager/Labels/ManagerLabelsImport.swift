@@ -29,7 +29,7 @@ extension Mlw.Manager.Labels {
       }
     }
 
-    func execute(_ context: CommandContext) async throws -> Output {
+    func execute(_ context: CommandContext) throws -> Output {
       let labels = try ImportedLabel.read(file: file, format: format)
       return Output(result: try context.requireWorkspace().importLabels(
         dataset, labels, file: file, format: format, actor: try context.requireActor(), now: context.now))

@@ -16,7 +16,7 @@ extension Mlw.Manager.Schema {
     @Option(help: "Why; recorded in the history.") var message: String?
     @Option(help: "Fail unless the schema is still at this version.") var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> LabelSchemaOutput {
+    func execute(_ context: CommandContext) throws -> LabelSchemaOutput {
       let parsed = try labels.map { text -> LabelSchema.Label in
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw LifecycleError.invalidValue(what: "--label", reason: "'\(text)' is not NAME=DEFINITION") }

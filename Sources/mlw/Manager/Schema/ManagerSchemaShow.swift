@@ -9,7 +9,7 @@ extension Mlw.Manager.Schema {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> LabelSchemaOutput {
+    func execute(_ context: CommandContext) throws -> LabelSchemaOutput {
       guard let (schema, version) = try context.requireWorkspace().labelSchema() else { throw AnnotationError.noLabelSchema }
       return LabelSchemaOutput(version: version, schema: schema)
     }

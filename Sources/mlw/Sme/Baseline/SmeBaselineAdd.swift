@@ -11,7 +11,7 @@ extension Mlw.Sme.Baseline {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: BaselineOptions
 
-    func execute(_ context: CommandContext) async throws -> BaselineOutput {
+    func execute(_ context: CommandContext) throws -> BaselineOutput {
       try addBaseline(options, context, humanLevel: true)
     }
   }

@@ -9,6 +9,6 @@ extension Mlw.Sme.Feasibility {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> FeasibilityOutput { try FeasibilityCommands.show(context) }
+    func execute(_ context: CommandContext) throws -> FeasibilityOutput { try FeasibilityCommands.show(context) }
   }
 }

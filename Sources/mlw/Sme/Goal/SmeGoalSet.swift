@@ -15,7 +15,7 @@ extension Mlw.Sme.Goal {
     @Option(help: "Why; recorded in the history.") var message: String?
     @Option(help: "Fail unless the scope is still at this version.") var ifVersion: Int?
 
-    func execute(_ context: CommandContext) async throws -> ScopeOutput {
+    func execute(_ context: CommandContext) throws -> ScopeOutput {
       for (name, value) in [("--business", business), ("--kpi", kpi), ("--target", target)]
       where value.trimmingCharacters(in: .whitespaces).isEmpty {
         throw LifecycleError.invalidValue(what: name, reason: "it is empty")

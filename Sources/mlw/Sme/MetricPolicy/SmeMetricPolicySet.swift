@@ -11,6 +11,6 @@ extension Mlw.Sme.MetricPolicy {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: MetricPolicySetOptions
 
-    func execute(_ context: CommandContext) async throws -> MetricPolicyOutput { try MetricPolicyCommands.set(options, context) }
+    func execute(_ context: CommandContext) throws -> MetricPolicyOutput { try MetricPolicyCommands.set(options, context) }
   }
 }

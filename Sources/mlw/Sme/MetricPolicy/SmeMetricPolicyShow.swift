@@ -9,6 +9,6 @@ extension Mlw.Sme.MetricPolicy {
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(_ context: CommandContext) async throws -> MetricPolicyOutput { try MetricPolicyCommands.show(context) }
+    func execute(_ context: CommandContext) throws -> MetricPolicyOutput { try MetricPolicyCommands.show(context) }
   }
 }

@@ -131,7 +131,7 @@ struct RequestRouter: Sendable {
     case "ping":
       return ("ping", .object(["pong": .bool(true)]), nil)
     case "help":
-      return ("help", .object(["help": .string(help(Array(words.dropFirst())))]), nil)
+      return ("help", .object(["help": .string(help(Array(words.dropFirst()))), "commands": .array(Self.catalog())]), nil)
     case "auth":
       guard words.count == 2 else { throw WireError(.invalidParams, "send 'auth TOKEN' (JSON-RPC: method \"auth\", params {\"token\": …})") }
       let token = words[1]
@@ -191,6 +191,31 @@ struct RequestRouter: Sendable {
     return (path, access, arguments)
   }
 
+  /// Every command of the tree with its JSON-RPC method and who may run it over the server:
+  /// `open` (any authenticated member), `member` (members of the workspace), `roles` (with the
+  /// roles), `local` (not over the server).
+  static func catalog() -> [JSONValue] {
+    var result: [JSONValue] = []
+    func walk(_ type: any ParsableCommand.Type, _ path: [String]) {
+      let children = type.configuration.subcommands
+      if children.isEmpty, !path.isEmpty {
+        var entry: [String: JSONValue] = ["path": .string(path.joined(separator: " ")), "method": .string(path.joined(separator: "."))]
+        switch access(of: type) {
+        case .open?: entry["access"] = .string("open")
+        case .member?: entry["access"] = .string("member")
+        case .roles(let roles)?:
+          entry["access"] = .string("roles")
+          entry["roles"] = .array(roles.map { .string($0.rawValue) })
+        case .admin?, nil: entry["access"] = .string("local")
+        }
+        result.append(.object(entry))
+      }
+      for child in children { walk(child, path + [child._commandName]) }
+    }
+    walk(Mlw.self, [])
+    return result
+  }
+
   /// The access a command type declares; nil for a group of commands.
   private static func access(of type: any ParsableCommand.Type) -> Access? {
     (type as? any ServedCommand.Type).map { $0.access }
@@ -204,7 +229,14 @@ struct RequestRouter: Sendable {
       _ = try root.workspace(workspace).authorize(access, identity: member)
     }
     let parsed: any ParsableCommand
-    do { parsed = try Mlw.parseAsRoot(words) } catch {
+    // Parse the leaf command alone: its words are known, and the ancestors have no options.
+    var leaf: any ParsableCommand.Type = Mlw.self
+    for word in words {
+      guard let next = leaf.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+      leaf = next
+    }
+    let arguments = Array(words.dropFirst(path.split(separator: " ").count))
+    do { parsed = try leaf.parseAsRoot(arguments) } catch {
       throw parseFailure(error, path: path)
     }
     guard let command = parsed as? any ServedCommand else { throw WireError(.methodNotFound, "'\(path)' cannot be run") }

@@ -2,6 +2,8 @@
 //
 //   mlw-bench make-workspace ROOT RECORDS   a workspace 'bench' with RECORDS synthetic records
 //   mlw-bench appends FOLDER SECONDS        events/s: raw fsync, append with fsync each, batches
+//   mlw-bench load PORT CONNECTIONS SECONDS TOKENS LINE
+//                                           requests/s and latency against a running mlw serve
 //   mlw-bench make-annotation ROOT ITEMS ANNOTATORS
 //                                           a workspace 'labels' with dataset 'images' of ITEMS items,
 //                                           assigned to every annotator (overlap = ANNOTATORS), all
@@ -51,6 +53,12 @@ case "make-workspace":
     try workspace.publish(RecordPath(trusted: ["runs", name]), draft, expecting: 0)
   }
   print("made workspace 'bench' with \(count) records under \(root.path)")
+
+case "load":
+  guard arguments.count >= 7, let port = Int(arguments[2]), let connections = Int(arguments[3]), let seconds = Double(arguments[4]) else {
+    fail("usage: mlw-bench load PORT CONNECTIONS SECONDS TOKEN[,TOKEN…] LINE")
+  }
+  runLoad(port: port, connections: connections, seconds: seconds, tokens: arguments[5].split(separator: ",").map(String.init), line: arguments[6])
 
 case "make-annotation":
   guard arguments.count >= 5, let items = Int(arguments[3]), items > 100, let annotators = Int(arguments[4]), annotators >= 2 else {

@@ -96,9 +96,16 @@ public struct EventLog: Sendable {
   }
 
   /// Appends many events with one write and one fsync; all are durable when this returns.
+  /// Appends to the same log from other threads at the same moment share the write and the
+  /// fsync (see `GroupCommit`).
   @discardableResult
   public func append(batch drafts: [EventDraft]) throws(StoreError) -> [LogEvent] {
     guard !drafts.isEmpty else { return [] }
+    return try GroupCommit.shared.append(drafts, to: self)
+  }
+
+  /// Appends now, under the lock, with one write and one fsync.
+  func appendNow(_ drafts: [EventDraft]) throws(StoreError) -> [LogEvent] {
     do { return try append(afterLast: { _ in drafts }) } catch let error as StoreError { throw error } catch {
       throw StoreError.io(path: path, operation: "append to", reason: "\(error)")
     }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The server benchmarks (release build, static), over loopback on this machine:
+#   - a small read command (lead member list) with 1, 4 and 16 connections: requests/s, p50, p99
+#     (target: >= 20,000 requests/s with 16 connections)
+#   - a log append (annotator guidelines ack: every connection appends to the same log) with 1,
+#     4 and 16 connections, next to the disk's raw write+fsync rate measured in the same run
+#     (target: at least the fsync rate; group commit is the way past it)
+# Usage: Benchmarks/serve.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+
+swift build -c release --static-swift-stdlib --product mlw --build-path .build/static >/dev/null
+swift build -c release --product mlw-bench >/dev/null
+bin=$(swift build -c release --show-bin-path)
+mlw=$(swift build -c release --static-swift-stdlib --build-path .build/static --show-bin-path)/mlw
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mlw-serve-XXXXXX")
+trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+root="$work/root"
+token() { python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+lead=$("$mlw" init bench --lead ana --root "$root" --json | token)
+"$mlw" lead member add mia --role manager --root "$root" -w bench --as ana >/dev/null
+tokens=""
+for n in $(seq -w 1 16); do
+  t=$("$mlw" lead member add "ann$n" --role annotator --root "$root" -w bench --as ana --json | token)
+  tokens="$tokens${tokens:+,}$t"
+done
+"$mlw" manager schema set --task single-label --label "ok=fine" --label "bad=defect" --root "$root" -w bench --as mia >/dev/null
+"$mlw" manager guidelines set --summary "s" --message "v1" --root "$root" -w bench --as mia >/dev/null
+
+"$mlw" serve --root "$root" --port 0 > "$work/out" 2> "$work/log" & echo $! > "$work/pid"
+while ! grep -q listening "$work/out"; do sleep 0.1; done
+port=$(grep -o ':[0-9]*,' "$work/out" | tr -d ':,')
+
+echo "== a small read command: lead member list (target: >= 20,000 requests/s with 16 connections)"
+for c in 1 4 16; do "$bin/mlw-bench" load "$port" "$c" "$seconds" "$lead" "lead member list -w bench"; done
+echo
+echo "== the disk: raw write + fsync, one process"
+"$bin/mlw-bench" appends "$work/appends" "$seconds" | head -1
+echo "== a log append: annotator guidelines ack, every connection to the same log (target: >= the fsync rate)"
+for c in 1 4 16; do "$bin/mlw-bench" load "$port" "$c" "$seconds" "$tokens" "annotator guidelines ack -w bench"; done
+events=$(($(wc -l < "$root/bench/guidelines/acks.jsonl") - 1))
+echo "acknowledgements stored: $events"
+kill -TERM "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true

@@ -142,18 +142,7 @@ public enum FileIO {
   /// Returns false when `path` exists already (someone else published first).
   public static func publishExclusive(_ bytes: [UInt8], at path: String) throws(StoreError) -> Bool {
     let folder = parentPath(path)
-    let temp = "\(folder)/\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw failure(temp, "create") }
-    do throws(StoreError) {
-      try writeAll(fd, bytes, path: temp)
-      guard fsync(fd) == 0 else { throw failure(temp, "fsync") }
-    } catch {
-      close(fd)
-      unlink(temp)
-      throw error
-    }
-    close(fd)
+    let temp = try writeTemp(bytes, in: folder)
     let linked = link(temp, path)
     let linkErrno = errno
     unlink(temp)
@@ -170,9 +159,21 @@ public enum FileIO {
   /// stored records use `publishExclusive`, which never replaces.
   public static func replace(_ bytes: [UInt8], at path: String) throws(StoreError) {
     let folder = parentPath(path)
+    let temp = try writeTemp(bytes, in: folder)
+    guard rename(temp, path) == 0 else {
+      let code = errno
+      unlink(temp)
+      throw failure(path, "replace", code)
+    }
+    try syncDirectory(folder)
+  }
+
+  /// Writes `bytes` to a new temp file in `folder` and fsyncs it; its path. On failure the temp
+  /// file is gone.
+  private static func writeTemp(_ bytes: [UInt8], in folder: String) throws(StoreError) -> String {
     let temp = "\(folder)/\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw failure(path, "create a temp file beside") }
+    guard fd >= 0 else { throw failure(temp, "create") }
     do throws(StoreError) {
       try writeAll(fd, bytes, path: temp)
       guard fsync(fd) == 0 else { throw failure(temp, "fsync") }
@@ -182,15 +183,11 @@ public enum FileIO {
       throw error
     }
     close(fd)
-    guard rename(temp, path) == 0 else {
-      let code = errno
-      unlink(temp)
-      throw failure(path, "replace", code)
-    }
-    try syncDirectory(folder)
+    return temp
   }
 
-  /// The prefix of the temp files `publishExclusive` writes; fsck recognises strays by it.
+  /// The prefix of the temp files `publishExclusive` and `replace` write; fsck recognises strays
+  /// by it.
   public static let tempPrefix = ".tmp-"
 
   /// The folder part of a path (`a/b/c` → `a/b`).

@@ -209,7 +209,7 @@ extension Workspace {
     let regular = perItem.filter { answers[labels.items[Int($0.key)]] == nil }
     return AnnotationProgress(
       dataset: dataset, assignmentVersion: version, overlap: assignment.overlap, annotators: rows,
-      complete: regular.values.count { $0 >= assignment.overlap }, items: assignment.batches > 0 ? try self.dataset(dataset).dataset.count - answers.count : 0,
+      complete: regular.values.count { $0 >= assignment.overlap }, items: try self.dataset(dataset).dataset.count - answers.count,
       labels: labels.labelCount, assigned: rows.reduce(0) { $0 + $1.assigned }, done: rows.reduce(0) { $0 + $1.labelled + $1.skipped })
   }
 }

@@ -89,7 +89,6 @@ public struct DatasetLabels: Sendable {
       try bytes.withUnsafeBufferPointer { buffer in
         try scan(buffer, file: folder + "/" + file, annotator: annotator, items: &itemIndex, values: &valueIndex, slot: &slot)
       }
-      items = itemIndex.names
     }
     items = itemIndex.names
     values = valueIndex.names

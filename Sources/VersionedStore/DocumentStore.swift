@@ -24,6 +24,15 @@ public struct StoredDocument: Sendable {
   public let hash: String
   /// The version file, for messages.
   public let file: String
+  /// What `body(as:)` decoded, shared by the copies of this document in the version file cache.
+  private let decoded = DecodedBodies()
+
+  init(path: RecordPath, envelope: Envelope, hash: String, file: String) {
+    self.path = path
+    self.envelope = envelope
+    self.hash = hash
+    self.file = file
+  }
 
   /// The body decoded as `T`, after checking the kind and the schema version.
   public func body<T: DocumentBody>(as type: T.Type = T.self) throws(StoreError) -> T {
@@ -31,11 +40,13 @@ public struct StoredDocument: Sendable {
     guard envelope.schemaVersion <= T.schemaVersion else {
       throw .newerSchema(file: file, kind: T.kind, found: envelope.schemaVersion, known: T.schemaVersion)
     }
-    do {
-      let body = try T.migrate(envelope.body, from: envelope.schemaVersion)
-      return try body.decode(as: T.self)
-    } catch {
-      throw .corrupt(file: file, reason: describeDecodingError(error))
+    return try decoded.body(as: T.self) { () throws(StoreError) -> T in
+      do {
+        let body = try T.migrate(envelope.body, from: envelope.schemaVersion)
+        return try body.decode(as: T.self)
+      } catch {
+        throw .corrupt(file: file, reason: describeDecodingError(error))
+      }
     }
   }
 }
@@ -114,27 +125,34 @@ public struct DocumentStore: Sendable {
   ///
   /// Versions are contiguous from 1 (publish only ever links the next number; fsck reports a
   /// gap), so the newest is found by probing for files, doubling and then halving: O(log n)
-  /// `stat` calls instead of listing a folder that grows with every version.
+  /// `stat` calls instead of listing a folder that grows with every version. The newest this
+  /// process saw last time is the first guess: when it still exists and the next does not, two
+  /// `stat` calls answer (versions are never removed, so nothing newer can be hiding).
   public func latestVersion(of path: RecordPath) throws(StoreError) -> Int {
     let base = folder(path) + "/"
     func exists(_ n: Int) -> Bool { FileIO.exists(base + DocumentStore.fileName(version: n)) }
-    guard exists(1) else {
+    var low = 1
+    if let seen = VersionFileCache.shared.latest(in: base), seen > 1, exists(seen) {
+      low = seen
+    } else if !exists(1) {
       // No version 1: an absent record, or a folder that is not a record; a folder that cannot
       // be read is an error, as listing it would be.
       if FileIO.exists(folder(path)), !FileIO.isDirectory(folder(path)) { _ = try FileIO.list(folder(path)) }
       return 0
     }
-    var low = 1
-    var high = 2
+    var step = 1
+    var high = low + step
     while exists(high) {
       low = high
-      high *= 2
+      step *= 2
+      high = low + step
     }
     // exists(low), !exists(high)
     while high - low > 1 {
       let middle = (low + high) / 2
       if exists(middle) { low = middle } else { high = middle }
     }
+    VersionFileCache.shared.setLatest(low, in: base)
     return low
   }
 
@@ -149,9 +167,18 @@ public struct DocumentStore: Sendable {
     return try readFile(path, version: wanted)
   }
 
-  /// Reads one version file, checking that its number matches its name.
+  /// Reads one version file, checking that its number matches its name; a file this process
+  /// read before (and that is still the same file) comes from the version file cache.
   func readFile(_ path: RecordPath, version: Int) throws(StoreError) -> StoredDocument {
     let file = folder(path) + "/" + DocumentStore.fileName(version: version)
+    let identity = VersionFileCache.Identity(path: file)
+    if let identity, let document = VersionFileCache.shared.document(at: file, identity: identity) { return document }
+    let document = try readFileNow(path, version: version, file: file)
+    if let identity { VersionFileCache.shared.store(document, at: file, identity: identity) }
+    return document
+  }
+
+  private func readFileNow(_ path: RecordPath, version: Int, file: String) throws(StoreError) -> StoredDocument {
     let bytes = try FileIO.read(file)
     let json: JSONValue
     do { json = try JSONValue.parse(bytes) } catch { throw StoreError.corrupt(file: file, reason: "not valid JSON (\(error))") }
@@ -196,12 +223,15 @@ public struct DocumentStore: Sendable {
       time: Timestamp.format(winner.time), youRead: youRead)
   }
 
-  /// Every version of a record, oldest first.
+  /// Every version of a record, oldest first (read from disk: a scan of the whole history would
+  /// only crowd the version file cache).
   public func history(_ path: RecordPath) throws(StoreError) -> [StoredDocument] {
     let latest = try latestVersion(of: path)
     guard latest > 0 else { throw StoreError.notFound(what: "record \(path)", hint: "'mlw status' lists what exists") }
     var versions: [StoredDocument] = []
-    for n in 1...latest { versions.append(try readFile(path, version: n)) }
+    for n in 1...latest {
+      versions.append(try readFileNow(path, version: n, file: folder(path) + "/" + DocumentStore.fileName(version: n)))
+    }
     return versions
   }
 

@@ -37,6 +37,11 @@ extension JSONValue: Codable {
 extension JSONValue {
   /// The JSON form of any `Encodable` value (dates as ISO-8601 UTC with `Z`).
   public init<T: Encodable>(encoding value: T) throws {
+    // Straight into a JSONValue; JSONEncoder for what that does not handle exactly alike.
+    if let json = try? JSONValueEncoder.encode(value) {
+      self = json
+      return
+    }
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .custom { date, encoder in
       var container = encoder.singleValueContainer()

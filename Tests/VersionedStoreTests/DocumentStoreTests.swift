@@ -103,6 +103,29 @@ private func draft(_ text: String, by author: String = "ana", at time: Date = t0
     }
   }
 
+  @Test func aVersionFileChangedSinceItWasReadIsReadAgain() throws {
+    try store.publish(path, try draft("one"), expecting: 0)
+    #expect(try store.read(path).body(as: Note.self).text == "one")
+    #expect(try store.read(path).body(as: Note.self).text == "one")  // from the version file cache
+    try writeText("{ not json", to: store.folder(path) + "/v000001.json")
+    #expect(throws: StoreError.self) { try store.read(path) }
+  }
+
+  @Test func theLatestVersionIsFoundAgainWhenVersionsComeAndGo() throws {
+    for n in 0..<5 { try store.publish(path, try draft("v\(n + 1)"), expecting: n) }
+    #expect(try store.latestVersion(of: path) == 5)
+    // Restored from an older copy: versions 4 and 5 are gone.
+    for n in [4, 5] { try FileManager.default.removeItem(atPath: store.folder(path) + "/v00000\(n).json") }
+    #expect(try store.latestVersion(of: path) == 3)
+    #expect(try store.read(path).body(as: Note.self).text == "v3")
+    // Another writer adds many versions at once.
+    for n in 3..<40 { try store.publish(path, try draft("v\(n + 1)"), expecting: n) }
+    #expect(try store.latestVersion(of: path) == 40)
+    #expect(try store.read(path).body(as: Note.self).text == "v40")
+    for n in 40..<41 { try store.publish(path, try draft("v\(n + 1)"), expecting: n) }
+    #expect(try store.latestVersion(of: path) == 41)
+  }
+
   @Test func versionFileNamesParseStrictly() {
     #expect(DocumentStore.version(ofFileName: "v000001.json") == 1)
     #expect(DocumentStore.version(ofFileName: "v1234567.json") == 1_234_567)

@@ -12,7 +12,7 @@ protocol MlwCommand: AsyncParsableCommand, ServedCommand {
 
 /// What the server needs of a command without knowing its output type: its access, its global
 /// options, and a run that returns the JSON the command line prints with --json.
-protocol ServedCommand {
+protocol ServedCommand: Sendable {
   /// Who may run this command; checked before `execute`, the same way on every channel.
   static var access: Access { get }
   var global: GlobalOptions { get }

@@ -5,6 +5,8 @@
 #   - a log append (annotator guidelines ack: every connection appends to the same log) with 1,
 #     4 and 16 connections, next to the disk's raw write+fsync rate measured in the same run
 #     (target: at least the fsync rate; group commit is the way past it)
+#   - ping (no command) with 16 connections: what the server's framing, async channels and log
+#     line cost alone
 # Usage: Benchmarks/serve.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,13 +35,30 @@ done
 while ! grep -q listening "$work/out"; do sleep 0.1; done
 port=$(grep -o ':[0-9]*,' "$work/out" | tr -d ':,')
 
+# One load run, followed by the server's CPU time per request (user + system, from /proc; not
+# affected by other processes) and the share of the machine's time stolen by its host during the
+# run (a shared VM: when that is high, requests/s say more about the host than about mlw).
+server=$(cat "$work/pid")
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+steal() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+measure() {
+  local before stolen out after n
+  before=$(cpu); stolen=$(steal)
+  out=$("$bin/mlw-bench" load "$port" "$1" "$seconds" "$2" "$3")
+  after=$(cpu)
+  n=$(echo "$out" | sed -n 's/.*(\([0-9]*\) requests.*/\1/p')
+  echo "$out   server CPU $(( (after - before) * 10000000 / n / 1000 )) µs/request, steal $(steal | awk -v s="$stolen" '{split(s, b, " "); printf "%d", 100 * ($1 - b[1]) / ($2 - b[2] + 1)}')%"
+}
+
+echo "== the server alone: ping (no command), the ceiling the command path adds to"
+measure 16 "$lead" "ping"
 echo "== a small read command: lead member list (target: >= 20,000 requests/s with 16 connections)"
-for c in 1 4 16; do "$bin/mlw-bench" load "$port" "$c" "$seconds" "$lead" "lead member list -w bench"; done
+for c in 1 4 16; do measure "$c" "$lead" "lead member list -w bench"; done
 echo
 echo "== the disk: raw write + fsync, one process"
 "$bin/mlw-bench" appends "$work/appends" "$seconds" | head -1
 echo "== a log append: annotator guidelines ack, every connection to the same log (target: >= the fsync rate)"
-for c in 1 4 16; do "$bin/mlw-bench" load "$port" "$c" "$seconds" "$tokens" "annotator guidelines ack -w bench"; done
+for c in 1 4 16; do measure "$c" "$tokens" "annotator guidelines ack -w bench"; done
 events=$(($(wc -l < "$root/bench/guidelines/acks.jsonl") - 1))
 echo "acknowledgements stored: $events"
 kill -TERM "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true

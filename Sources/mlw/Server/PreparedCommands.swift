@@ -115,6 +115,9 @@ private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
     var names: [String: (slot: Int, name: Int)] = [:]
     var positionals: [Int] = []
     for (index, (argument, field)) in zip(arguments, fields).enumerated() {
+      // Only the default strategy (one value after the name) is sorted here; `.upToNextOption`,
+      // `.remaining` and the like are left to the parser.
+      guard argument["parsingStrategy"]?.stringValue == "default" else { return nil }
       let repeating = argument["isRepeating"]?.boolValue ?? false
       let kind: Kind
       switch (argument["kind"]?.stringValue, field.wrapper.role) {

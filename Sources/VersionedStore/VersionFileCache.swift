@@ -17,8 +17,9 @@ final class VersionFileCache: @unchecked Sendable {
   private let capacity: Int
   private let capacityBytes: Int64
 
-  /// Up to 4,096 version files or 64 MiB of them, whichever comes first.
-  static let shared = VersionFileCache(capacity: 4096, bytes: 64 << 20)
+  /// Up to 4,096 version files or 16 MiB of them, whichever comes first (decoded bodies take a
+  /// few times their file's size).
+  static let shared = VersionFileCache(capacity: 4096, bytes: 16 << 20)
 
   init(capacity: Int, bytes: Int64) {
     self.capacity = capacity

@@ -52,7 +52,7 @@ let package = Package(
     .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
     .testTarget(
       name: "MlwTests",
-      dependencies: ["Lifecycle", "mlw", "store-writer"],
+      dependencies: ["Lifecycle", "Statistics", "mlw", "store-writer"],
       resources: []
     ),
   ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Statistics
 import Testing
 import VersionedStore
 
@@ -34,7 +35,7 @@ import VersionedStore
   }
 
   @Test func agreesWithArgumentParserOnRandomWords() throws {
-    var random = SplitMix(seed: 20261122)
+    var random = SeededGenerator(seed: 20261122)
     let prepared = PreparedCommands()
     var compared = 0
     for (path, type) in Self.leaves() {
@@ -44,31 +45,31 @@ import VersionedStore
       let positionals = arguments.filter { $0["kind"]?.stringValue == "positional" }
       // A few shapes, each tried with many values, so that most parses find a prototype.
       var shapes: [[JSONValue]] = []
-      for _ in 0..<6 { shapes.append(options.filter { _ in random.next(4) == 0 }) }
+      for _ in 0..<6 { shapes.append(options.filter { _ in random.below(4) == 0 }) }
       for _ in 0..<100 {
         var words: [(Int, [String])] = []
-        for option in shapes[random.next(shapes.count)] {
+        for option in shapes[random.below(shapes.count)] {
           let names = (option["names"]?.arrayValue ?? []).compactMap { name -> String? in
             guard let text = name["name"]?.stringValue else { return nil }
             return (name["kind"]?.stringValue == "long" ? "--" : "-") + text
           }
-          let name = names[random.next(names.count)]
+          let name = names[random.below(names.count)]
           if option["kind"]?.stringValue == "flag" {
-            words.append((random.next(100), [name]))
+            words.append((random.below(100), [name]))
             continue
           }
           let choices = (option["allValues"]?.arrayValue ?? []).compactMap(\.stringValue)
-          for _ in 0..<(option["isRepeating"]?.boolValue == true ? 1 + random.next(3) : 1) {
+          for _ in 0..<(option["isRepeating"]?.boolValue == true ? 1 + random.below(3) : 1) {
             let value = Self.value(&random, choices: choices)
-            words.append((random.next(100), name.hasPrefix("--") && random.next(4) == 0 ? [name + "=" + value] : [name, value]))
+            words.append((random.below(100), name.hasPrefix("--") && random.below(4) == 0 ? [name + "=" + value] : [name, value]))
           }
         }
-        for _ in 0..<(positionals.isEmpty ? random.next(2) : positionals.count + random.next(3) - 1) {
-          words.append((random.next(100), [Self.value(&random, choices: [])]))
+        for _ in 0..<(positionals.isEmpty ? random.below(2) : positionals.count + random.below(3) - 1) {
+          words.append((random.below(100), [Self.value(&random, choices: [])]))
         }
-        if random.next(25) == 0 {
+        if random.below(25) == 0 {
           let odd = ["--", "-h", "--help", "--nope", "-wbench", "--json=true", "--workspace", "-", "--root", "x"]
-          words.append((random.next(100), [odd[random.next(odd.count)]]))
+          words.append((random.below(100), [odd[random.below(odd.count)]]))
         }
         let argv = words.sorted { $0.0 < $1.0 }.flatMap(\.1)
         let slow = Self.outcome { try PreparedCommands.slowParse(type, argv) }
@@ -94,22 +95,9 @@ import VersionedStore
     #expect(prepared.fastParses == 1)
   }
 
-  static func value(_ random: inout SplitMix, choices: [String]) -> String {
+  static func value(_ random: inout SeededGenerator, choices: [String]) -> String {
     let pool = ["demo", "1", "2", "0", "x", "2.5", "-3", "a b", "ok", "", "../etc", "single-label", "csv", "0.05", "30", "ann"]
-    if !choices.isEmpty, random.next(2) == 0 { return choices[random.next(choices.count)] }
-    return pool[random.next(pool.count)]
-  }
-}
-
-/// A small seeded generator, so a failure can be replayed.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next(_ bound: Int) -> Int {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int((z ^ (z >> 31)) % UInt64(bound))
+    if !choices.isEmpty, random.below(2) == 0 { return choices[random.below(choices.count)] }
+    return pool[random.below(pool.count)]
   }
 }

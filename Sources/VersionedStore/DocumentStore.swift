@@ -128,7 +128,22 @@ public struct DocumentStore: Sendable {
   /// `stat` calls instead of listing a folder that grows with every version. The newest this
   /// process saw last time is the first guess: when it still exists and the next does not, two
   /// `stat` calls answer (versions are never removed, so nothing newer can be hiding).
+  ///
+  /// A `ReadSet` learns only what the answer rests on, version n there and n + 1 not (or no
+  /// version 1), not every probe on the way.
   public func latestVersion(of path: RecordPath) throws(StoreError) -> Int {
+    guard let reads = ReadSet.current else { return try probeLatestVersion(of: path) }
+    let probed = ReadSet.$current.withValue(nil) { () -> Result<Int, StoreError> in
+      do throws(StoreError) { return .success(try probeLatestVersion(of: path)) } catch { return .failure(error) }
+    }
+    let latest = try probed.get()
+    let base = folder(path) + "/"
+    if latest > 0 { reads.expect(base + DocumentStore.fileName(version: latest), present: true) }
+    reads.expect(base + DocumentStore.fileName(version: latest + 1), present: false)
+    return latest
+  }
+
+  private func probeLatestVersion(of path: RecordPath) throws(StoreError) -> Int {
     let base = folder(path) + "/"
     func exists(_ n: Int) -> Bool { FileIO.exists(base + DocumentStore.fileName(version: n)) }
     var low = 1
@@ -171,7 +186,7 @@ public struct DocumentStore: Sendable {
   /// read before (and that is still the same file) comes from the version file cache.
   func readFile(_ path: RecordPath, version: Int) throws(StoreError) -> StoredDocument {
     let file = folder(path) + "/" + DocumentStore.fileName(version: version)
-    let identity = VersionFileCache.Identity(path: file)
+    let identity = ReadSet.looked(at: file)
     if let identity, let document = VersionFileCache.shared.document(at: file, identity: identity) { return document }
     let document = try readFileNow(path, version: version, file: file)
     if let identity { VersionFileCache.shared.store(document, at: file, identity: identity) }

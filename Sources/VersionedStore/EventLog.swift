@@ -101,6 +101,7 @@ public struct EventLog: Sendable {
   @discardableResult
   public func append(batch drafts: [EventDraft]) throws(StoreError) -> [LogEvent] {
     guard !drafts.isEmpty else { return [] }
+    ReadSet.wrote(path)
     return try GroupCommit.shared.append(drafts, to: self)
   }
 
@@ -117,6 +118,7 @@ public struct EventLog: Sendable {
   /// by `make` appends nothing and is rethrown.
   @discardableResult
   public func append(afterLast make: (LogEvent?) throws -> [EventDraft]) throws -> [LogEvent] {
+    ReadSet.wrote(path)
     let folder = FileIO.parentPath(path)
     try FileIO.makeDirectories(folder)
     let existed = FileIO.exists(path)
@@ -255,12 +257,16 @@ public struct EventLog: Sendable {
   public func readTail(maxBytes: Int) throws(StoreError) -> (events: [LogEvent], complete: Bool) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
-      if errno == ENOENT { return ([], true) }
+      if errno == ENOENT {
+        ReadSet.saw(path, nil)
+        return ([], true)
+      }
       throw FileIO.failure(path, "open")
     }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw FileIO.failure(path, "stat") }
+    ReadSet.saw(path, info)
     let size = Int(info.st_size)
     if size <= maxBytes { return (try read().events, true) }
     var window = [UInt8](repeating: 0, count: maxBytes)
@@ -282,6 +288,7 @@ public struct EventLog: Sendable {
 
   /// Truncates a torn tail (an append a crash cut short). Returns the bytes removed.
   public func repairTornTail() throws(StoreError) -> Int {
+    ReadSet.wrote(path)
     let fd = open(path, O_RDWR | O_CLOEXEC)
     guard fd >= 0 else { throw FileIO.failure(path, "open") }
     defer { close(fd) }

@@ -16,19 +16,27 @@ public enum FileIO {
   /// Whether anything exists at `path`.
   public static func exists(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0
+    let found = stat(path, &info) == 0
+    ReadSet.saw(path, found ? info : nil)
+    return found
   }
 
   /// Whether `path` is a directory.
   public static func isDirectory(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    let found = stat(path, &info) == 0
+    ReadSet.saw(path, found ? info : nil)
+    return found && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
   /// The size of the file at `path` in bytes.
   public static func size(_ path: String) throws(StoreError) -> Int {
     var info = stat()
-    guard stat(path, &info) == 0 else { throw failure(path, "stat") }
+    guard stat(path, &info) == 0 else {
+      ReadSet.saw(path, nil)
+      throw failure(path, "stat")
+    }
+    ReadSet.saw(path, info)
     return Int(info.st_size)
   }
 
@@ -36,12 +44,16 @@ public enum FileIO {
   public static func read(_ path: String) throws(StoreError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
-      if errno == ENOENT { throw StoreError.notFound(what: path, hint: "") }
+      if errno == ENOENT {
+        ReadSet.saw(path, nil)
+        throw StoreError.notFound(what: path, hint: "")
+      }
       throw failure(path, "open")
     }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw failure(path, "stat") }
+    ReadSet.saw(path, info)
     var capacity = max(Int(info.st_size), 4096)
     var bytes = [UInt8](repeating: 0, count: capacity)
     var filled = 0
@@ -66,6 +78,7 @@ public enum FileIO {
 
   /// Names in a directory (without `.` and `..`); an absent directory has none.
   public static func list(_ path: String) throws(StoreError) -> [String] {
+    ReadSet.looked(at: path)
     guard let dir = opendir(path) else {
       if errno == ENOENT || errno == ENOTDIR { return [] }
       throw failure(path, "list")
@@ -83,6 +96,7 @@ public enum FileIO {
 
   /// How many entries of a directory satisfy `include`; an absent directory has none.
   public static func count(_ path: String, where include: (String) -> Bool) throws(StoreError) -> Int {
+    ReadSet.looked(at: path)
     guard let dir = opendir(path) else {
       if errno == ENOENT || errno == ENOTDIR { return 0 }
       throw failure(path, "list")
@@ -102,6 +116,7 @@ public enum FileIO {
   /// the new folders survive a crash.
   public static func makeDirectories(_ path: String) throws(StoreError) {
     if isDirectory(path) { return }
+    ReadSet.wrote(path)
     let parent = parentPath(path)
     if parent != path, !parent.isEmpty { try makeDirectories(parent) }
     if mkdir(path, 0o755) != 0 {
@@ -141,6 +156,7 @@ public enum FileIO {
   ///
   /// Returns false when `path` exists already (someone else published first).
   public static func publishExclusive(_ bytes: [UInt8], at path: String) throws(StoreError) -> Bool {
+    ReadSet.wrote(path)
     let folder = parentPath(path)
     let temp = try writeTemp(bytes, in: folder)
     let linked = link(temp, path)
@@ -158,6 +174,7 @@ public enum FileIO {
   /// folder, fsync, `rename()`, fsync of the folder. For outputs a person asked for (an export);
   /// stored records use `publishExclusive`, which never replaces.
   public static func replace(_ bytes: [UInt8], at path: String) throws(StoreError) {
+    ReadSet.wrote(path)
     let folder = parentPath(path)
     let temp = try writeTemp(bytes, in: folder)
     guard rename(temp, path) == 0 else {
@@ -206,6 +223,7 @@ public enum FileIO {
 extension FileIO {
   /// Removes a file; true when it is gone.
   static func removeFile(_ path: String) -> Bool {
-    unlink(path) == 0 || errno == ENOENT
+    ReadSet.wrote(path)
+    return unlink(path) == 0 || errno == ENOENT
   }
 }

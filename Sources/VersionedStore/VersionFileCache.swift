@@ -5,9 +5,9 @@ import Foundation
 /// A version file never changes once it is published, so a process that lives long (the
 /// server) need not read, parse, hash and decode the same file on every request: the workspace
 /// record, for one, is read by every role check. Entries are found by the file's path and
-/// identity (device, inode, size, modification time), so a file that was replaced, by hand or
-/// by a restore, is read afresh. Which version is the latest is never cached: that is probed on
-/// disk on every read, as before.
+/// identity (device, inode, size, modification and change times), so a file that was replaced,
+/// by hand or by a restore, is read afresh. Which version is the latest is never cached: that
+/// is probed on disk on every read, as before.
 final class VersionFileCache: @unchecked Sendable {
   // `entries` is touched only under `lock`; entries themselves are immutable once made.
   private let lock = NSLock()
@@ -26,31 +26,13 @@ final class VersionFileCache: @unchecked Sendable {
     self.capacityBytes = bytes
   }
 
-  struct Identity: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var seconds: Int
-    var nanoseconds: Int
-
-    init?(path: String) {
-      var info = stat()
-      guard stat(path, &info) == 0 else { return nil }
-      device = UInt64(info.st_dev)
-      inode = UInt64(info.st_ino)
-      size = Int64(info.st_size)
-      seconds = Int(info.st_mtim.tv_sec)
-      nanoseconds = Int(info.st_mtim.tv_nsec)
-    }
-  }
-
   private struct Entry {
-    let identity: Identity
+    let identity: FileIdentity
     let document: StoredDocument
   }
 
   /// The document read earlier from `file`, if the file is still the one it was read from.
-  func document(at file: String, identity: Identity) -> StoredDocument? {
+  func document(at file: String, identity: FileIdentity) -> StoredDocument? {
     lock.lock()
     defer { lock.unlock() }
     guard let entry = entries[file], entry.identity == identity else { return nil }
@@ -71,7 +53,7 @@ final class VersionFileCache: @unchecked Sendable {
     latest[folder] = version
   }
 
-  func store(_ document: StoredDocument, at file: String, identity: Identity) {
+  func store(_ document: StoredDocument, at file: String, identity: FileIdentity) {
     lock.lock()
     defer { lock.unlock() }
     // More distinct version files than a server's requests touch again are a sign of a scan

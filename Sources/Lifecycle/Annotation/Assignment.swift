@@ -78,6 +78,7 @@ public struct Queue: Sendable {
     self.lineWidth = lineWidth
     fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw StoreError.corrupt(file: path, reason: "the queue file is missing; run 'mlw fsck'") }
+    ReadSet.opened(fd, path: path)
     var info = stat()
     fstat(fd, &info)
     count = Int(info.st_size) / lineWidth

@@ -104,6 +104,7 @@ public struct ItemsFile: Sendable {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw StoreError.notFound(what: "items file \(path)", hint: "run 'mlw fsck'") }
     defer { close(fd) }
+    ReadSet.opened(fd, path: path)
     var line: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     var at = offset

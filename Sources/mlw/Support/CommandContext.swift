@@ -13,8 +13,8 @@ struct CommandContext: Sendable {
   /// the server; nil for a local reader who named nobody.
   let identity: String?
   let workspaceName: String?
-  let now: Date
   let channel: Channel
+  private let startTime: Date
   private(set) var workspace: Workspace?
   private(set) var actor: Actor?
 
@@ -22,8 +22,15 @@ struct CommandContext: Sendable {
     self.root = root
     self.identity = identity
     self.workspaceName = workspaceName
-    self.now = now
+    self.startTime = now
     self.channel = channel
+  }
+
+  /// The time of the invocation. A result that depends on it cannot be reused for a later
+  /// request (the server's response cache, see `ReadSet`).
+  var now: Date {
+    ReadSet.dependsOn("the time")
+    return startTime
   }
 
   /// The context for a command-line invocation: options first, then the environment.
@@ -38,8 +45,8 @@ struct CommandContext: Sendable {
 
   /// The context for a server request: the connection's member, the workspace named in the
   /// request. `--as` and `--root` never reach here (the server refuses them).
-  static func server(root: Root, identity: String, options: GlobalOptions) throws -> CommandContext {
-    CommandContext(root: root, identity: identity, workspaceName: options.workspace, now: Date(), channel: .server)
+  static func server(root: Root, identity: String, workspace: String?) -> CommandContext {
+    CommandContext(root: root, identity: identity, workspaceName: workspace, now: Date(), channel: .server)
   }
 
   /// Checks `access` and fills in the workspace and actor.

@@ -9,14 +9,18 @@ import Foundation
 /// leads and this changes nothing; in the server, where many requests append at once, it is how
 /// appends per second get past the disk's fsync rate.
 final class GroupCommit: @unchecked Sendable {
-  // All state is guarded by `condition` (lock and wait in one); nothing is touched outside it.
-  private let condition = NSCondition()
+  // `pending` and `leading` are guarded by `lock`; a request's `result` is written by the
+  // leader under `lock` before its `done` is signalled, and read by its owner after.
+  private let lock = NSLock()
   private var pending: [String: [Request]] = [:]
   private var leading: Set<String> = []
 
   private final class Request {
     let drafts: [EventDraft]
     var result: Result<[LogEvent], StoreError>?
+    /// Signalled once `result` is set: each follower wakes only for its own result, not for
+    /// every batch written while it waits.
+    let done = DispatchSemaphore(value: 0)
     init(drafts: [EventDraft]) { self.drafts = drafts }
   }
 
@@ -25,33 +29,37 @@ final class GroupCommit: @unchecked Sendable {
   /// Appends `drafts` to `log` together with whatever other threads are appending to it now.
   func append(_ drafts: [EventDraft], to log: EventLog) throws(StoreError) -> [LogEvent] {
     let mine = Request(drafts: drafts)
-    condition.lock()
+    lock.lock()
     pending[log.path, default: []].append(mine)
-    while leading.contains(log.path), mine.result == nil { condition.wait() }
-    if let result = mine.result {
-      condition.unlock()
+    if leading.contains(log.path) {
+      // The leader takes every pending request before it gives up leading, so it takes this one.
+      lock.unlock()
+      mine.done.wait()
+      lock.lock()
+      let result = mine.result!
+      lock.unlock()
       return try result.get()
     }
     leading.insert(log.path)
     while let batch = pending.removeValue(forKey: log.path), !batch.isEmpty {
-      condition.unlock()
+      lock.unlock()
       let outcome: Result<[LogEvent], StoreError>
       do throws(StoreError) {
         outcome = .success(try log.appendNow(batch.flatMap(\.drafts)))
       } catch {
         outcome = .failure(error)
       }
-      condition.lock()
+      lock.lock()
       var offset = 0
       for request in batch {
         request.result = outcome.map { Array($0[offset..<(offset + request.drafts.count)]) }
         offset += request.drafts.count
       }
-      condition.broadcast()
+      for request in batch where request !== mine { request.done.signal() }
     }
     leading.remove(log.path)
-    condition.broadcast()
-    condition.unlock()
-    return try mine.result!.get()
+    let result = mine.result!
+    lock.unlock()
+    return try result.get()
   }
 }

@@ -32,6 +32,8 @@ extension Mlw {
     @Option(help: "Longest request line in bytes; a longer line is answered with an error and the connection closed.")
     var maxLineBytes = 1 << 20
     @Option(help: "Threads that run commands (they block on file I/O and fsync).") var workers = 16
+    @Option(help: "Memory for the results of read commands, reused while the files they read are unchanged (0: off).")
+    var cacheMegabytes = 32
 
     func validate() throws {
       guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -39,6 +41,7 @@ extension Mlw {
       guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
       guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
       guard (1...256).contains(workers) else { throw ValidationError("--workers must be from 1 to 256") }
+      guard (0...65536).contains(cacheMegabytes) else { throw ValidationError("--cache-megabytes must be from 0 to 65536") }
     }
 
     mutating func run() async throws {
@@ -54,7 +57,8 @@ extension Mlw {
       logger.logLevel = ProcessInfo.processInfo.environment["MLW_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
       let pool = NIOThreadPool(numberOfThreads: workers)
       pool.start()
-      let router = RequestRouter(root: Root(path: rootPath), pool: pool, logger: logger)
+      let router = RequestRouter(
+        root: Root(path: rootPath), pool: pool, logger: logger, cache: ResponseCache(capacityBytes: cacheMegabytes << 20))
       let server = LineServer(
         options: ServerOptions(host: host, port: port, maxConnections: maxConnections, idleTimeout: idleTimeout, maxLineBytes: maxLineBytes),
         router: router, logger: logger)

@@ -13,14 +13,23 @@ final class ServerProcess {
   let root: String
   private let errors = Pipe()
 
-  init(root: String, arguments: [String] = []) throws {
+  /// `log`: a file for the request log (level info); without it only errors are logged.
+  init(root: String, arguments: [String] = [], log: String? = nil) throws {
     self.root = root
     process.executableURL = URL(fileURLWithPath: Products.path("mlw"))
     process.arguments = ["serve", "--root", root, "--port", "0"] + arguments
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MLW_") }.merging(["MLW_LOG_LEVEL": "error"]) { $1 }
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MLW_") }
+      .merging(["MLW_LOG_LEVEL": log == nil ? "error" : "info"]) { $1 }
     let out = Pipe()
     process.standardOutput = out
-    process.standardError = errors
+    if let log {
+      guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+        throw ServerTestError("cannot create the log file \(log)")
+      }
+      process.standardError = handle
+    } else {
+      process.standardError = errors
+    }
     try process.run()
     var text = ""
     while !text.contains("\n") {

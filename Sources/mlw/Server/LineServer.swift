@@ -80,6 +80,57 @@ final class IdleCloser: ChannelInboundHandler, Sendable {
   }
 }
 
+/// Answers, on the event loop, the requests that need no command run (`ping`, and reads whose
+/// cached result still holds: see `ResponseCache`), sparing them two hops between threads;
+/// every other line goes on to the connection's task. A line is answered here only while every
+/// earlier line of the connection has been answered, that is, while as many responses have
+/// passed this handler on their way out as lines went past it on their way in, so responses
+/// stay in request order. (The idle closer writes from below this handler and is not counted.)
+final class ImmediateAnswers: ChannelDuplexHandler {
+  typealias InboundIn = InboundLine
+  typealias InboundOut = InboundLine
+  typealias OutboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  private let router: RequestRouter
+  private let session: Session
+  private let server: LineServer
+  private var unanswered = 0
+  private var unflushed = false
+
+  init(router: RequestRouter, session: Session, server: LineServer) {
+    self.router = router
+    self.session = session
+    self.server = server
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    if unanswered == 0, case .line(let line) = unwrapInboundIn(data), server.isServing,
+      let response = router.immediateResponse(to: Array(line.readableBytesView), session: session)
+    {
+      context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: response)), promise: nil)
+      unflushed = true
+      return
+    }
+    unanswered += 1
+    context.fireChannelRead(data)
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    if unflushed {
+      unflushed = false
+      context.flush()
+    }
+    context.fireChannelReadComplete()
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    // One response per line sent on; the refusal of a connection over the limit answers none.
+    unanswered = max(0, unanswered - 1)
+    context.write(data, promise: promise)
+  }
+}
+
 /// The server's settings.
 struct ServerOptions: Sendable {
   var host: String
@@ -114,6 +165,7 @@ final class LineServer: Sendable {
   func run(ready: @Sendable (SocketAddress) -> Void) async throws {
     let maxLine = options.maxLineBytes
     let idle = options.idleTimeout
+    let router = self.router
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -125,19 +177,24 @@ final class LineServer: Sendable {
             try channel.pipeline.syncOperations.addHandler(IdleCloser(seconds: idle))
           }
           try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder(maxLength: maxLine)))
-          return try NIOAsyncChannel<InboundLine, ByteBuffer>(wrappingChannelSynchronously: channel)
+          let session = Session()
+          try channel.pipeline.syncOperations.addHandler(ImmediateAnswers(router: router, session: session, server: self))
+          return (try NIOAsyncChannel<InboundLine, ByteBuffer>(wrappingChannelSynchronously: channel), session)
         }
       }
     state.withLockedValue { $0.open[-1] = (server.channel, false) }
     ready(server.channel.localAddress!)
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { connections in
-        for try await connection in connections {
-          group.addTask { await self.serve(connection) }
+        for try await (connection, session) in connections {
+          group.addTask { await self.serve(connection, session: session) }
         }
       }
     }
   }
+
+  /// Whether requests are still answered (false once shutting down).
+  var isServing: Bool { state.withLockedValue { !$0.shuttingDown } }
 
   /// Stops accepting, closes idle connections, and lets busy ones finish their request.
   func shutdown() {
@@ -149,7 +206,7 @@ final class LineServer: Sendable {
     for channel in channels { channel.close(promise: nil) }
   }
 
-  private func serve(_ connection: NIOAsyncChannel<InboundLine, ByteBuffer>) async {
+  private func serve(_ connection: NIOAsyncChannel<InboundLine, ByteBuffer>, session: Session) async {
     let channel = connection.channel
     let admitted = state.withLockedValue { state -> Int? in
       guard !state.shuttingDown, state.open.count - 1 < options.maxConnections else { return nil }
@@ -168,7 +225,7 @@ final class LineServer: Sendable {
         logger[metadataKey: "connection"] = "\(id)"
         logger.debug("connected", metadata: ["peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
         defer { _ = self.state.withLockedValue { $0.open.removeValue(forKey: id) } }
-        var session = Session(id: id)
+        session.id = id
         for try await element in inbound {
           let closing = self.state.withLockedValue { state -> Bool in
             state.open[id]?.busy = true
@@ -181,7 +238,7 @@ final class LineServer: Sendable {
             try await outbound.write(channel.allocator.buffer(bytes: WireResponse.line(WireResponse.error(id: .null, error))))
             return
           case .line(let buffer):
-            let response = await self.router.respond(to: Array(buffer.readableBytesView), session: &session)
+            let response = await self.router.respond(to: Array(buffer.readableBytesView), session: session)
             try await outbound.write(channel.allocator.buffer(bytes: response))
           }
           let stop = self.state.withLockedValue { state -> Bool in

@@ -2,113 +2,246 @@ import ArgumentParser
 import Foundation
 import Lifecycle
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import VersionedStore
 
-/// One connection's state: who it is authenticated as, and a count of its requests.
-struct Session: Sendable {
-  let id: Int
-  var member: String?
-  var requests = 0
+/// One connection's state: whether it was admitted, who it is authenticated as, and a count of
+/// its requests (the id of a text-form request). Shared by the connection's task and the
+/// handler that answers cached reads on the event loop, which take turns: the handler answers
+/// only while the task has no request in hand.
+final class Session: Sendable {
+  private struct State {
+    var id = 0
+    var member: String?
+    var requests = 0
+  }
+
+  private let state = NIOLockedValueBox(State())
+
+  /// The connection's number in the log; 0 until the server admits it.
+  var id: Int {
+    get { state.withLockedValue { $0.id } }
+    set { state.withLockedValue { $0.id = newValue } }
+  }
+
+  /// The authenticated member.
+  var member: String? {
+    get { state.withLockedValue { $0.member } }
+    set { state.withLockedValue { $0.member = newValue } }
+  }
+
+  /// The state in one look: number, member, and requests so far.
+  var snapshot: (id: Int, member: String?, requests: Int) {
+    state.withLockedValue { ($0.id, $0.member, $0.requests) }
+  }
+
+  /// Counts a request; its number.
+  func countRequest() -> Int {
+    state.withLockedValue { state in
+      state.requests += 1
+      return state.requests
+    }
+  }
+}
+
+/// A request line after decoding: one request, a batch, or an error answer already.
+enum DecodedLine: Sendable {
+  case request(WireRequest)
+  case batch([JSONValue])
+  case refused(WireAnswer)
+}
+
+/// One response: its id and either a result (canonical JSON bytes) or an error.
+struct WireAnswer: Sendable {
+  enum Body: Sendable {
+    case result([UInt8])
+    case error(WireError)
+  }
+
+  let id: JSONValue
+  let body: Body
+
+  static func error(_ id: JSONValue, _ error: WireError) -> WireAnswer { WireAnswer(id: id, body: .error(error)) }
+
+  /// The response object's canonical bytes (keys in order: error/result after id and jsonrpc).
+  var bytes: [UInt8] {
+    switch body {
+    case .result(let result):
+      var out = Array(#"{"id":"#.utf8)
+      out += id.canonicalBytes(pretty: false)
+      out += Array(#","jsonrpc":"2.0","result":"#.utf8)
+      out += result
+      out.append(UInt8(ascii: "}"))
+      return out
+    case .error(let error):
+      return WireResponse.error(id: id, error).canonicalBytes(pretty: false)
+    }
+  }
+
+  /// The outcome for the request log.
+  var outcome: String {
+    switch body {
+    case .result: return "ok"
+    case .error(let error): return "error \(error.code.rawValue)"
+    }
+  }
+}
+
+/// A JSON-RPC request object that was refused before it ran, with the answer to it.
+struct WireAnswerFailure: Error {
+  let answer: WireAnswer
+  init(_ answer: WireAnswer) { self.answer = answer }
 }
 
 /// Answers request lines: decodes the text or JSON-RPC form, checks authentication and roles,
 /// runs the command tree's `execute` on a thread pool (commands do blocking file I/O, which must
 /// not stall the event loops or the cooperative pool), and encodes one JSON-RPC response line.
+/// The results of read commands are kept in a `ResponseCache`.
 struct RequestRouter: Sendable {
   let root: Root
   let pool: NIOThreadPool
   let logger: Logger
+  let cache: ResponseCache
 
   /// The response line(s) for one request line.
-  func respond(to line: [UInt8], session: inout Session) async -> [UInt8] {
-    session.requests += 1
+  func respond(to line: [UInt8], session: Session) async -> [UInt8] {
+    switch Self.decode(line, number: session.countRequest()) {
+    case .refused(let answer):
+      return answer.bytes + [0x0A]
+    case .request(let request):
+      return await run(request, session: session).bytes + [0x0A]
+    case .batch(let batch):
+      var out: [UInt8] = [UInt8(ascii: "[")]
+      for (i, element) in batch.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        switch Self.request(from: element) {
+        case .success(let request): out += await run(request, session: session).bytes
+        case .failure(let refusal): out += refusal.answer.bytes
+        }
+      }
+      return out + [UInt8(ascii: "]"), 0x0A]
+    }
+  }
+
+  /// The response line to a request that needs no command run, answered at once on the event
+  /// loop: `ping`, or a read whose cached result still holds. Nil sends the line the long way.
+  func immediateResponse(to line: [UInt8], session: Session) -> [UInt8]? {
+    let start = ContinuousClock.now
+    let (id, member, requests) = session.snapshot
+    guard id > 0, case .request(let request) = Self.decode(line, number: requests + 1) else { return nil }
+    let path: String
+    let answer: WireAnswer
+    var cached: String? = nil
+    if request.words == ["ping"] {
+      (path, answer) = ("ping", WireAnswer(id: request.id, body: .result(Self.pong)))
+    } else if let member, let hit = cache.hit(for: ResponseCache.Key(member: member, words: request.words)) {
+      (path, answer, cached) = (hit.path, WireAnswer(id: request.id, body: .result(hit.result)), "hit")
+    } else {
+      return nil
+    }
+    _ = session.countRequest()
+    log(path: path, answer: answer, cache: cached, connection: id, member: member, since: start)
+    return answer.bytes + [0x0A]
+  }
+
+  private static let pong = JSONValue.object(["pong": .bool(true)]).canonicalBytes(pretty: false)
+
+  /// Decodes a line: `number` is the id of a text-form request (its place on the connection).
+  static func decode(_ line: [UInt8], number: Int) -> DecodedLine {
     guard let text = String(validating: line, as: UTF8.self) else {
-      return WireResponse.line(WireResponse.error(id: .null, WireError(.invalidRequest, "the request is not valid UTF-8")))
+      return .refused(.error(.null, WireError(.invalidRequest, "the request is not valid UTF-8")))
     }
     if text.utf8.contains(0) {
-      return WireResponse.line(WireResponse.error(id: .null, WireError(.invalidRequest, "the request contains a NUL byte")))
+      return .refused(.error(.null, WireError(.invalidRequest, "the request contains a NUL byte")))
     }
     let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
     switch trimmed.first {
     case "{", "[":
       let json: JSONValue
       do { json = try JSONValue.parse(Array(trimmed.utf8)) } catch {
-        return WireResponse.line(WireResponse.error(id: .null, WireError(.parseError, "not JSON: \(error.reason)")))
+        return .refused(.error(.null, WireError(.parseError, "not JSON: \(error.reason)")))
       }
       if case .array(let batch) = json {
-        guard !batch.isEmpty else {
-          return WireResponse.line(WireResponse.error(id: .null, WireError(.invalidRequest, "an empty batch")))
-        }
-        var answers: [JSONValue] = []
-        for element in batch { answers.append(await answer(element, session: &session)) }
-        return WireResponse.line(.array(answers))
+        guard !batch.isEmpty else { return .refused(.error(.null, WireError(.invalidRequest, "an empty batch"))) }
+        return .batch(batch)
       }
-      return WireResponse.line(await answer(json, session: &session))
+      switch request(from: json) {
+      case .success(let request): return .request(request)
+      case .failure(let refusal): return .refused(refusal.answer)
+      }
     default:
-      let id = JSONValue.int(session.requests)
+      let id = JSONValue.int(number)
       do {
-        let words = try ShellWords.split(String(trimmed))
-        return WireResponse.line(await run(WireRequest(id: id, words: words), session: &session))
+        return .request(WireRequest(id: id, words: try ShellWords.split(String(trimmed))))
       } catch {
-        return WireResponse.line(WireResponse.error(id: id, WireError(.invalidRequest, error.message)))
+        return .refused(.error(id, WireError(.invalidRequest, error.message)))
       }
     }
   }
 
-  /// The response to one JSON-RPC request object.
-  private func answer(_ json: JSONValue, session: inout Session) async -> JSONValue {
+  /// The request a JSON-RPC request object makes, or the error answer to it.
+  static func request(from json: JSONValue) -> Result<WireRequest, WireAnswerFailure> {
     guard case .object(let fields) = json else {
-      return WireResponse.error(id: .null, WireError(.invalidRequest, "a request must be a JSON-RPC 2.0 object"))
+      return .failure(WireAnswerFailure(.error(.null, WireError(.invalidRequest, "a request must be a JSON-RPC 2.0 object"))))
     }
     let id: JSONValue
     switch fields["id"] {
     case nil, .null?: id = .null
     case .string?, .int?: id = fields["id"]!
-    default: return WireResponse.error(id: .null, WireError(.invalidRequest, "\"id\" must be text, an integer or null"))
+    default: return .failure(WireAnswerFailure(.error(.null, WireError(.invalidRequest, "\"id\" must be text, an integer or null"))))
     }
     guard fields["jsonrpc"] == .string("2.0") else {
-      return WireResponse.error(id: id, WireError(.invalidRequest, "\"jsonrpc\" must be \"2.0\""))
+      return .failure(WireAnswerFailure(.error(id, WireError(.invalidRequest, "\"jsonrpc\" must be \"2.0\""))))
     }
     guard let method = fields["method"]?.stringValue else {
-      return WireResponse.error(id: id, WireError(.invalidRequest, "\"method\" must be text, e.g. \"status\" or \"lead.member.list\""))
+      return .failure(
+        WireAnswerFailure(.error(id, WireError(.invalidRequest, "\"method\" must be text, e.g. \"status\" or \"lead.member.list\""))))
     }
     if let extra = fields.keys.first(where: { !["jsonrpc", "id", "method", "params"].contains($0) }) {
-      return WireResponse.error(id: id, WireError(.invalidRequest, "unknown member \"\(extra)\" in the request"))
+      return .failure(WireAnswerFailure(.error(id, WireError(.invalidRequest, "unknown member \"\(extra)\" in the request"))))
     }
     do {
       let words = method == "auth" ? ["auth"] + (fields["params"]?["token"]?.stringValue.map { [$0] } ?? [])
         : try WireDecoder.words(method: method, params: fields["params"])
-      return await run(WireRequest(id: id, words: words), session: &session)
+      return .success(WireRequest(id: id, words: words))
     } catch {
-      return WireResponse.error(id: id, error)
+      return .failure(WireAnswerFailure(.error(id, error)))
     }
   }
 
   /// Runs one decoded request.
-  private func run(_ request: WireRequest, session: inout Session) async -> JSONValue {
+  private func run(_ request: WireRequest, session: Session) async -> WireAnswer {
     let start = ContinuousClock.now
     let words = request.words
     var path = "-"
-    let response: JSONValue
+    var cache: String? = nil
+    let answer: WireAnswer
     do {
-      let answer = try await dispatch(words, member: session.member)
-      path = answer.path
-      if let member = answer.authenticated { session.member = member }
-      response = WireResponse.result(id: request.id, answer.result)
+      let outcome = try await dispatch(words, member: session.member)
+      path = outcome.path
+      cache = outcome.cache
+      if let member = outcome.authenticated { session.member = member }
+      answer = WireAnswer(id: request.id, body: .result(outcome.result))
     } catch {
       path = commandPath(words)
-      response = WireResponse.error(id: request.id, (error as? WireError) ?? WireError(.internalError, "internal error: \(error)"))
+      answer = .error(request.id, (error as? WireError) ?? WireError(.internalError, "internal error: \(error)"))
     }
-    let elapsed = ContinuousClock.now - start
+    let (id, member, _) = session.snapshot
+    log(path: path, answer: answer, cache: cache, connection: id, member: member, since: start)
+    return answer
+  }
+
+  /// The request log's line: connection, member, command path, duration, outcome, and whether
+  /// the cache answered ("hit") or kept the result ("stored"). Never arguments or tokens.
+  private func log(path: String, answer: WireAnswer, cache: String?, connection: Int, member: String?, since start: ContinuousClock.Instant) {
     var metadata: Logger.Metadata = [
-      "connection": "\(session.id)", "member": "\(session.member ?? "-")", "command": "\(path)",
-      "ms": "\(Self.milliseconds(elapsed))",
+      "connection": "\(connection)", "member": "\(member ?? "-")", "command": "\(path)",
+      "ms": "\(Self.milliseconds(ContinuousClock.now - start))", "outcome": "\(answer.outcome)",
     ]
-    metadata["outcome"] = response["error"].map { "error \($0["code"]?.intValue ?? 0)" } ?? "ok"
+    if let cache { metadata["cache"] = "\(cache)" }
     logger.info("request", metadata: metadata)
-    return response
   }
 
   /// A duration in milliseconds with two decimals, for the log (without Foundation's
@@ -132,14 +265,18 @@ struct RequestRouter: Sendable {
     return names.isEmpty ? "?" : names.joined(separator: " ")
   }
 
-  /// The command path run and its result; `authenticated` is set by a successful `auth`.
-  private func dispatch(_ words: [String], member current: String?) async throws -> (path: String, result: JSONValue, authenticated: String?) {
+  /// The command path run, its result's canonical bytes, the member a successful `auth`
+  /// authenticated, and what the response cache did ("hit", "stored", or nil).
+  private func dispatch(_ words: [String], member current: String?) async throws
+    -> (path: String, result: [UInt8], authenticated: String?, cache: String?)
+  {
     guard let first = words.first else { throw WireError(.invalidRequest, "an empty request; send 'help' for the commands") }
     switch first {
     case "ping":
-      return ("ping", .object(["pong": .bool(true)]), nil)
+      return ("ping", Self.pong, nil, nil)
     case "help":
-      return ("help", .object(["help": .string(help(Array(words.dropFirst()))), "commands": .array(Self.catalog())]), nil)
+      let help = JSONValue.object(["help": .string(help(Array(words.dropFirst()))), "commands": .array(Self.catalog())])
+      return ("help", help.canonicalBytes(pretty: false), nil, nil)
     case "auth":
       guard words.count == 2 else { throw WireError(.invalidParams, "send 'auth TOKEN' (JSON-RPC: method \"auth\", params {\"token\": …})") }
       let token = words[1]
@@ -148,7 +285,7 @@ struct RequestRouter: Sendable {
       guard let member else {
         throw WireError(.authenticationFailed, "the token is not valid; a lead issues a new one (mlw lead member rotate-token NAME)")
       }
-      return ("auth", .object(["member": .string(member)]), member)
+      return ("auth", JSONValue.object(["member": .string(member)]).canonicalBytes(pretty: false), member, nil)
     default:
       break
     }
@@ -156,12 +293,19 @@ struct RequestRouter: Sendable {
       throw WireError(.unauthenticated, "authenticate first: send 'auth TOKEN' (only auth, ping and help are answered before)")
     }
     let (path, access, arguments) = try Self.resolve(words, member: member)
+    let key = ResponseCache.Key(member: member, words: words)
+    if let hit = cache.hit(for: key) { return (path, hit.result, nil, "hit") }
     let workspace = Self.workspaceArgument(arguments)
-    let root = self.root
-    let result: JSONValue = try await onPool { () throws -> JSONValue in
-      try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
+    let (root, cache) = (self.root, self.cache)
+    let (result, stored) = try await onPool { () throws -> ([UInt8], Bool) in
+      let reads = ReadSet()
+      let json = try ReadSet.$current.withValue(reads) {
+        try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
+      }
+      let result = json.canonicalBytes(pretty: false)
+      return (result, cache.store(ResponseCache.Hit(path: path, result: result), reads: reads, for: key))
     }
-    return (path, result, nil)
+    return (path, result, nil, stored ? "stored" : nil)
   }
 
   /// Finds the command the words name, before parsing anything: the role check comes first, so
@@ -233,8 +377,11 @@ struct RequestRouter: Sendable {
   private static func runCommand(_ words: [String], path: String, access: Access, workspace: String?, member: String, root: Root) throws
     -> JSONValue
   {
+    // Roles first, before the arguments are even parsed; the context authorized here serves the
+    // command when it names the same workspace (it does, unless -w was given twice).
+    var authorized: CommandContext?
     if case .roles = access, let workspace {
-      _ = try root.workspace(workspace).authorize(access, identity: member)
+      authorized = try CommandContext.server(root: root, identity: member, workspace: workspace).authorized(for: access)
     }
     // Parse the leaf command alone: its words are known, and the ancestors have no options.
     var leaf: any ParsableCommand.Type = Mlw.self
@@ -248,11 +395,16 @@ struct RequestRouter: Sendable {
     do { command = try PreparedCommands.shared.parse(served, arguments) } catch {
       throw parseFailure(error, path: path)
     }
-    if let files = command as? any NamesFiles {
+    if let files = command as? any NamesFiles, !files.fileArguments.isEmpty {
+      // What a client's file holds, and where its name leads, are not the store's to track.
+      ReadSet.dependsOn("files named in the request")
       for file in files.fileArguments { try FileConfinement.check(file, root: root.path) }
     }
-    let context = try CommandContext.server(root: root, identity: member, options: command.global)
-    let (json, failure) = try command.serve(context)
+    let context =
+      if let authorized, authorized.workspaceName == command.global.workspace { authorized } else {
+        try CommandContext.server(root: root, identity: member, workspace: command.global.workspace).authorized(for: access)
+      }
+    let (json, failure) = try command.serve(authorized: context)
     if let failure {
       throw WireError(
         WireCode(failure.category), failure.message,

@@ -16,8 +16,9 @@ protocol ServedCommand: Sendable {
   /// Who may run this command; checked before `execute`, the same way on every channel.
   static var access: Access { get }
   var global: GlobalOptions { get }
-  /// Runs the command; the JSON of its output, and the error to report with it, if any.
-  func serve(_ context: CommandContext) throws -> (JSONValue, (any CategorizedError)?)
+  /// Runs the command in a context already authorized for `access`; the JSON of its output,
+  /// and the error to report with it, if any.
+  func serve(authorized context: CommandContext) throws -> (JSONValue, (any CategorizedError)?)
 }
 
 extension MlwCommand {
@@ -31,8 +32,8 @@ extension MlwCommand {
 }
 
 extension MlwCommand {
-  func serve(_ context: CommandContext) throws -> (JSONValue, (any CategorizedError)?) {
-    let output = try execute(try context.authorized(for: Self.access))
+  func serve(authorized context: CommandContext) throws -> (JSONValue, (any CategorizedError)?) {
+    let output = try execute(context)
     return (try JSONValue(encoding: output), output.failure)
   }
 }

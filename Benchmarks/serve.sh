@@ -5,8 +5,9 @@
 #   - a log append (annotator guidelines ack: every connection appends to the same log) with 1,
 #     4 and 16 connections, next to the disk's raw write+fsync rate measured in the same run
 #     (target: at least the fsync rate; group commit is the way past it)
-#   - ping (no command) with 16 connections: what the server's framing, async channels and log
-#     line cost alone
+#   - ping (no command) with 16 connections: what the server's framing and log line cost alone
+#   - the same read with the response cache off (--cache-megabytes 0), 16 connections: what a
+#     read costs when it runs (a read whose files changed since its last run costs this)
 # Usage: Benchmarks/serve.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,4 +62,13 @@ echo "== a log append: annotator guidelines ack, every connection to the same lo
 for c in 1 4 16; do measure "$c" "$tokens" "annotator guidelines ack -w bench"; done
 events=$(($(wc -l < "$root/bench/guidelines/acks.jsonl") - 1))
 echo "acknowledgements stored: $events"
+kill -TERM "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true
+
+echo
+echo "== the read with the response cache off (every request runs the command)"
+"$mlw" serve --root "$root" --port 0 --cache-megabytes 0 > "$work/out" 2> "$work/log" & echo $! > "$work/pid"
+while ! grep -q listening "$work/out"; do sleep 0.1; done
+port=$(grep -o ':[0-9]*,' "$work/out" | tr -d ':,')
+server=$(cat "$work/pid")
+measure 16 "$lead" "lead member list -w bench"
 kill -TERM "$(cat "$work/pid")"; wait "$(cat "$work/pid")" 2>/dev/null || true

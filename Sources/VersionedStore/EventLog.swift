@@ -120,9 +120,14 @@ public struct EventLog: Sendable {
   public func append(afterLast make: (LogEvent?) throws -> [EventDraft]) throws -> [LogEvent] {
     ReadSet.wrote(path)
     let folder = FileIO.parentPath(path)
-    try FileIO.makeDirectories(folder)
-    let existed = FileIO.exists(path)
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    // The log exists nearly always: open it, and only when it does not, make its folders.
+    var existed = true
+    var fd = open(path, O_RDWR | O_CLOEXEC)
+    if fd < 0, errno == ENOENT {
+      try FileIO.makeDirectories(folder)
+      existed = FileIO.exists(path)
+      fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    }
     guard fd >= 0 else { throw FileIO.failure(path, "open") }
     defer { close(fd) }
     while flock(fd, LOCK_EX) != 0 {

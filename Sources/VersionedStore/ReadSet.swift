@@ -56,6 +56,7 @@ public final class ReadSet: @unchecked Sendable {
   private var order: [String] = []
   private var expected: [(path: String, present: Bool)] = []
   private var refusal: String?
+  private var wroteToStore = false
   private let started: Int64
 
   /// How long a file's times must lie in the past for a read of it to be reused.
@@ -67,6 +68,13 @@ public final class ReadSet: @unchecked Sendable {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+  }
+
+  /// Whether the computation wrote to the store.
+  public var wrote: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return wroteToStore
   }
 
   /// Why the result cannot be reused, or nil when it can.
@@ -164,7 +172,11 @@ public final class ReadSet: @unchecked Sendable {
   /// Marks the computation as one that changes the store: its result must not stand in for
   /// running it again.
   public static func wrote(_ path: String) {
-    current?.refuse("it writes \(path)")
+    guard let set = current else { return }
+    set.refuse("it writes \(path)")
+    set.lock.lock()
+    set.wroteToStore = true
+    set.lock.unlock()
   }
 
   /// Marks the computation as depending on something no file accounts for.

@@ -53,7 +53,7 @@ extension Mlw {
       free(resolved)
       // File arguments of requests are relative to the root (see FileConfinement).
       guard chdir(rootPath) == 0 else { throw StoreError.io(path: rootPath, operation: "enter", reason: String(cString: strerror(errno))) }
-      var logger = Logger(label: "mlw.serve") { StreamLogHandler.standardError(label: $0) }
+      var logger = Logger(label: "mlw.serve") { LineLogHandler(label: $0) }
       logger.logLevel = ProcessInfo.processInfo.environment["MLW_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
       let pool = NIOThreadPool(numberOfThreads: workers)
       pool.start()

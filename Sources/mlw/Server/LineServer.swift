@@ -11,6 +11,8 @@ import VersionedStore
 enum InboundLine: Sendable {
   case line(ByteBuffer)
   case tooLong
+  /// A line already decoded (by `ImmediateAnswers`, which could not answer it at once).
+  case request(WireRequest)
 }
 
 /// Splits the byte stream into lines, refusing any longer than `maxLength` bytes without
@@ -105,15 +107,20 @@ final class ImmediateAnswers: ChannelDuplexHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    if unanswered == 0, case .line(let line) = unwrapInboundIn(data), server.isServing,
-      let response = router.immediateResponse(to: Array(line.readableBytesView), session: session)
-    {
+    unanswered += 1
+    guard unanswered == 1, case .line(let line) = unwrapInboundIn(data), server.isServing else {
+      return context.fireChannelRead(data)
+    }
+    switch router.immediateResponse(to: Array(line.readableBytesView), session: session) {
+    case .answered(let response):
+      unanswered -= 1
       context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: response)), promise: nil)
       unflushed = true
-      return
+    case .decoded(let request):
+      context.fireChannelRead(wrapInboundOut(.request(request)))
+    case .notDecoded:
+      context.fireChannelRead(data)
     }
-    unanswered += 1
-    context.fireChannelRead(data)
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
@@ -128,6 +135,23 @@ final class ImmediateAnswers: ChannelDuplexHandler {
     // One response per line sent on; the refusal of a connection over the limit answers none.
     unanswered = max(0, unanswered - 1)
     context.write(data, promise: promise)
+  }
+}
+
+/// Runs a task's jobs on one event loop (a task executor preference): a connection's task then
+/// stays on the thread that does its channel's I/O, instead of hopping to Swift's global pool
+/// and back for every request. Its jobs must not block; commands go to the thread pool.
+final class EventLoopTaskExecutor: TaskExecutor, Sendable {
+  let loop: any EventLoop
+
+  init(_ loop: any EventLoop) {
+    self.loop = loop
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    loop.execute { job.runSynchronously(on: executor) }
   }
 }
 
@@ -187,7 +211,10 @@ final class LineServer: Sendable {
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { connections in
         for try await (connection, session) in connections {
-          group.addTask { await self.serve(connection, session: session) }
+          // The connection's task runs on its channel's event loop: reading a line, answering
+          // it and taking a command's result back from the thread pool need no other thread.
+          let loop = EventLoopTaskExecutor(connection.channel.eventLoop)
+          group.addTask(executorPreference: loop) { await self.serve(connection, session: session) }
         }
       }
     }
@@ -239,6 +266,9 @@ final class LineServer: Sendable {
             return
           case .line(let buffer):
             let response = await self.router.respond(to: Array(buffer.readableBytesView), session: session)
+            try await outbound.write(channel.allocator.buffer(bytes: response))
+          case .request(let request):
+            let response = await self.router.respond(to: request, session: session)
             try await outbound.write(channel.allocator.buffer(bytes: response))
           }
           let stop = self.state.withLockedValue { state -> Bool in

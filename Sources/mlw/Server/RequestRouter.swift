@@ -125,12 +125,23 @@ struct RequestRouter: Sendable {
     }
   }
 
-  /// The response line to a request that needs no command run, answered at once on the event
-  /// loop: `ping`, or a read whose cached result still holds. Nil sends the line the long way.
-  func immediateResponse(to line: [UInt8], session: Session) -> [UInt8]? {
+  /// What `immediateResponse` made of a line.
+  enum Immediate {
+    /// The response line: `ping`, or a read whose cached result still holds.
+    case answered([UInt8])
+    /// One well-formed request that needs the long way (its number is counted then).
+    case decoded(WireRequest)
+    /// Anything else (a batch, an error, a connection not admitted yet): the long way, as a line.
+    case notDecoded
+  }
+
+  /// Answers at once, on the event loop, a request that needs no command run: `ping`, or a
+  /// read whose cached result still holds. A request it cannot answer goes on decoded, so that
+  /// the long way does not decode it again.
+  func immediateResponse(to line: [UInt8], session: Session) -> Immediate {
     let start = ContinuousClock.now
     let (id, member, requests) = session.snapshot
-    guard id > 0, case .request(let request) = Self.decode(line, number: requests + 1) else { return nil }
+    guard id > 0, case .request(let request) = Self.decode(line, number: requests + 1) else { return .notDecoded }
     let path: String
     let answer: WireAnswer
     var cached: String? = nil
@@ -139,11 +150,18 @@ struct RequestRouter: Sendable {
     } else if let member, let hit = cache.hit(for: ResponseCache.Key(member: member, words: request.words)) {
       (path, answer, cached) = (hit.path, WireAnswer(id: request.id, body: .result(hit.result)), "hit")
     } else {
-      return nil
+      return .decoded(request)
     }
     _ = session.countRequest()
     log(path: path, answer: answer, cache: cached, connection: id, member: member, since: start)
-    return answer.bytes + [0x0A]
+    return .answered(answer.bytes + [0x0A])
+  }
+
+  /// The response line for a request `immediateResponse` decoded (it is counted now, and took
+  /// the number it was decoded with: nothing else of its connection ran in between).
+  func respond(to request: WireRequest, session: Session) async -> [UInt8] {
+    _ = session.countRequest()
+    return await run(request, session: session).bytes + [0x0A]
   }
 
   private static let pong = JSONValue.object(["pong": .bool(true)]).canonicalBytes(pretty: false)
@@ -297,11 +315,17 @@ struct RequestRouter: Sendable {
     if let hit = cache.hit(for: key) { return (path, hit.result, nil, "hit") }
     let workspace = Self.workspaceArgument(arguments)
     let (root, cache) = (self.root, self.cache)
+    let tracked = cache.tracks(path)
     let (result, stored) = try await onPool { () throws -> ([UInt8], Bool) in
+      guard tracked else {
+        let json = try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
+        return (json.canonicalBytes(pretty: false), false)
+      }
       let reads = ReadSet()
       let json = try ReadSet.$current.withValue(reads) {
         try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
       }
+      cache.ran(path, wrote: reads.wrote)
       let result = json.canonicalBytes(pretty: false)
       return (result, cache.store(ResponseCache.Hit(path: path, result: result), reads: reads, for: key))
     }

@@ -35,6 +35,8 @@ final class ResponseCache: Sendable {
     var entries: [Key: Entry] = [:]
     var bytes = 0
     var serial = 0
+    /// Command paths whose last tracked run wrote, with the runs since.
+    var writers: [String: Int] = [:]
   }
 
   private let state = NIOLockedValueBox(State())
@@ -80,6 +82,30 @@ final class ResponseCache: Sendable {
       state.entries[key] = Entry(hit: hit, reads: observations, serial: state.serial, cost: cost)
     }
     return true
+  }
+
+  /// Whether a run of the command at `path` should record what it reads. A command whose last
+  /// recorded run wrote is run without recording (recording costs ~15 µs of a write, and a run
+  /// that writes is never reused), except every 64th run, in case it writes only sometimes. A
+  /// run not recorded is never stored, so this decides only what is worth trying.
+  func tracks(_ path: String) -> Bool {
+    guard capacityBytes > 0 else { return false }
+    return state.withLockedValue { state in
+      guard let runs = state.writers[path] else { return true }
+      state.writers[path] = runs + 1
+      return (runs + 1) % 64 == 0
+    }
+  }
+
+  /// Notes whether a recorded run of the command at `path` wrote.
+  func ran(_ path: String, wrote: Bool) {
+    state.withLockedValue { state in
+      if wrote {
+        if state.writers[path] == nil { state.writers[path] = 0 }
+      } else {
+        state.writers[path] = nil
+      }
+    }
   }
 
   /// How many results are stored.

@@ -311,22 +311,21 @@ struct RequestRouter: Sendable {
       throw WireError(.unauthenticated, "authenticate first: send 'auth TOKEN' (only auth, ping and help are answered before)")
     }
     let (path, access, arguments) = try Self.resolve(words, member: member)
+    // Batch elements and lines that arrived while another was running did not pass the
+    // event loop's look at the cache.
     let key = ResponseCache.Key(member: member, words: words)
     if let hit = cache.hit(for: key) { return (path, hit.result, nil, "hit") }
     let workspace = Self.workspaceArgument(arguments)
     let (root, cache) = (self.root, self.cache)
-    let tracked = cache.tracks(path)
+    let reads = cache.tracks(path) ? ReadSet() : nil
     let (result, stored) = try await onPool { () throws -> ([UInt8], Bool) in
-      guard tracked else {
-        let json = try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
-        return (json.canonicalBytes(pretty: false), false)
-      }
-      let reads = ReadSet()
       let json = try ReadSet.$current.withValue(reads) {
         try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
       }
-      cache.ran(path, wrote: reads.wrote)
       let result = json.canonicalBytes(pretty: false)
+      // Only a run that recorded what it read may be stored.
+      guard let reads else { return (result, false) }
+      cache.ran(path, wrote: reads.wrote)
       return (result, cache.store(ResponseCache.Hit(path: path, result: result), reads: reads, for: key))
     }
     return (path, result, nil, stored ? "stored" : nil)

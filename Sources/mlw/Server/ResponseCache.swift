@@ -107,7 +107,4 @@ final class ResponseCache: Sendable {
       }
     }
   }
-
-  /// How many results are stored.
-  var count: Int { state.withLockedValue { $0.entries.count } }
 }

@@ -9,8 +9,9 @@ import Foundation
 /// leads and this changes nothing; in the server, where many requests append at once, it is how
 /// appends per second get past the disk's fsync rate.
 final class GroupCommit: @unchecked Sendable {
-  // `pending` and `leading` are guarded by `lock`; a request's `result` is written by the
-  // leader under `lock` before its `done` is signalled, and read by its owner after.
+  // `pending` and `leading` are guarded by `lock`. A request's `result` is written by the
+  // leader before its `done` is signalled and read by its owner only after `done` is waited
+  // for (the semaphore orders the two), so it needs no lock.
   private let lock = NSLock()
   private var pending: [String: [Request]] = [:]
   private var leading: Set<String> = []
@@ -35,10 +36,7 @@ final class GroupCommit: @unchecked Sendable {
       // The leader takes every pending request before it gives up leading, so it takes this one.
       lock.unlock()
       mine.done.wait()
-      lock.lock()
-      let result = mine.result!
-      lock.unlock()
-      return try result.get()
+      return try mine.result!.get()
     }
     leading.insert(log.path)
     while let batch = pending.removeValue(forKey: log.path), !batch.isEmpty {
@@ -49,17 +47,17 @@ final class GroupCommit: @unchecked Sendable {
       } catch {
         outcome = .failure(error)
       }
-      lock.lock()
       var offset = 0
       for request in batch {
         request.result = outcome.map { Array($0[offset..<(offset + request.drafts.count)]) }
         offset += request.drafts.count
       }
+      // Woken outside the lock: a follower that runs at once does not then wait for it.
       for request in batch where request !== mine { request.done.signal() }
+      lock.lock()
     }
     leading.remove(log.path)
-    let result = mine.result!
     lock.unlock()
-    return try result.get()
+    return try mine.result!.get()
   }
 }

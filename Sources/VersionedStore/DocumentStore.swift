@@ -105,8 +105,18 @@ public struct DocumentStore: Sendable {
 
   /// The file name of version `n`: `v000001.json`.
   public static func fileName(version n: Int) -> String {
-    let digits = String(n)
-    return "v" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".json"
+    guard (0..<1_000_000).contains(n) else { return "v" + String(n) + ".json" }
+    // Written byte by byte: the server makes several of these names per request.
+    return String(unsafeUninitializedCapacity: 12) { name in
+      name[0] = UInt8(ascii: "v")
+      var rest = n
+      for index in (1...6).reversed() {
+        name[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      }
+      for (offset, byte) in ".json".utf8.enumerated() { name[7 + offset] = byte }
+      return 12
+    }
   }
 
   /// The version number a file name stands for, or nil when it is not a version file.

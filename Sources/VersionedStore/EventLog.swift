@@ -170,16 +170,20 @@ public struct EventLog: Sendable {
   private func validEnd(_ fd: Int32, size: Int) throws(StoreError) -> (Int, LogEvent?) {
     guard size > 0 else { return (0, nil) }
     // Read backwards until the last complete line and the newline before it are in view.
-    var chunk = 4096
+    var chunk = 1024
     var tail: [UInt8] = []
     var start = size
     while true {
       start = max(0, size - chunk)
-      tail = [UInt8](repeating: 0, count: size - start)
-      let got = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, size - start, off_t(start)) }
-      guard got == size - start else { throw FileIO.failure(path, "read") }
-      let newlines = tail.indices.filter { tail[$0] == 0x0A }.suffix(2)
-      if newlines.count == 2 || start == 0 { break }
+      let wanted = size - start
+      var got = 0
+      tail = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, count in
+        got = pread(fd, buffer.baseAddress!, wanted, off_t(start))
+        count = max(0, got)
+      }
+      guard got == wanted else { throw FileIO.failure(path, "read") }
+      if start == 0 { break }
+      if let last = tail.lastIndex(of: 0x0A), tail[..<last].lastIndex(of: 0x0A) != nil { break }
       chunk *= 4
     }
     guard let lastNewline = tail.lastIndex(of: 0x0A) else { return (0, nil) }  // only a torn header

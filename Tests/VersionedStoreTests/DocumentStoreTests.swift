@@ -134,4 +134,14 @@ private func draft(_ text: String, by author: String = "ana", at time: Date = t0
     #expect(DocumentStore.version(ofFileName: "v0000001.json") == nil)
     #expect(DocumentStore.version(ofFileName: "v000001.json.tmp") == nil)
   }
+
+  @Test func versionFileNamesAreSixDigitsOrMore() {
+    #expect(DocumentStore.fileName(version: 1) == "v000001.json")
+    #expect(DocumentStore.fileName(version: 42) == "v000042.json")
+    #expect(DocumentStore.fileName(version: 999_999) == "v999999.json")
+    #expect(DocumentStore.fileName(version: 1_234_567) == "v1234567.json")
+    for n in [1, 7, 10, 99, 100, 12_345, 999_999, 1_000_000, 54_321_000] {
+      #expect(DocumentStore.version(ofFileName: DocumentStore.fileName(version: n)) == n)
+    }
+  }
 }

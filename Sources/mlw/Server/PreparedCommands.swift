@@ -64,21 +64,27 @@ private protocol CommandPlan: Sendable {
   var fastParses: Int { get }
 }
 
+/// How an argument is given. (Outside `Plan`: a type nested in a generic class is looked up
+/// at run time on every use.)
+private enum Kind: Equatable {
+  case option(repeating: Bool)
+  case flag
+  case positional(repeating: Bool)
+}
+
 /// One command type's arguments as the fast path needs them, and its prototypes by shape.
 // Unchecked: every stored property is a constant made in `init` (key paths are immutable, but
-// not yet marked Sendable) except `prototypes`, which is behind its lock.
+// not yet marked Sendable; the writers capture only key paths) except `prototypes`, which is
+// behind its lock.
 private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
-  enum Kind: Equatable {
-    case option(repeating: Bool)
-    case flag
-    case positional(repeating: Bool)
-  }
 
   struct Slot {
     let kind: Kind
     let field: Field
+    /// Writes the slot's words into a command: the key paths cast once, when the plan is made
+    /// (a cast per request looked up generic metadata at run time: most of a parse's cost).
+    let write: Writer<C>
 
-    func write(_ words: [String], into command: inout C) -> Bool { field.write(words, into: &command) }
     func describe(_ command: C) -> String { field.describe(command) }
   }
 
@@ -145,7 +151,8 @@ private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
           names[spelled] = (index, n + 1)
         }
       }
-      slots.append(Slot(kind: kind, field: field))
+      guard let write = field.writer(C.self) else { return nil }
+      slots.append(Slot(kind: kind, field: field, write: write))
     }
     self.slots = slots
     self.names = names
@@ -214,8 +221,10 @@ private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
   /// The prototype with `values` written in; nil when a value does not convert.
   private func fill(_ prototype: C, _ values: [[String]]) -> C? {
     var command = prototype
-    for (slot, words) in zip(slots, values) where !words.isEmpty && slot.kind != .flag {
-      guard slot.write(words, into: &command) else { return nil }
+    // By index: a `zip` of the slots looked up its generic metadata on every step.
+    for index in values.indices where !values[index].isEmpty {
+      let slot = slots[index]
+      guard slot.kind == .flag || slot.write(&command, values[index]) else { return nil }
     }
     return command
   }
@@ -274,9 +283,10 @@ struct Field {
   let wrapper: any ArgumentWrapper.Type
   let groups: ArraySlice<GroupField>
 
-  func write<Root>(_ words: [String], into root: inout Root) -> Bool {
-    guard let group = groups.first else { return wrapper.write(words, into: &root, at: path) }
-    return group.wrapper.write(words, into: &root, at: group.path, field: Field(path: path, wrapper: wrapper, groups: groups.dropFirst()))
+  /// Writes words given for this field into a `Root`; nil when a key path does not fit.
+  func writer<Root>(_ root: Root.Type) -> Writer<Root>? {
+    guard let group = groups.first else { return wrapper.writer(at: path) }
+    return group.wrapper.writer(at: group.path, field: Field(path: path, wrapper: wrapper, groups: groups.dropFirst()))
   }
 
   func describe<Root>(_ root: Root) -> String {
@@ -325,13 +335,16 @@ private func collectFields<T>(
 
 enum WrapperRole { case option, flag, positional }
 
+/// Writes the words given for one argument into a value; false when they do not convert.
+typealias Writer<Root> = (inout Root, [String]) -> Bool
+
 /// `@Option`, `@Argument` and `@Flag` properties: what they are, and how to write one from the
 /// words given for it (the same conversion swift-argument-parser applies).
 protocol ArgumentWrapper {
   static var role: WrapperRole { get }
   /// Whether this wrapper's value can be written from words (and is an array when `repeating`).
   static func writes(repeating: Bool) -> Bool
-  static func write<Root>(_ words: [String], into root: inout Root, at path: AnyKeyPath) -> Bool
+  static func writer<Root>(at path: AnyKeyPath) -> Writer<Root>?
   static func describe<Root>(_ root: Root, at path: AnyKeyPath) -> String
 }
 
@@ -346,22 +359,28 @@ enum ArgumentConversion {
     return !repeating && type is any ExpressibleByArgument.Type
   }
 
-  static func value(of type: Any.Type, from words: [String]) -> Any? {
+  /// Converts words into a value of `type`; the type is looked at once, here, not per value.
+  static func converter(for type: Any.Type) -> (([String]) -> Any?)? {
     if let array = type as? any ArrayOfArguments.Type {
       guard let element = array.element as? any ExpressibleByArgument.Type else { return nil }
-      var values: [Any] = []
-      for word in words {
-        guard let value = element.init(argument: word) else { return nil }
-        values.append(value)
+      return { words in
+        var values: [Any] = []
+        for word in words {
+          guard let value = element.init(argument: word) else { return nil }
+          values.append(value)
+        }
+        return array.make(values)
       }
-      return array.make(values)
     }
-    guard words.count == 1 else { return nil }
     if let optional = type as? any OptionalArgument.Type {
-      guard let wrapped = optional.wrapped as? any ExpressibleByArgument.Type, let value = wrapped.init(argument: words[0]) else { return nil }
-      return optional.wrap(value)
+      guard let wrapped = optional.wrapped as? any ExpressibleByArgument.Type else { return nil }
+      return { words in
+        guard words.count == 1, let value = wrapped.init(argument: words[0]) else { return nil }
+        return optional.wrap(value)
+      }
     }
-    return (type as? any ExpressibleByArgument.Type)?.init(argument: words[0])
+    guard let plain = type as? any ExpressibleByArgument.Type else { return nil }
+    return { words in words.count == 1 ? plain.init(argument: words[0]) : nil }
   }
 }
 
@@ -394,13 +413,14 @@ protocol WordsWrapper: ArgumentWrapper {
 extension WordsWrapper {
   static func writes(repeating: Bool) -> Bool { ArgumentConversion.converts(Value.self, repeating: repeating) }
 
-  static func write<Root>(_ words: [String], into root: inout Root, at path: AnyKeyPath) -> Bool {
-    // Unwrap the `Any?` before the cast: `nil as? Int?` would succeed, as `.some(nil)`.
-    guard let path = path as? WritableKeyPath<Root, Self>, let converted = ArgumentConversion.value(of: Value.self, from: words),
-      let value = converted as? Value
-    else { return false }
-    root[keyPath: path].wrappedValue = value
-    return true
+  static func writer<Root>(at path: AnyKeyPath) -> Writer<Root>? {
+    guard let path = path as? WritableKeyPath<Root, Self>, let convert = ArgumentConversion.converter(for: Value.self) else { return nil }
+    return { root, words in
+      // Unwrap the `Any?` before the cast: `nil as? Int?` would succeed, as `.some(nil)`.
+      guard let converted = convert(words), let value = converted as? Value else { return false }
+      root[keyPath: path].wrappedValue = value
+      return true
+    }
   }
 
   static func describe<Root>(_ root: Root, at path: AnyKeyPath) -> String {
@@ -421,7 +441,7 @@ extension Flag: ArgumentWrapper {
   static var role: WrapperRole { .flag }
   // A flag's value comes from the prototype: the shape records which of its names was given.
   static func writes(repeating: Bool) -> Bool { Value.self == Bool.self && !repeating }
-  static func write<Root>(_ words: [String], into root: inout Root, at path: AnyKeyPath) -> Bool { false }
+  static func writer<Root>(at path: AnyKeyPath) -> Writer<Root>? { { _, _ in false } }
   static func describe<Root>(_ root: Root, at path: AnyKeyPath) -> String {
     guard let path = path as? KeyPath<Root, Self> else { return "?" }
     return String(reflecting: root[keyPath: path].wrappedValue)
@@ -431,7 +451,7 @@ extension Flag: ArgumentWrapper {
 /// `@OptionGroup` properties: the fast path writes their value's fields through them.
 protocol OptionGroupWrapper {
   static func collect(chain: ArraySlice<GroupField>, into fields: inout [Field], groups: inout [ArraySlice<GroupField>]) -> Bool
-  static func write<Root>(_ words: [String], into root: inout Root, at path: AnyKeyPath, field: Field) -> Bool
+  static func writer<Root>(at path: AnyKeyPath, field: Field) -> Writer<Root>?
   static func describe<Root>(_ root: Root, at path: AnyKeyPath, field: Field) -> String
   static func value<Root>(in root: Root, at path: AnyKeyPath, then rest: ArraySlice<GroupField>) -> (any ParsableArguments)?
 }
@@ -441,12 +461,14 @@ extension OptionGroup: OptionGroupWrapper {
     collectFields(of: Value.self, chain: chain, into: &fields, groups: &groups)
   }
 
-  static func write<Root>(_ words: [String], into root: inout Root, at path: AnyKeyPath, field: Field) -> Bool {
-    guard let path = path as? WritableKeyPath<Root, Self> else { return false }
-    var value = root[keyPath: path].wrappedValue
-    guard field.write(words, into: &value) else { return false }
-    root[keyPath: path].wrappedValue = value
-    return true
+  static func writer<Root>(at path: AnyKeyPath, field: Field) -> Writer<Root>? {
+    guard let path = path as? WritableKeyPath<Root, Self>, let inner = field.writer(Value.self) else { return nil }
+    return { root, words in
+      var value = root[keyPath: path].wrappedValue
+      guard inner(&value, words) else { return false }
+      root[keyPath: path].wrappedValue = value
+      return true
+    }
   }
 
   static func describe<Root>(_ root: Root, at path: AnyKeyPath, field: Field) -> String {

@@ -30,10 +30,16 @@ struct LineLogHandler: LogHandler {
 
   func log(event: LogEvent) {
     let (level, message, explicit, source) = (event.level, event.message, event.metadata, event.source)
-    var all = self.metadata
-    if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-    if let explicit { all.merge(explicit) { $1 } }
+    var all: Logger.Metadata
+    if self.metadata.isEmpty, metadataProvider == nil {
+      all = explicit ?? [:]  // the request log's case: nothing to merge
+    } else {
+      all = self.metadata
+      if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+      if let explicit { all.merge(explicit) { $1 } }
+    }
     var out = Self.clock.now()
+    out.reserveCapacity(out.count + 192)
     out.append(0x20)
     out += level.rawValue.utf8
     if !label.isEmpty {
@@ -41,11 +47,14 @@ struct LineLogHandler: LogHandler {
       out += label.utf8
     }
     out.append(UInt8(ascii: ":"))
-    for key in all.keys.sorted() {
+    for (key, value) in all.sorted(by: { $0.key < $1.key }) {
       out.append(0x20)
       out += key.utf8
       out.append(UInt8(ascii: "="))
-      out += all[key]!.description.utf8
+      switch value {
+      case .string(let text): out += text.utf8
+      default: out += value.description.utf8
+      }
     }
     out += " [".utf8
     out += source.utf8

@@ -55,8 +55,7 @@ extension Mlw {
       guard chdir(rootPath) == 0 else { throw StoreError.io(path: rootPath, operation: "enter", reason: String(cString: strerror(errno))) }
       var logger = Logger(label: "mlw.serve") { LineLogHandler(label: $0) }
       logger.logLevel = ProcessInfo.processInfo.environment["MLW_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-      let pool = NIOThreadPool(numberOfThreads: workers)
-      pool.start()
+      let pool = WorkerPool(threads: workers)
       let router = RequestRouter(
         root: Root(path: rootPath), pool: pool, logger: logger, cache: ResponseCache(capacityBytes: cacheMegabytes << 20))
       let server = LineServer(
@@ -76,7 +75,7 @@ extension Mlw {
         FileHandle.standardOutput.write(Data("mlw serve: listening on \(address.ipAddress ?? "?"):\(address.port ?? 0), root \(root)\n".utf8))
       }
       sources.forEach { $0.cancel() }
-      try await pool.shutdownGracefully()
+      pool.shutdown()
       logger.info("stopped")
     }
   }

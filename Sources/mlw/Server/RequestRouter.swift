@@ -101,7 +101,7 @@ struct WireAnswerFailure: Error {
 /// The results of read commands are kept in a `ResponseCache`.
 struct RequestRouter: Sendable {
   let root: Root
-  let pool: NIOThreadPool
+  let pool: WorkerPool
   let logger: Logger
   let cache: ResponseCache
 
@@ -168,17 +168,18 @@ struct RequestRouter: Sendable {
 
   /// Decodes a line: `number` is the id of a text-form request (its place on the connection).
   static func decode(_ line: [UInt8], number: Int) -> DecodedLine {
-    guard let text = String(validating: line, as: UTF8.self) else {
+    guard String(validating: line, as: UTF8.self) != nil else {
       return .refused(.error(.null, WireError(.invalidRequest, "the request is not valid UTF-8")))
     }
-    if text.utf8.contains(0) {
+    if line.contains(0) {
       return .refused(.error(.null, WireError(.invalidRequest, "the request contains a NUL byte")))
     }
-    let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+    // On the bytes: every character looked at here is ASCII.
+    let trimmed = line[(line.firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D } ?? line.endIndex)...]
     switch trimmed.first {
-    case "{", "[":
+    case UInt8(ascii: "{")?, UInt8(ascii: "[")?:
       let json: JSONValue
-      do { json = try JSONValue.parse(Array(trimmed.utf8)) } catch {
+      do { json = try JSONValue.parse(trimmed) } catch {
         return .refused(.error(.null, WireError(.parseError, "not JSON: \(error.reason)")))
       }
       if case .array(let batch) = json {
@@ -192,7 +193,7 @@ struct RequestRouter: Sendable {
     default:
       let id = JSONValue.int(number)
       do {
-        return .request(WireRequest(id: id, words: try ShellWords.split(String(trimmed))))
+        return .request(WireRequest(id: id, words: try ShellWords.split(utf8: trimmed)))
       } catch {
         return .refused(.error(id, WireError(.invalidRequest, error.message)))
       }
@@ -272,15 +273,9 @@ struct RequestRouter: Sendable {
 
   /// The command path a request names, for the log (never its arguments: they may hold a token).
   private func commandPath(_ words: [String]) -> String {
-    var names: [String] = []
-    var command: any ParsableCommand.Type = Mlw.self
-    for word in words {
-      guard let next = command.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
-      names.append(word)
-      command = next
-    }
-    if names.isEmpty, let first = words.first, ["auth", "ping", "help"].contains(first) { return first }
-    return names.isEmpty ? "?" : names.joined(separator: " ")
+    let command = CommandTree.root.command(named: words)
+    if command.path.isEmpty, let first = words.first, ["auth", "ping", "help"].contains(first) { return first }
+    return command.path.isEmpty ? "?" : command.name
   }
 
   /// The command path run, its result's canonical bytes, the member a successful `auth`
@@ -310,7 +305,8 @@ struct RequestRouter: Sendable {
     guard let member = current else {
       throw WireError(.unauthenticated, "authenticate first: send 'auth TOKEN' (only auth, ping and help are answered before)")
     }
-    let (path, access, arguments) = try Self.resolve(words, member: member)
+    let (command, access, arguments) = try Self.resolve(words, member: member)
+    let path = command.name
     // Batch elements and lines that arrived while another was running did not pass the
     // event loop's look at the cache.
     let key = ResponseCache.Key(member: member, words: words)
@@ -320,7 +316,7 @@ struct RequestRouter: Sendable {
     let reads = cache.tracks(path) ? ReadSet() : nil
     let (result, stored) = try await onPool { () throws -> ([UInt8], Bool) in
       let json = try ReadSet.$current.withValue(reads) {
-        try Self.runCommand(words, path: path, access: access, workspace: workspace, member: member, root: root)
+        try Self.runCommand(command, arguments, access: access, workspace: workspace, member: member, root: root)
       }
       let result = json.canonicalBytes(pretty: false)
       // Only a run that recorded what it read may be stored.
@@ -334,27 +330,21 @@ struct RequestRouter: Sendable {
   /// Finds the command the words name, before parsing anything: the role check comes first, so
   /// a member learns nothing about a command they may not run. Refuses groups, admin commands,
   /// --as and --root.
-  private static func resolve(_ words: [String], member: String) throws -> (path: String, access: Access, arguments: [String]) {
-    var type: any ParsableCommand.Type = Mlw.self
-    var names: [String] = []
-    for word in words {
-      guard let next = type.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
-      names.append(word)
-      type = next
-    }
-    let path = names.joined(separator: " ")
-    guard !names.isEmpty else { throw WireError(.methodNotFound, "unknown command '\(words[0])'; send 'help' for the commands") }
-    guard let access = Self.access(of: type) else {
-      if type.configuration.subcommands.isEmpty {
+  private static func resolve(_ words: [String], member: String) throws -> (command: CommandTree, access: Access, arguments: [String]) {
+    let command = CommandTree.root.command(named: words)
+    let path = command.name
+    guard !command.path.isEmpty else { throw WireError(.methodNotFound, "unknown command '\(words[0])'; send 'help' for the commands") }
+    guard let access = command.access else {
+      if command.subcommands.isEmpty {
         throw WireError(.methodNotFound, "'\(path)' is not available over the server; run it on the server's machine")
       }
-      let children = type.configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+      let children = command.subcommands.map { $0.path.last! }.joined(separator: ", ")
       throw WireError(.methodNotFound, "'\(path)' is a group of commands: \(children)")
     }
     if case .admin = access {
       throw WireError(.methodNotFound, "'\(path)' is not available over the server; run it on the server's machine")
     }
-    let arguments = Array(words.dropFirst(names.count))
+    let arguments = Array(words.dropFirst(command.path.count))
     for word in arguments {
       if word == "--as" || word.hasPrefix("--as=") {
         throw WireError(.invalidParams, "--as is not accepted over the server: the connection acts as \(member)")
@@ -363,7 +353,7 @@ struct RequestRouter: Sendable {
         throw WireError(.invalidParams, "--root is not accepted over the server: it serves one root")
       }
     }
-    return (path, access, arguments)
+    return (command, access, arguments)
   }
 
   /// Every command of the tree with its JSON-RPC method and who may run it over the server:
@@ -371,11 +361,10 @@ struct RequestRouter: Sendable {
   /// roles), `local` (not over the server).
   static func catalog() -> [JSONValue] {
     var result: [JSONValue] = []
-    func walk(_ type: any ParsableCommand.Type, _ path: [String]) {
-      let children = type.configuration.subcommands
-      if children.isEmpty, !path.isEmpty {
-        var entry: [String: JSONValue] = ["path": .string(path.joined(separator: " ")), "method": .string(path.joined(separator: "."))]
-        switch access(of: type) {
+    func walk(_ command: CommandTree) {
+      if command.subcommands.isEmpty, !command.path.isEmpty {
+        var entry: [String: JSONValue] = ["path": .string(command.name), "method": .string(command.path.joined(separator: "."))]
+        switch command.access {
         case .open?: entry["access"] = .string("open")
         case .member?: entry["access"] = .string("member")
         case .roles(let roles)?:
@@ -385,21 +374,17 @@ struct RequestRouter: Sendable {
         }
         result.append(.object(entry))
       }
-      for child in children { walk(child, path + [child._commandName]) }
+      for child in command.subcommands { walk(child) }
     }
-    walk(Mlw.self, [])
+    walk(CommandTree.root)
     return result
   }
 
-  /// The access a command type declares; nil for a group of commands.
-  private static func access(of type: any ParsableCommand.Type) -> Access? {
-    (type as? any ServedCommand.Type).map { $0.access }
-  }
-
   /// Parses and runs a command as `member` (on a pool thread: commands block on file I/O).
-  private static func runCommand(_ words: [String], path: String, access: Access, workspace: String?, member: String, root: Root) throws
-    -> JSONValue
-  {
+  private static func runCommand(
+    _ leaf: CommandTree, _ arguments: [String], access: Access, workspace: String?, member: String, root: Root
+  ) throws -> JSONValue {
+    let path = leaf.name
     // Roles first, before the arguments are even parsed; the context authorized here serves the
     // command when it names the same workspace (it does, unless -w was given twice).
     var authorized: CommandContext?
@@ -407,13 +392,7 @@ struct RequestRouter: Sendable {
       authorized = try CommandContext.server(root: root, identity: member, workspace: workspace).authorized(for: access)
     }
     // Parse the leaf command alone: its words are known, and the ancestors have no options.
-    var leaf: any ParsableCommand.Type = Mlw.self
-    for word in words {
-      guard let next = leaf.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
-      leaf = next
-    }
-    guard let served = leaf as? any MlwCommand.Type else { throw WireError(.methodNotFound, "'\(path)' cannot be run") }
-    let arguments = Array(words.dropFirst(path.split(separator: " ").count))
+    guard let served = leaf.runnable else { throw WireError(.methodNotFound, "'\(path)' cannot be run") }
     let command: any MlwCommand
     do { command = try PreparedCommands.shared.parse(served, arguments) } catch {
       throw parseFailure(error, path: path)
@@ -452,11 +431,7 @@ struct RequestRouter: Sendable {
 
   /// Help text: the list of commands, or one command's help.
   private func help(_ words: [String]) -> String {
-    var type: any ParsableCommand.Type = Mlw.self
-    for word in words {
-      guard let next = type.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
-      type = next
-    }
+    let type = CommandTree.root.command(named: words).type
     if words.isEmpty {
       return """
         mlw serve: one request per line, the words you would type after 'mlw' (shell quoting), or JSON-RPC 2.0 \
@@ -471,9 +446,11 @@ struct RequestRouter: Sendable {
   /// Runs blocking work on the pool, mapping every error to a wire error.
   private func onPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     do {
-      return try await pool.runIfActive { try work() }
+      return try await pool.run { try work() }
     } catch let error as WireError {
       throw error
+    } catch let error as WorkerPool.Stopped {
+      throw WireError(.internalError, "\(error)")
     } catch let error as any CategorizedError {
       throw WireError(error)
     } catch {

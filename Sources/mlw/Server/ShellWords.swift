@@ -10,48 +10,60 @@ enum ShellWords {
   }
 
   static func split(_ line: String) throws(Unterminated) -> [String] {
+    try split(utf8: Array(line.utf8)[...])
+  }
+
+  /// The same, on the line's UTF-8 bytes: every character that matters here is ASCII, and no
+  /// byte of a longer UTF-8 sequence is, so words split at the same places (as a shell splits
+  /// bytes), and each word stays valid UTF-8 when the line is.
+  static func split(utf8 line: ArraySlice<UInt8>) throws(Unterminated) -> [String] {
     var words: [String] = []
-    var current = ""
+    var current: [UInt8] = []
     var inWord = false
-    var iterator = line.makeIterator()
-    while let c = iterator.next() {
+    var i = line.startIndex
+    func next() -> UInt8? {
+      guard i < line.endIndex else { return nil }
+      defer { i += 1 }
+      return line[i]
+    }
+    while let c = next() {
       switch c {
-      case " ", "\t", "\r":
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
         if inWord {
-          words.append(current)
-          current = ""
+          words.append(String(decoding: current, as: UTF8.self))
+          current.removeAll(keepingCapacity: true)
           inWord = false
         }
-      case "'":
+      case UInt8(ascii: "'"):
         inWord = true
         var closed = false
-        while let d = iterator.next() {
-          if d == "'" {
+        while let d = next() {
+          if d == UInt8(ascii: "'") {
             closed = true
             break
           }
           current.append(d)
         }
         if !closed { throw Unterminated(quote: "'") }
-      case "\"":
+      case UInt8(ascii: "\""):
         inWord = true
         var closed = false
-        while let d = iterator.next() {
-          if d == "\"" {
+        while let d = next() {
+          if d == UInt8(ascii: "\"") {
             closed = true
             break
           }
-          if d == "\\" {
-            guard let e = iterator.next() else { throw Unterminated(quote: "\"") }
-            if e != "\"", e != "\\", e != "$", e != "`" { current.append(d) }
+          if d == UInt8(ascii: "\\") {
+            guard let e = next() else { throw Unterminated(quote: "\"") }
+            if !"\"\\$`".utf8.contains(e) { current.append(d) }
             current.append(e)
           } else {
             current.append(d)
           }
         }
         if !closed { throw Unterminated(quote: "\"") }
-      case "\\":
-        guard let e = iterator.next() else { throw Unterminated(quote: nil) }
+      case UInt8(ascii: "\\"):
+        guard let e = next() else { throw Unterminated(quote: nil) }
         inWord = true
         current.append(e)
       default:
@@ -59,7 +71,7 @@ enum ShellWords {
         current.append(c)
       }
     }
-    if inWord { words.append(current) }
+    if inWord { words.append(String(decoding: current, as: UTF8.self)) }
     return words
   }
 }

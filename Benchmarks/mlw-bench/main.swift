@@ -2,6 +2,7 @@
 //
 //   mlw-bench make-workspace ROOT RECORDS   a workspace 'bench' with RECORDS synthetic records
 //   mlw-bench appends FOLDER SECONDS        events/s: raw fsync, append with fsync each, batches
+//   mlw-bench fsync FOLDER SECONDS          the raw fsync rate alone
 //   mlw-bench load PORT CONNECTIONS SECONDS TOKENS LINE
 //                                           requests/s and latency against a running mlw serve
 //   mlw-bench make-annotation ROOT ITEMS ANNOTATORS
@@ -27,7 +28,7 @@ func fail(_ text: String) -> Never {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4 else {
-  fail("usage: mlw-bench make-workspace ROOT RECORDS | appends FOLDER SECONDS | make-annotation ROOT ITEMS ANNOTATORS")
+  fail("usage: mlw-bench make-workspace ROOT RECORDS | appends FOLDER SECONDS | fsync FOLDER SECONDS | make-annotation ROOT ITEMS ANNOTATORS")
 }
 
 switch arguments[1] {
@@ -109,10 +110,11 @@ case "make-annotation":
   }
   print("made workspace 'labels': \(items) items, \(annotators) annotators, \(total) labels under \(root.path)")
 
-case "appends":
+case "appends", "fsync":
   guard let seconds = Double(arguments[3]), seconds > 0 else { fail("SECONDS must be a positive number") }
   let folder = arguments[2]
   try FileIO.makeDirectories(folder)
+  let rawOnly = arguments[1] == "fsync"
 
   func rate(_ label: String, _ body: () throws -> Int) rethrows -> Double {
     let start = Date()
@@ -133,6 +135,10 @@ case "appends":
     return 1
   }
   close(fd)
+  if rawOnly {
+    print(String(format: "raw write+fsync:                %10.0f /s  (the disk's limit for one durable write at a time)", raw))
+    exit(0)
+  }
 
   let event = EventDraft(
     author: "ann", role: "annotator", time: Date(), body: .object(["item": .string("item-000123"), "label": .string("bridge")]))

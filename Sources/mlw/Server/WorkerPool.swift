@@ -50,8 +50,11 @@ final class WorkerPool: Sendable {
   init(threads: Int) {
     for number in 1...max(1, threads) {
       let worker = Worker()
-      let thread = Thread { [self] in self.work(worker) }
-      thread.name = "mlw-worker-\(number)"
+      let thread = Thread { [self] in
+        // Named from inside: a name given before `start` does not reach the system thread here.
+        Thread.current.name = "mlw-worker-\(number)"
+        self.work(worker)
+      }
       thread.stackSize = 8 << 20
       thread.start()
     }

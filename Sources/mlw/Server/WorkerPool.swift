@@ -68,6 +68,9 @@ final class WorkerPool: Sendable {
     }
   }
 
+  /// Jobs waiting for a thread.
+  var waiting: Int { state.withLockedValue { $0.queue.count - $0.head } }
+
   /// Lets the threads end once the jobs already submitted are done; later jobs are refused.
   func shutdown() {
     let sleepers = state.withLockedValue { state -> [Worker] in

@@ -10,6 +10,8 @@ final class CommandTree: Sendable {
   let type: any ParsableCommand.Type
   /// The words that name this command after `mlw` (empty for `mlw` itself).
   let path: [String]
+  /// The command path as the log and messages show it: the words joined by spaces.
+  let name: String
   /// Subcommands in the order of the configuration.
   let subcommands: [CommandTree]
   /// Who may run the command over the server; nil for a group of commands.
@@ -24,6 +26,7 @@ final class CommandTree: Sendable {
   private init(_ type: any ParsableCommand.Type, path: [String]) {
     self.type = type
     self.path = path
+    name = path.joined(separator: " ")
     let children = type.configuration.subcommands.map { CommandTree($0, path: path + [$0._commandName]) }
     subcommands = children
     byName = Dictionary(children.map { ($0.path.last!, $0) }, uniquingKeysWith: { first, _ in first })
@@ -40,7 +43,4 @@ final class CommandTree: Sendable {
     }
     return node
   }
-
-  /// The command path as the log and messages show it: the words joined by spaces.
-  var name: String { path.joined(separator: " ") }
 }

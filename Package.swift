@@ -23,14 +23,25 @@ let package = Package(
       name: "Lifecycle",
       dependencies: ["VersionedStore", "Statistics", .product(name: "Crypto", package: "swift-crypto")]
     ),
+    // The TCP line-protocol server: framing, connections, limits, the auth handshake, the
+    // worker pool, the response cache. It serves any `Responder` and knows no command.
+    .target(
+      name: "LineServer",
+      dependencies: [
+        "VersionedStore",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+      ]
+    ),
     .executableTarget(
       name: "mlw",
       dependencies: [
         "Lifecycle",
+        "LineServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]
     ),
@@ -50,6 +61,10 @@ let package = Package(
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
     .testTarget(name: "VersionedStoreTests", dependencies: ["VersionedStore"]),
     .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
+    .testTarget(
+      name: "LineServerTests",
+      dependencies: ["LineServer", "VersionedStore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+    ),
     .testTarget(
       name: "MlwTests",
       dependencies: ["Lifecycle", "Statistics", "mlw", "store-writer"],

@@ -7,7 +7,7 @@ public enum LifecycleError: CategorizedError, Equatable {
   case lacksRole(name: String, workspace: String, needs: [Role], has: [Role])
   case unknownRole(String)
   case noWorkspace
-  case unknownWorkspace(name: String, available: [String])
+  case unknownWorkspace(name: String, available: [String], visibleTo: String? = nil)
   case workspaceExists(String)
   case unknownMember(name: String, workspace: String)
   case memberExists(name: String, workspace: String)
@@ -18,12 +18,13 @@ public enum LifecycleError: CategorizedError, Equatable {
   case unknownRecord(path: String, known: [String])
   case invalidValue(what: String, reason: String)
   case leadOfNone(name: String)
+  case unknownPerson(String)
 
   public var category: ErrorCategory {
     switch self {
     case .noIdentity, .notMember, .lacksRole, .leadOfNone: .notPermitted
     case .unknownRole, .invalidValue, .noWorkspace: .invalidInput
-    case .unknownWorkspace, .unknownMember, .unknownRecord: .notFound
+    case .unknownWorkspace, .unknownMember, .unknownRecord, .unknownPerson: .notFound
     case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead: .conflict
     }
   }
@@ -42,7 +43,11 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "unknown role '\(text)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
     case .noWorkspace:
       return "no workspace named: pass --workspace NAME or set MLW_WORKSPACE ('mlw workspaces' lists them)"
-    case .unknownWorkspace(let name, let available):
+    case .unknownWorkspace(let name, let available, let person?):
+      // The same whether the workspace exists or not: a non-member learns nothing of it.
+      let list = available.isEmpty ? "\(person) belongs to none; a lead adds members (mlw lead member add)" : "\(person) belongs to: " + available.joined(separator: ", ")
+      return "no workspace '\(name)' that \(person) belongs to; \(list)"
+    case .unknownWorkspace(let name, let available, nil):
       let list = available.isEmpty ? "there are none yet; create one with 'mlw init'" : "there are: " + available.joined(separator: ", ")
       return "no workspace '\(name)' under this root; \(list)"
     case .workspaceExists(let name):
@@ -63,8 +68,10 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "'\(path)' is not a record of this workspace; records are \(known.joined(separator: ", "))"
     case .invalidValue(let what, let reason):
       return "invalid \(what): \(reason)"
+    case .unknownPerson(let name):
+      return "\(name) is not on the team roster; a lead adds people to a workspace (mlw lead member add)"
     case .leadOfNone(let name):
-      return "\(name) is a lead of no workspace under this root; the portfolio is the leads' (a lead can grant the role: mlw lead member grant)"
+      return "\(name) needs the lead role in at least one workspace: the portfolio is the leads' (a lead can grant the role: mlw lead member grant)"
     }
   }
 }

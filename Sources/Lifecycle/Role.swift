@@ -37,6 +37,8 @@ public enum Access: Sendable, Equatable {
   /// A member holding at least one of these roles; the first one held (in this order) is the
   /// role the change is recorded under.
   case roles([Role])
+  /// Spans workspaces: the command shows only those where the caller holds the role.
+  case anyWorkspaceWith(Role)
 }
 
 /// The person acting and the role their change is recorded under.

@@ -8,8 +8,9 @@ public struct MemberChange: Sendable, Encodable, Equatable {
   public var roles: [Role]
   /// The version of the workspace record this change published (nil when nothing was published).
   public var version: Int?
-  /// A token issued by this change, shown this once and stored only as a hash.
-  public var token: String?
+  /// An invitation issued by this change (the person was new to the team), shown this once and
+  /// stored only as a hash: good only to exchange for a token of their own (`mlw token rotate`).
+  public var invitation: String?
 }
 
 /// One member and their roles.
@@ -25,12 +26,12 @@ extension Workspace {
     let record = try record().0
     let people = try root.roster().0.people
     return record.members.keys.sorted().map { name in
-      MemberSummary(name: name, roles: record.members[name]!.roles, hasToken: people[name] != nil)
+      MemberSummary(name: name, roles: record.members[name]!.roles, hasToken: people[name]?.tokenHash != nil)
     }
   }
 
   /// Adds a person to this workspace with `roles`, and to the roster when they are new there
-  /// (their token is returned once).
+  /// (with an invitation, returned once).
   public func addMember(_ text: String, roles: [Role], actor: Actor, now: Date, ifVersion: Int?) throws -> MemberChange {
     let person = try Name(text, what: "member name").value
     guard !roles.isEmpty else { throw LifecycleError.invalidValue(what: "roles", reason: "give at least one --role") }
@@ -46,7 +47,7 @@ extension Workspace {
     let token = try root.ensurePerson(person, actor: actor, now: now)
     return MemberChange(
       workspace: name, member: person, roles: updated.members[person]!.roles, version: published.envelope.version,
-      token: token)
+      invitation: token)
   }
 
   /// Gives a member one more role.
@@ -78,16 +79,7 @@ extension Workspace {
     let published = try publish(
       WorkspaceRecord.path, updated, actor: actor, message: "remove \(person)",
       expecting: ifVersion ?? stored.envelope.version, now: now)
-    return MemberChange(workspace: name, member: person, roles: [], version: published.envelope.version, token: nil)
-  }
-
-  /// Issues a new token for a member of this workspace.
-  public func rotateToken(_ text: String, actor: Actor, now: Date) throws -> MemberChange {
-    let person = try Name(text, what: "member name").value
-    let record = try record().0
-    guard let member = record.members[person] else { throw LifecycleError.unknownMember(name: person, workspace: name) }
-    let token = try root.rotateToken(person, actor: actor, now: now)
-    return MemberChange(workspace: name, member: person, roles: member.roles, version: nil, token: token)
+    return MemberChange(workspace: name, member: person, roles: [], version: published.envelope.version, invitation: nil)
   }
 
   private func changeRoles(
@@ -110,6 +102,6 @@ extension Workspace {
       now: now)
     return MemberChange(
       workspace: name, member: person, roles: updated.members[person]!.roles, version: published.envelope.version,
-      token: nil)
+      invitation: nil)
   }
 }

@@ -60,9 +60,9 @@ public struct Workspace: Sendable {
   /// `identity` nil means a local reader who named nobody: the CLI trusts the file system
   /// (whoever can read the folder can read the files), so read commands are let through without
   /// an actor. Anything that writes needs a named member holding the role.
-  public func authorize(_ access: Access, identity: String?) throws -> Actor? {
+  public func authorize(_ access: Access, identity: String?, reading: Bool = false) throws -> Actor? {
     switch access {
-    case .open, .admin:
+    case .open, .admin, .anyWorkspaceWith:
       return nil
     case .member:
       guard let identity else { return nil }
@@ -70,6 +70,7 @@ public struct Workspace: Sendable {
       guard let first = roles.first else { throw LifecycleError.notMember(name: identity, workspace: name) }
       return Actor(name: identity, role: first)
     case .roles(let allowed):
+      if identity == nil, reading { return nil }
       guard let identity else { throw LifecycleError.noIdentity }
       let held = try record().0.roles(of: identity)
       guard !held.isEmpty else { throw LifecycleError.notMember(name: identity, workspace: name) }

@@ -43,18 +43,25 @@ public struct WorkspaceRecord: DocumentBody, Equatable {
 /// once, when it is issued. Schema: `schemas/kinds/roster.schema.json`.
 public struct Roster: DocumentBody, Equatable {
   public static let kind = "roster"
-  public static let schemaVersion = 1
+  /// 2 added invitations and made the token optional (a person invited has none yet);
+  /// version 1 files read as they are.
+  public static let schemaVersion = 2
   /// Relative to the root folder (not to a workspace).
   public static let path = RecordPath(trusted: [".team", "roster"])
 
   public struct Person: Codable, Sendable, Equatable {
-    /// `sha256:<hex>` of the token.
-    public var tokenHash: String
-    public var tokenIssued: Date
+    /// `sha256:<hex>` of the person's own token; nil until an invitation is exchanged for one.
+    public var tokenHash: String?
+    public var tokenIssued: Date?
+    /// `sha256:<hex>` of an invitation: good only for `token rotate`, until it expires.
+    public var invitationHash: String?
+    public var invitationExpires: Date?
 
-    public init(tokenHash: String, tokenIssued: Date) {
+    public init(tokenHash: String? = nil, tokenIssued: Date? = nil, invitationHash: String? = nil, invitationExpires: Date? = nil) {
       self.tokenHash = tokenHash
       self.tokenIssued = tokenIssued
+      self.invitationHash = invitationHash
+      self.invitationExpires = invitationExpires
     }
   }
 

@@ -8,7 +8,8 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "diff",
       abstract: "Show the fields of a record that changed from version A to version B, with old and new values.")
-    static let access = Access.member
+    static let effect = Effect.reads
+    static let reach = Reach.members
 
     @OptionGroup var global: GlobalOptions
 

@@ -9,7 +9,8 @@ extension Mlw {
       commandName: "fsck",
       abstract: "Check every stored file (versions, hash chains, logs, journal); --repair removes crash artifacts.",
       discussion: "Exits 1 when a problem is left; --repair never touches a file that holds data.")
-    static let access = Access.admin
+    static let effect = Effect.reads
+    static let reach = Reach.local
 
     @OptionGroup var global: GlobalOptions
 

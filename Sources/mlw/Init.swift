@@ -7,7 +7,8 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "init",
       abstract: "Create a workspace with its first lead (adds the lead to the team roster if new).")
-    static let access = Access.admin
+    static let effect = Effect.writes
+    static let reach = Reach.local
 
     @OptionGroup var global: GlobalOptions
 

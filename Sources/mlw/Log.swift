@@ -8,7 +8,8 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "log",
       abstract: "Show the history of the workspace, or of one record: version, author, role, time, message.")
-    static let access = Access.member
+    static let effect = Effect.reads
+    static let reach = Reach.members
 
     @OptionGroup var global: GlobalOptions
 

@@ -13,7 +13,7 @@ struct Mlw: AsyncParsableCommand {
       """,
     subcommands: [
       Init.self, Serve.self, Workspaces.self, Status.self, Log.self, Show.self, Diff.self, Revert.self, Fsck.self,
-      Stats.self, Lead.self, Sme.self, Manager.self, Annotator.self, Engineer.self,
+      Token.self, Stats.self, Lead.self, Sme.self, Manager.self, Annotator.self, Engineer.self,
     ]
   )
 }

@@ -8,8 +8,8 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "revert",
       abstract: "Publish a new version of a record whose body equals an older version's (history is kept).")
-    /// Any member may ask; the roles that write the record's kind are checked once it is read.
-    static let access = Access.member
+    static let effect = Effect.writes
+    static let reach = Reach.members
 
     @OptionGroup var global: GlobalOptions
 

@@ -2,9 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Lifecycle
+import LineServer
 import Logging
-import NIOCore
-import NIOPosix
 import VersionedStore
 
 #if canImport(Glibc)
@@ -28,7 +27,10 @@ extension Mlw {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 7878
     @Option(help: "Connections served at once; more are answered with an error and closed.") var maxConnections = 64
-    @Option(help: "Seconds a connection may stay without a request before it is closed (0: never).") var idleTimeout = 300
+    @Option(help: "Of those, connections not yet authenticated, so that clients without a token cannot crowd out members (default: a quarter, at most 16).")
+    var maxUnauthenticated: Int?
+    @Option(help: "Seconds a connection may stay without a complete request before it is closed (0: never).") var idleTimeout = 300
+    @Option(help: "Seconds a new connection has to authenticate before it is closed (0: no limit).") var authTimeout = 10
     @Option(help: "Longest request line in bytes; a longer line is answered with an error and the connection closed.")
     var maxLineBytes = 1 << 20
     @Option(help: "Threads that run commands (they block on file I/O and fsync).") var workers = 16
@@ -37,12 +39,18 @@ extension Mlw {
 
     func validate() throws {
       guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-      guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-      guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
-      guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
+      guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 100000") }
+      guard (1...maxConnections).contains(unauthenticatedLimit) else {
+        throw ValidationError("--max-unauthenticated must be from 1 to --max-connections (\(maxConnections))")
+      }
+      guard (0...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 0 to 86400 seconds") }
+      guard (0...3_600).contains(authTimeout) else { throw ValidationError("--auth-timeout must be from 0 to 3600 seconds") }
+      guard (1024...(256 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 1024 to 268435456") }
       guard (1...256).contains(workers) else { throw ValidationError("--workers must be from 1 to 256") }
       guard (0...65536).contains(cacheMegabytes) else { throw ValidationError("--cache-megabytes must be from 0 to 65536") }
     }
+
+    private var unauthenticatedLimit: Int { maxUnauthenticated ?? max(1, min(16, maxConnections / 4)) }
 
     mutating func run() async throws {
       let given = root ?? ProcessInfo.processInfo.environment["MLW_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "Workspaces"
@@ -51,16 +59,14 @@ extension Mlw {
       }
       let rootPath = String(cString: resolved)
       free(resolved)
-      // File arguments of requests are relative to the root (see FileConfinement).
-      guard chdir(rootPath) == 0 else { throw StoreError.io(path: rootPath, operation: "enter", reason: String(cString: strerror(errno))) }
       var logger = Logger(label: "mlw.serve") { LineLogHandler(label: $0) }
       logger.logLevel = ProcessInfo.processInfo.environment["MLW_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-      let pool = WorkerPool(threads: workers)
-      let router = RequestRouter(
-        root: Root(path: rootPath), pool: pool, logger: logger, cache: ResponseCache(capacityBytes: cacheMegabytes << 20))
+      let options = ServerOptions(
+        host: host, port: port, maxConnections: maxConnections, maxUnauthenticated: unauthenticatedLimit,
+        idleTimeout: idleTimeout, authTimeout: authTimeout, maxLineBytes: maxLineBytes)
       let server = LineServer(
-        options: ServerOptions(host: host, port: port, maxConnections: maxConnections, idleTimeout: idleTimeout, maxLineBytes: maxLineBytes),
-        router: router, logger: logger)
+        options: options, responder: CommandResponder(root: Root(path: rootPath)), workers: workers,
+        cacheBytes: cacheMegabytes << 20, logger: logger)
       signal(SIGINT, SIG_IGN)
       signal(SIGTERM, SIG_IGN)
       signal(SIGPIPE, SIG_IGN)
@@ -71,11 +77,14 @@ extension Mlw {
         return source
       }
       let root = rootPath
-      try await server.run { address in
-        FileHandle.standardOutput.write(Data("mlw serve: listening on \(address.ipAddress ?? "?"):\(address.port ?? 0), root \(root)\n".utf8))
+      do {
+        try await server.run { address, port in
+          FileHandle.standardOutput.write(Data("mlw serve: listening on \(address):\(port), root \(root)\n".utf8))
+        }
+      } catch let error as LineServer.BindFailure {
+        throw StoreError.io(path: "\(host):\(port)", operation: "listen on", reason: error.inUse ? "the port is in use; pass --port" : error.reason)
       }
       sources.forEach { $0.cancel() }
-      pool.shutdown()
       logger.info("stopped")
     }
   }

@@ -7,7 +7,8 @@ extension Mlw {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show a record (the latest version, or --version N).")
-    static let access = Access.member
+    static let effect = Effect.reads
+    static let reach = Reach.members
 
     @OptionGroup var global: GlobalOptions
 

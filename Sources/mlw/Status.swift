@@ -7,7 +7,8 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "status",
       abstract: "Show what each lifecycle stage holds, who changed what last, and what is missing next.")
-    static let access = Access.member
+    static let effect = Effect.reads
+    static let reach = Reach.members
 
     @OptionGroup var global: GlobalOptions
 

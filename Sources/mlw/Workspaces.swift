@@ -5,8 +5,9 @@ extension Mlw {
   /// `mlw workspaces`: the workspaces under the root.
   struct Workspaces: MlwCommand {
     static let configuration = CommandConfiguration(
-      commandName: "workspaces", abstract: "List the workspaces under the root.")
-    static let access = Access.open
+      commandName: "workspaces", abstract: "List the workspaces you belong to (on the command line without --as: every workspace under the root).")
+    static let effect = Effect.reads
+    static let reach = Reach.anyone
 
     @OptionGroup var global: GlobalOptions
 
@@ -33,8 +34,9 @@ extension Mlw {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      let entries = try context.root.workspaceNames().map { name in
-        let workspace = try context.root.workspace(name)
+      // Only the workspaces the caller belongs to (every one for a local reader naming nobody).
+      let entries = try context.root.workspaceNames(visibleTo: context.identity).map { name in
+        let workspace = try context.root.workspace(name, visibleTo: context.identity)
         let record = try workspace.record().0
         return Entry(
           name: name, title: record.title, members: record.members.count,

@@ -56,16 +56,36 @@ private let now = Date(timeIntervalSince1970: 1_795_000_000)
     }
   }
 
-  @Test func tokensAreStoredHashedAndFoundInConstantTimeComparison() throws {
+  @Test func aLeadHandsOutOnlyAnInvitationWhichThePersonExchangesForTheirOwnToken() throws {
     let lead = Actor(name: "ana", role: .lead)
     let change = try workspace.addMember("zoe", roles: [.annotator], actor: lead, now: now, ifVersion: nil)
-    let token = try #require(change.token)
+    let invitation = try #require(change.invitation)
+    // The invitation is not a token: it authenticates only as an invitation, and expires.
+    #expect(try root.person(forToken: invitation) == nil)
+    #expect(try root.credential(forToken: invitation, now: now)?.kind == .invitation)
+    #expect(try root.credential(forToken: invitation, now: now.addingTimeInterval(7 * 86_400 + 1)) == nil)
+    #expect(try root.roster().0.people["zoe"]?.invitationHash == Token.hash(invitation))
+    #expect(try root.roster().0.people["zoe"]?.tokenHash == nil)
+    // Only zoe's own rotation makes a token; the invitation ends with it.
+    let token = try root.rotateToken(of: "zoe", now: now)
     #expect(try root.person(forToken: token) == "zoe")
+    #expect(try root.credential(forToken: invitation, now: now) == nil)
     #expect(try root.person(forToken: token + "x") == nil)
-    #expect(try root.roster().0.people["zoe"]?.tokenHash == Token.hash(token))
-    let rotated = try #require(try workspace.rotateToken("zoe", actor: lead, now: now).token)
+    let rotated = try root.rotateToken(of: "zoe", now: now)
     #expect(try root.person(forToken: token) == nil)
     #expect(try root.person(forToken: rotated) == "zoe")
+    // Someone already on the team gets no new credential when another lead adds them.
+    let other = try root.createWorkspace(name: "other", title: "Other", lead: "bob", now: now).0
+    let again = try other.addMember("zoe", roles: [.engineer], actor: Actor(name: "bob", role: .lead), now: now, ifVersion: nil)
+    #expect(again.invitation == nil)
+    #expect(try root.person(forToken: rotated) == "zoe")
+    // The administrator's fresh invitation leaves the token working until it is exchanged.
+    let fresh = try root.invite("zoe", days: 1, now: now)
+    #expect(try root.person(forToken: rotated) == "zoe")
+    #expect(try root.credential(forToken: fresh, now: now)?.kind == .invitation)
+    try root.cancelToken(of: "zoe", now: now)
+    #expect(try root.person(forToken: rotated) == nil)
+    #expect(try root.credential(forToken: fresh, now: now) == nil)
     #expect(Token.constantTimeEqual("sha256:ab", "sha256:ab"))
     #expect(!Token.constantTimeEqual("sha256:ab", "sha256:ac"))
   }

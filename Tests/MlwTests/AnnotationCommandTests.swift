@@ -136,7 +136,7 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
       (["annotator", "submit", mine, "ok"], "mia", 5, "mia needs the annotator role"),
       (["annotator", "skip", mine, "--reason", " "], "ann", 3, "say why the item is skipped"),
       (["manager", "assign", "joints", "--overlap", "2"], "ann", 5, "ann needs the manager role"),
-      (["manager", "report", "joints"], "ann", 5, "needs one of the roles manager, lead, sme"),
+      (["manager", "report", "joints"], "ann", 5, "ann needs the manager role"),
       (["manager", "dataset", "import", "more", inputs + "/dup.csv"], "mia", 3, "line 4: id 'k1' is on line 2 already"),
       (["manager", "dataset", "import", "../escape", inputs + "/dup.csv"], "mia", 3, "invalid dataset name"),
       (["manager", "adjudicate", "joints", "j00", "purple", "--reason", "r"], "mia", 3, "'purple' is not in the label set"),

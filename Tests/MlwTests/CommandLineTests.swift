@@ -12,22 +12,29 @@ import VersionedStore
 
     let added = try mlw(["lead", "member", "add", "zoe", "--role", "annotator", "--role", "sme", "--json"], root: root, as: "ana", workspace: "demo")
     #expect(added.status == 0)
-    let token = try #require(added.json?["token"]?.stringValue)
-    #expect(token.hasPrefix("mlw_") && token.count == 68)
+    // The lead gets an invitation, good only to exchange; zoe's own token is one nobody saw.
+    let invitation = try #require(added.json?["invitation"]?.stringValue)
+    #expect(invitation.hasPrefix("mlw_") && invitation.count == 68)
+    #expect(added.json?["token"] == nil)
+    let redeemed = try mlw(["token", "rotate", "--json"], root: root, as: "zoe")
+    let token = try #require(redeemed.json?["token"]?.stringValue)
+    #expect(token.hasPrefix("mlw_") && token.count == 68 && token != invitation)
     #expect(added.json?["roles"] == .array([.string("sme"), .string("annotator")]))
     // The token is stored nowhere; its hash is in the roster.
     for (relative, _) in try snapshot(root) {
-      #expect(!(try String(contentsOfFile: root + "/" + relative, encoding: .utf8)).contains(token))
+      let text = try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
+      #expect(!text.contains(token) && !text.contains(invitation))
     }
-    let roster = try String(contentsOfFile: root + "/.team/roster/v000006.json", encoding: .utf8)
+    let roster = try String(contentsOfFile: root + "/.team/roster/v000007.json", encoding: .utf8)
     #expect(roster.contains(ContentHash.of(Array(token.utf8))))
 
     // Adding zoe to a second workspace issues no new token.
     #expect(try mlw(["init", "other", "--lead", "ana"], root: root).status == 0)
     let again = try mlw(["lead", "member", "add", "zoe", "--role", "engineer", "--json"], root: root, as: "ana", workspace: "other")
-    #expect(again.status == 0 && again.json?["token"] == nil)
-
-    let rotated = try mlw(["lead", "member", "rotate-token", "zoe", "--json"], root: root, as: "ana", workspace: "demo")
+    #expect(again.status == 0 && again.json?["token"] == nil && again.json?["invitation"] == nil)
+    // No lead can rotate someone else's token any more.
+    #expect(try mlw(["lead", "member", "rotate-token", "zoe"], root: root, as: "ana", workspace: "demo").status == 2)
+    let rotated = try mlw(["token", "rotate", "--json"], root: root, as: "zoe")
     let newToken = try #require(rotated.json?["token"]?.stringValue)
     #expect(newToken != token)
 
@@ -99,7 +106,7 @@ import VersionedStore
       (["show", "../../etc/passwd", "--workspace", "demo"], nil, 3, "invalid record path"),
       (["show", "scope", "--workspace", "demo"], nil, 4, "record scope not found"),
       (["show", "workspace", "--version", "99", "--workspace", "demo"], nil, 4, "has no version 99"),
-      (["show", "workspace", "--workspace", "demo"], "zed", 5, "zed is not a member"),
+      (["show", "workspace", "--workspace", "demo"], "zed", 4, "no workspace 'demo' that zed belongs to; zed belongs to none"),
       (["status", "--workspace", "demo"], "Zed", 3, "invalid member name"),
       (["lead", "member", "add", "carl", "--role", "sme", "--workspace", "demo"], "sam", 5, "needs the lead role"),
       (["lead", "member", "add", "carl", "--role", "sme", "--workspace", "demo"], nil, 5, "no identity"),

@@ -186,7 +186,7 @@ import Testing
       (["lead", "readiness", "set", "--test", "data.8=manual", "--evidence", "data.8=x"], "ana", 3, "unknown test 'data.8'"),
       (["lead", "readiness", "set", "--test", "data.1=manual"], "ana", 3, "say where the evidence is"),
       (["lead", "readiness", "set", "--test", "data.1=sometimes", "--evidence", "data.1=x"], "ana", 3, "not one of not-done"),
-      (["lead", "portfolio"], "sam", 5, "a lead of no workspace"),
+      (["lead", "portfolio"], "sam", 5, "needs the lead role in at least one workspace"),
     ]
     for (arguments, member, code, fragment) in cases {
       let result = try mlw(arguments, root: root, as: member, workspace: "demo")

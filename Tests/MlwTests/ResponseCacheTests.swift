@@ -13,7 +13,7 @@ import VersionedStore
   /// Read requests by member, each as the server takes it and as the command line takes it.
   static let reads: [(member: String, words: [String])] = [
     ("ana", ["status"]), ("ana", ["log"]), ("ana", ["lead", "member", "list"]), ("ana", ["lead", "scope", "show"]),
-    ("ana", ["manager", "progress"]), ("ana", ["lead", "readiness", "show"]),
+    ("ana", ["lead", "progress"]), ("ana", ["lead", "readiness", "show"]),
     ("mia", ["manager", "guidelines", "show"]), ("mia", ["manager", "schema", "show"]), ("mia", ["manager", "dataset", "list"]),
     ("ann", ["annotator", "guidelines", "show"]), ("ann", ["manager", "schema", "show"]), ("ann", ["annotator", "mine"]),
   ]

@@ -128,7 +128,9 @@ func makeServedRoot() throws -> (root: String, tokens: [String: String]) {
   tokens["ana"] = created.json?["token"]?.stringValue
   for (person, role) in [("sam", "sme"), ("mia", "manager"), ("ann", "annotator"), ("eve", "engineer")] {
     let added = try mlw(["lead", "member", "add", person, "--role", role, "--json"], root: root, as: "ana", workspace: "demo")
-    tokens[person] = added.json?["token"]?.stringValue
+    #expect(added.json?["invitation"]?.stringValue?.hasPrefix("mlw_") == true)
+    // Each person exchanges the lead's invitation for a token of their own.
+    tokens[person] = try mlw(["token", "rotate", "--json"], root: root, as: person).json?["token"]?.stringValue
   }
   #expect(tokens.count == 5 && tokens.values.allSatisfy { $0.hasPrefix("mlw_") })
   return (root, tokens)

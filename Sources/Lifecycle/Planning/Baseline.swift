@@ -128,6 +128,24 @@ public struct BestBaseline: Sendable, Encodable, Equatable {
   public var type: Baseline.Source
 }
 
+extension Baseline {
+  /// Who records which baseline: human level is the SME's (the Bayes-error proxy is a domain
+  /// judgement); the others are the engineer's.
+  static func check(_ source: Source, recordedBy role: Role) throws(LifecycleError) {
+    switch role {
+    case .sme where source != .humanLevel:
+      throw .invalidValue(
+        what: "--type", reason: "the SME records human-level baselines; an engineer records \(source.rawValue) ones (mlw engineer baseline add)")
+    case .engineer where source == .humanLevel:
+      throw .invalidValue(what: "--type", reason: "human-level baselines are the SME's to record (mlw sme baseline add)")
+    case .sme, .engineer:
+      return
+    case .lead, .manager, .annotator:
+      throw .invalidValue(what: "--type", reason: "baselines are recorded by the SME (human level) or an engineer (the others)")
+    }
+  }
+}
+
 extension Workspace {
   /// Every baseline, by id.
   public func baselines() throws -> [StoredBaseline] {
@@ -146,6 +164,7 @@ extension Workspace {
   {
     let id = try Name(idText, what: "baseline id")
     try baseline.validate()
+    try Baseline.check(baseline.type, recordedBy: actor.role)
     let path = RecordPath(trusted: [Baseline.folder]).appending(id)
     let latest = try documents.latestVersion(of: path)
     if latest > 0, ifVersion == nil {

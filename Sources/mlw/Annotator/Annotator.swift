@@ -1,8 +1,10 @@
 import ArgumentParser
+import Lifecycle
 
 extension Mlw {
   /// `mlw annotator …`: the annotator's commands.
-  struct Annotator: AsyncParsableCommand {
+  struct Annotator: AsyncParsableCommand, RoleGroup {
+    static let role = Role.annotator
     static let configuration = CommandConfiguration(
       commandName: "annotator",
       abstract: "Annotator: read and acknowledge the guidelines, label the items assigned to you, see your own figures.",

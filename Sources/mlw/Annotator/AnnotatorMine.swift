@@ -5,7 +5,7 @@ extension Mlw.Annotator {
   struct Mine: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "mine", abstract: "Your own figures: labels, agreement with the others, accuracy on gold checks.")
-    static let access = Access.roles([.annotator])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AnnotatorOptions

@@ -5,7 +5,7 @@ extension Mlw.Annotator {
   struct Next: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "next", abstract: "Show your next assigned item(s) with the guideline text for the labels.")
-    static let access = Access.roles([.annotator])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AnnotatorOptions

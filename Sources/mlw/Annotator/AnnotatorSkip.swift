@@ -5,7 +5,7 @@ extension Mlw.Annotator {
   struct Skip: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "skip", abstract: "Skip an item assigned to you, saying why (the manager sees the reason).")
-    static let access = Access.roles([.annotator])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AnnotatorOptions

@@ -6,7 +6,7 @@ extension Mlw.Annotator {
     static let configuration = CommandConfiguration(
       commandName: "submit",
       abstract: "Label an item assigned to you; a re-submission replaces your earlier label, which stays in history.")
-    static let access = Access.roles([.annotator])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AnnotatorOptions

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Lifecycle
 
 extension Mlw {
   /// `mlw engineer …`: the ML engineer's commands.
-  struct Engineer: AsyncParsableCommand {
+  struct Engineer: AsyncParsableCommand, RoleGroup {
+    static let role = Role.engineer
     static let configuration = CommandConfiguration(
       commandName: "engineer",
       abstract: "ML engineer: baselines other than human level, datasets, and the bias/variance diagnosis.",
-      subcommands: [Baseline.self, Dataset.self, Diagnose.self])
+      subcommands: [Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
   }
 }

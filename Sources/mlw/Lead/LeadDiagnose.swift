@@ -6,7 +6,7 @@ extension Mlw.Lead {
     static let configuration = CommandConfiguration(
       commandName: "diagnose",
       abstract: "Avoidable bias and variance against human level, which dominates, and what to do next.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DiagnoseOptions

@@ -9,8 +9,9 @@ extension Mlw.Lead {
       commandName: "portfolio",
       abstract: "Rank the workspaces you belong to by impact and feasibility, name each one's quadrant, and draw the 2x2.",
       discussion: "Needs the lead role in at least one workspace; lists the workspaces you are a member of.")
-    /// Spans workspaces, so the role is checked across them in `execute`.
-    static let access = Access.open
+    static let effect = Effect.reads
+    /// Spans workspaces: lists those where the caller is a lead.
+    static let reach = Reach.roleGroupAcrossWorkspaces
 
     @OptionGroup var global: GlobalOptions
 
@@ -48,7 +49,7 @@ extension Mlw.Lead {
 
     func execute(_ context: CommandContext) throws -> Output {
       if let identity = context.identity {
-        let leads = try context.root.workspaceNames().filter { try context.root.workspace($0).record().0.roles(of: identity).contains(.lead) }
+        let leads = try context.root.workspaceNames().filter { try context.root.workspace($0, visibleTo: identity).record().0.roles(of: identity).contains(.lead) }
         guard !leads.isEmpty else {
           throw LifecycleError.leadOfNone(name: identity)
         }

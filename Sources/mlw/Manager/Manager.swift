@@ -1,8 +1,10 @@
 import ArgumentParser
+import Lifecycle
 
 extension Mlw {
   /// `mlw manager …`: the annotation manager's commands.
-  struct Manager: AsyncParsableCommand {
+  struct Manager: AsyncParsableCommand, RoleGroup {
+    static let role = Role.manager
     static let configuration = CommandConfiguration(
       commandName: "manager",
       abstract: "Annotation manager: label schema, guidelines, datasets, assignment, progress, agreement, adjudication, export.",

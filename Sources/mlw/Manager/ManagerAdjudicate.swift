@@ -5,7 +5,7 @@ extension Mlw.Manager {
   struct Adjudicate: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "adjudicate", abstract: "Record the consensus label of an item and the reason.")
-    static let access = Access.roles([.manager, .sme])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: AdjudicateOptions

@@ -10,7 +10,7 @@ extension Mlw.Manager {
         Deterministic for the seed. Settings not given keep their values from the previous assignment. Labels already \
         given count toward the overlap; a re-assignment moves as few items as it can.
         """)
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String

@@ -5,7 +5,7 @@ extension Mlw.Manager {
   struct Disagreements: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "disagreements", abstract: "The queue of items whose labels disagree, most split first.")
-    static let access = Access.roles([.manager, .sme])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DisagreementsOptions

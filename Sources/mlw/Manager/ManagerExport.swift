@@ -13,7 +13,7 @@ extension Mlw.Manager {
         the share of the item's labels equal to the consensus; votes: label:count;…). raw: item,annotator,label,guidelines,time, \
         one row per annotator's current label (skips left out); 'mlw stats agreement' reads it as it is.
         """)
-    static let access = Access.roles([.manager, .lead, .sme, .engineer])
+    static let effect = Effect.reads
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case consensus, raw }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, jsonl }
@@ -23,7 +23,8 @@ extension Mlw.Manager {
     @Option(help: "consensus or raw.") var kind: Kind = .consensus
     @Option(help: "csv or jsonl.") var format: Format = .csv
     @Option(help: "How a tie between top labels is settled: unresolved (no label, source 'tie') or schema-order.") var ties: TieRule = .unresolved
-    @Option(help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "Write to this file (atomically) instead of standard output.") var output: OutputFile?
+    @Flag(help: "Replace the --output file if it exists.") var force = false
 
     /// One exported row: its fields in column order.
     struct Row: Encodable, Sendable {
@@ -106,9 +107,16 @@ extension Mlw.Manager {
           bytes.append(0x0A)
         }
       }
-      if let output { try FileIO.replace(bytes, at: output) }
+      if let output {
+        let path = try context.path(writing: output, force: force)
+        if force {
+          try FileIO.replace(bytes, at: path)
+        } else if try !FileIO.publishExclusive(bytes, at: path) {
+          throw StoreError.alreadyExists(path: "\(output.given) (pass --force to replace it, or name another file)")
+        }
+      }
       return Output(
-        dataset: dataset, kind: kind.rawValue, tieRule: kind == .consensus ? ties.rawValue : nil, rows: rows, file: output,
+        dataset: dataset, kind: kind.rawValue, tieRule: kind == .consensus ? ties.rawValue : nil, rows: rows, file: output?.given,
         text: output == nil ? bytes : [])
     }
   }

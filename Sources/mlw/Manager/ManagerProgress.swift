@@ -5,7 +5,7 @@ extension Mlw.Manager {
   struct Progress: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "progress", abstract: "Progress per annotator (done, assigned, labels per hour) and overall.")
-    static let access = Access.roles([.manager, .lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String

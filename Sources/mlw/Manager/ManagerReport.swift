@@ -11,7 +11,7 @@ extension Mlw.Manager {
         Items with one label are left out (they carry no agreement information). The coefficients equal \
         'mlw stats agreement' on the raw export (mlw manager export DATASET --kind raw).
         """)
-    static let access = Access.roles([.manager, .lead, .sme])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String

@@ -1,11 +1,16 @@
 import ArgumentParser
+import Lifecycle
 
 extension Mlw {
   /// `mlw sme …`: the subject-matter expert's commands.
-  struct Sme: AsyncParsableCommand {
+  struct Sme: AsyncParsableCommand, RoleGroup {
+    static let role = Role.sme
     static let configuration = CommandConfiguration(
       commandName: "sme",
       abstract: "Subject-matter expert: the business goal, feasibility, human-level baselines, the metric policy, adjudication of disagreeing labels.",
-      subcommands: [Goal.self, Feasibility.self, Baseline.self, MetricPolicy.self, Disagreements.self, Adjudicate.self])
+      subcommands: [
+        Goal.self, Lead.Feasibility.self, Baseline.self, Lead.MetricPolicy.self, Manager.Report.self, Manager.Disagreements.self,
+        Manager.Adjudicate.self, Manager.Export.self,
+      ])
   }
 }

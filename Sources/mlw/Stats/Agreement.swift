@@ -14,12 +14,13 @@ extension Mlw.Stats {
         with those keys; item,annotator,label (mlw's raw label export) is read the same way. Values may be \
         numbers or text; numbers order the categories numerically, --categories gives another order.
         """)
-    static let access = Access.open
+    static let effect = Effect.reads
+    static let reach = Reach.anyone
 
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The ratings file.")
-    var file: String
+    var file: InputFile
 
     @Option(help: "Measurement level of the values: nominal, ordinal, interval, ratio.")
     var level: MeasurementLevel = .nominal
@@ -53,9 +54,9 @@ extension Mlw.Stats {
 
     func execute(_ context: CommandContext) throws -> Output {
       let order = categories.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-      let input = try RatingsInput(file: file, level: level, allowSingle: allowSingle, categoryOrder: order)
+      let input = try RatingsInput(file: try context.path(reading: file), level: level, allowSingle: allowSingle, categoryOrder: order)
       let report = AgreementReport.analyze(input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed)
-      return Output(report: report, file: file)
+      return Output(report: report, file: file.given)
     }
   }
 }

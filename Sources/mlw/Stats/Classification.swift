@@ -10,12 +10,13 @@ extension Mlw.Stats {
       commandName: "classification",
       abstract: "Classification metrics: confusion matrix, per-class P/R/F1, averages, kappa, MCC; AP and ROC AUC with scores.",
       discussion: "FILE is CSV or JSON Lines with truth,prediction and optionally score (higher means more positive).")
-    static let access = Access.open
+    static let effect = Effect.reads
+    static let reach = Reach.anyone
 
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The predictions file.")
-    var file: String
+    var file: InputFile
 
     @Option(help: "The positive class for score-based figures (default: 1 or true when present).")
     var positive: String?
@@ -70,25 +71,26 @@ extension Mlw.Stats {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      let input = try ClassificationInput(file: file)
+      let path = try context.path(reading: file)
+      let input = try ClassificationInput(file: path)
       var positiveClass: String?
       if input.scores != nil {
         let labels = Set(input.truth).union(input.prediction)
         if let positive {
           guard labels.contains(positive) else {
-            throw InputError(file: file, "the positive class '\(positive)' does not occur; the classes are \(ClassificationReport.orderedLabels(labels).joined(separator: ", "))")
+            throw InputError(file: path, "the positive class '\(positive)' does not occur; the classes are \(ClassificationReport.orderedLabels(labels).joined(separator: ", "))")
           }
           positiveClass = positive
         } else if let guess = ["1", "true", "yes", "positive"].first(where: labels.contains) {
           positiveClass = guess
         } else {
-          throw InputError(file: file, "the file has scores; name the positive class with --positive (classes: \(ClassificationReport.orderedLabels(labels).joined(separator: ", ")))")
+          throw InputError(file: path, "the file has scores; name the positive class with --positive (classes: \(ClassificationReport.orderedLabels(labels).joined(separator: ", ")))")
         }
       }
       let report = ClassificationReport.analyze(
         truth: input.truth, prediction: input.prediction, scores: input.scores, positive: positiveClass,
         requiredRecalls: minRecall.isEmpty ? [0.5, 0.8, 0.9, 0.95] : minRecall, includeCurve: curve)
-      return Output(report: report, file: file)
+      return Output(report: report, file: file.given)
     }
   }
 }

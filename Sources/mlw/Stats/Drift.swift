@@ -10,12 +10,13 @@ extension Mlw.Stats {
       commandName: "drift",
       abstract: "Data drift between a reference and a current sample, per column and for the dataset.",
       discussion: "Both files are CSV with a header row. " + Statistics.Drift.defaultRule + ".")
-    static let access = Access.open
+    static let effect = Effect.reads
+    static let reach = Reach.anyone
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The reference sample (CSV).") var reference: String
-    @Option(help: "The current sample (CSV).") var current: String
+    @Option(help: "The reference sample (CSV).") var reference: InputFile
+    @Option(help: "The current sample (CSV).") var current: InputFile
     @Option(name: .customLong("column"), help: "A column to test (repeatable; default: every column both files have).")
     var columns: [String] = []
     @Option(help: "Use this test on every column: psi, ks, chi2, js, wasserstein, ztest (default: the rule).")
@@ -39,6 +40,7 @@ extension Mlw.Stats {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
+      let (reference, current) = (try context.path(reading: self.reference), try context.path(reading: self.current))
       let ref = try SampleInput(file: reference)
       let cur = try SampleInput(file: current)
       let shared = ref.columns.filter { cur.values[$0] != nil }

@@ -10,11 +10,12 @@ extension Mlw.Stats {
       commandName: "rank",
       abstract: "Rank models by one number: a metric, an average, a weighted average, or a metric subject to bars.",
       discussion: "FILE is CSV with a 'model' column and one column per metric. Give exactly one of --metric, --average, --weights, --optimize (with --require).")
-    static let access = Access.open
+    static let effect = Effect.reads
+    static let reach = Reach.anyone
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The results table.") var file: String
+    @Argument(help: "The results table.") var file: InputFile
     @OptionGroup var rule: PolicyOptions
 
     struct Output: CommandOutput {
@@ -31,18 +32,19 @@ extension Mlw.Stats {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      let input = try ResultsInput(file: file)
+      let path = try context.path(reading: file)
+      let input = try ResultsInput(file: path)
       let policy = try rule.policy()
       do {
         return Output(policy: policy.description, models: try policy.rank(input.models))
       } catch {
         switch error {
         case .unknownMetric(let name, let available):
-          throw InputError(file: file, line: 1, "no metric column '\(name)' (columns: \(available.joined(separator: ", ")))")
+          throw InputError(file: path, line: 1, "no metric column '\(name)' (columns: \(available.joined(separator: ", ")))")
         case .invalidWeight(let what):
           throw LifecycleError.invalidValue(what: "--weights", reason: "weight of \(what) must be a non-negative number, and not all zero")
         case .empty:
-          throw InputError(file: file, "no models")
+          throw InputError(file: path, "no models")
         }
       }
     }

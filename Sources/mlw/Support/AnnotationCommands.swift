@@ -63,7 +63,7 @@ func showGuidelines(_ context: CommandContext, version: Int?) throws -> Guidelin
 /// The options of `dataset import`, shared by the manager's and the engineer's commands.
 struct DatasetImportOptions: ParsableArguments {
   @Argument(help: "The dataset name ([a-z0-9][a-z0-9._-]{0,63}).") var dataset: String
-  @Argument(help: "JSON Lines or CSV: an id per item, and a payload or a uri.") var file: String
+  @Argument(help: "JSON Lines or CSV: an id per item, and a payload or a uri.") var file: InputFile
   @Flag(help: "Publish a new version even though it changes or removes existing items.") var allowChanges = false
   @Option(help: "Why; recorded in the history.") var message: String?
   @Option(help: "Fail unless the dataset is still at this version.") var ifVersion: Int?
@@ -87,9 +87,9 @@ struct DatasetImportOutput: CommandOutput {
 
 func importDataset(_ options: DatasetImportOptions, _ context: CommandContext) throws -> DatasetImportOutput {
   _ = try Name(options.dataset, what: "dataset name")
-  let items = try ItemsInput.read(file: options.file)
+  let items = try ItemsInput.read(file: try context.path(reading: options.file))
   let (stored, unchanged) = try context.requireWorkspace().importDataset(
-    options.dataset, items: items, source: (options.file as NSString).lastPathComponent, allowChanges: options.allowChanges,
+    options.dataset, items: items, source: (options.file.given as NSString).lastPathComponent, allowChanges: options.allowChanges,
     actor: try context.requireActor(), message: options.message, ifVersion: options.ifVersion, now: context.now)
   return DatasetImportOutput(dataset: stored, unchanged: unchanged)
 }

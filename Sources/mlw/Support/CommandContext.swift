@@ -45,21 +45,23 @@ struct CommandContext: Sendable {
 
   /// The context for a server request: the connection's member, the workspace named in the
   /// request. `--as` and `--root` never reach here (the server refuses them).
+  /// `identity` is always a person: every server request is authenticated.
   static func server(root: Root, identity: String, workspace: String?) -> CommandContext {
     CommandContext(root: root, identity: identity, workspaceName: workspace, now: Date(), channel: .server)
   }
 
-  /// Checks `access` and fills in the workspace and actor.
-  func authorized(for access: Access) throws -> CommandContext {
+  /// Checks `access` and fills in the workspace and actor. A workspace the caller is not a
+  /// member of is "not found", the same as one that does not exist.
+  func authorized(for access: Access, effect: Effect) throws -> CommandContext {
     var context = self
     switch access {
-    case .open, .admin:
-      if let workspaceName { context.workspace = try? root.workspace(workspaceName) }
+    case .open, .admin, .anyWorkspaceWith:
+      if let workspaceName { context.workspace = try? root.workspace(workspaceName, visibleTo: identity) }
     case .member, .roles:
       guard let workspaceName else { throw LifecycleError.noWorkspace }
-      let workspace = try root.workspace(workspaceName)
+      let workspace = try root.workspace(workspaceName, visibleTo: identity)
       context.workspace = workspace
-      context.actor = try workspace.authorize(access, identity: identity)
+      context.actor = try workspace.authorize(access, identity: identity, reading: effect == .reads)
     }
     return context
   }
@@ -68,7 +70,41 @@ struct CommandContext: Sendable {
   func requireWorkspace() throws -> Workspace {
     if let workspace { return workspace }
     guard let workspaceName else { throw LifecycleError.noWorkspace }
-    return try root.workspace(workspaceName)
+    return try root.workspace(workspaceName, visibleTo: identity)
+  }
+
+  /// The path to read a file argument at: on the command line the path as given (local use is
+  /// trusted); on the server a regular file inside the files area of the workspace named with
+  /// `-w`, which the caller must be a member of (see `FilesArea`).
+  func path(reading file: InputFile) throws -> String {
+    guard channel == .server else { return file.given }
+    // What a client's file holds is not the store's to track: never reuse such a result.
+    ReadSet.dependsOn("files named in the request")
+    return try filesArea(for: file.given).reading(file.given)
+  }
+
+  /// The path to write a file argument at: on the command line the path as given, replacing a
+  /// file there only with `force`; on the server inside the caller's files area, never
+  /// replacing a file unless `force` (and then only a regular file inside the area).
+  func path(writing file: OutputFile, force: Bool) throws -> String {
+    guard channel == .server else {
+      if !force, FileIO.exists(file.given) {
+        throw StoreError.alreadyExists(path: "\(file.given) (pass --force to replace it, or name another file)")
+      }
+      return file.given
+    }
+    ReadSet.dependsOn("files named in the request")
+    return try filesArea(for: file.given).writing(file.given, replacing: force ? .regularFileInside : .never)
+  }
+
+  /// The files area of the request's workspace, for a member of it.
+  func filesArea(for given: String) throws -> FilesArea {
+    guard let workspaceName else {
+      throw FilesArea.Refusal(path: given, rule: "needs a workspace: name it with -w", workspace: "-w NAME")
+    }
+    let workspace = try root.workspace(workspaceName, visibleTo: identity)
+    _ = try workspace.authorize(.member, identity: identity)
+    return workspace.files
   }
 
   /// The acting member; commands that write are authorized with a role, so this is set.

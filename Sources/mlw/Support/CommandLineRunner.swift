@@ -33,6 +33,20 @@ enum CommandLineRunner {
     }
   }
 
+  /// Runs a parsed command at its place in the tree: authorized for that place, its output
+  /// printed as text or JSON.
+  static func run<C: MlwCommand>(_ command: C, at node: CommandTree) throws {
+    // The place must be this command's: the tree's access belongs to the node the words name.
+    guard let access = node.access, let type = node.runnable, type == C.self else {
+      throw CommandTreeError(path: node.name)
+    }
+    let context = try CommandContext.commandLine(command.global, environment: ProcessInfo.processInfo.environment)
+    let output = try command.execute(try context.authorized(for: access, effect: C.effect))
+    let text = command.global.json ? try JSONValue(encoding: output).canonicalString(pretty: true) : output.render()
+    FileHandle.standardOutput.write(Data(text.utf8))
+    if let failure = output.failure { throw ReportedFailure(underlying: failure) }
+  }
+
   /// `mlw lead member` for arguments `lead member add …`: the deepest command the words name.
   private static func helpHint(_ arguments: [String]) -> String {
     var words = ["mlw"]
@@ -59,4 +73,12 @@ enum CommandLineRunner {
     FileHandle.standardError.write(Data("mlw: \(line)\n".utf8))
     exit(category.exitCode)
   }
+}
+
+/// A command whose declaration contradicts its place in the tree (a reach outside the role
+/// groups given to a leaf inside one, say); `CommandTreeTests` walks the tree for these.
+struct CommandTreeError: CategorizedError {
+  let path: String
+  var category: ErrorCategory { .internalError }
+  var message: String { "'mlw \(path)' declares who it is for against its place in the command tree" }
 }

@@ -85,7 +85,8 @@ enum MetricPolicyCommands {
     return MetricPolicyOutput(version: version, policy: record, author: author)
   }
 
-  static func rank(file: String, _ context: CommandContext) throws -> PolicyRankingOutput {
+  static func rank(file given: InputFile, _ context: CommandContext) throws -> PolicyRankingOutput {
+    let file = try context.path(reading: given)
     let input = try ResultsInput(file: file)
     let workspace = try context.requireWorkspace()
     do {

@@ -96,15 +96,8 @@ struct BaselineListOutput: CommandOutput {
 
 /// Records a baseline for the SME (`humanLevel`: only human-level ones) or the engineer (only
 /// the other types): DOMAIN.md gives human level to the SME and the rest to the engineer.
-func addBaseline(_ options: BaselineOptions, _ context: CommandContext, humanLevel: Bool) throws -> BaselineOutput {
+func addBaseline(_ options: BaselineOptions, _ context: CommandContext) throws -> BaselineOutput {
   let baseline = try options.baseline(now: context.now)
-  if humanLevel, baseline.type != .humanLevel {
-    throw LifecycleError.invalidValue(
-      what: "--type", reason: "the SME records human-level baselines; an engineer records \(baseline.type.rawValue) ones (mlw engineer baseline add)")
-  }
-  if !humanLevel, baseline.type == .humanLevel {
-    throw LifecycleError.invalidValue(what: "--type", reason: "human-level baselines are the SME's to record (mlw sme baseline add)")
-  }
   return BaselineOutput(
     stored: try context.requireWorkspace().recordBaseline(
       options.id, baseline, actor: try context.requireActor(), message: options.message, ifVersion: options.ifVersion, now: context.now))

@@ -5,7 +5,7 @@ extension Mlw.Annotator.Guidelines {
   struct Ack: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "ack", abstract: "Acknowledge that you read a guideline version (default: the latest).")
-    static let access = Access.roles([.annotator])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The version you read (default: the latest).") var version: Int?

@@ -5,7 +5,7 @@ extension Mlw.Lead.Feasibility {
   struct Score: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "score", abstract: "Record your answers (merged with your earlier ones) as a new version.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: FeasibilityScoreOptions

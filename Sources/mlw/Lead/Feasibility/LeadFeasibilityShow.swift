@@ -5,7 +5,7 @@ extension Mlw.Lead.Feasibility {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show every answer, the driver and overall scores, disagreements and history.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

@@ -6,8 +6,8 @@ extension Mlw.Lead {
   struct Member: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "member",
-      abstract: "Add members, grant and revoke roles, rotate tokens.",
-      subcommands: [Add.self, Grant.self, Revoke.self, Remove.self, List.self, RotateToken.self])
+      abstract: "Add members, grant and revoke roles, remove members.",
+      subcommands: [Add.self, Grant.self, Revoke.self, Remove.self, List.self])
   }
 }
 
@@ -23,8 +23,12 @@ struct MemberChangeOutput: CommandOutput {
     if !change.roles.isEmpty { text += "; roles: \(change.roles.map(\.rawValue).joined(separator: ", "))" }
     if let version = change.version { text += " (workspace v\(version))" }
     text += "\n"
-    if let token = change.token {
-      text += "token for \(change.member) (shown once; keep it secret): \(token)\n"
+    if let invitation = change.invitation {
+      text += """
+        invitation for \(change.member) (shown once; good for \(Root.invitationDays) days, only to run 'mlw token rotate', \
+        which gives \(change.member) a token nobody else has seen): \(invitation)
+
+        """
     }
     return text
   }

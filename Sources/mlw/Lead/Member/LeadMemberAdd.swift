@@ -6,7 +6,7 @@ extension Mlw.Lead.Member {
     static let configuration = CommandConfiguration(
       commandName: "add",
       abstract: "Add a member with one or more roles; a person new to the team gets a token, shown once.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
 

@@ -5,7 +5,7 @@ extension Mlw.Lead.Member {
   struct Grant: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "grant", abstract: "Give a member one more role.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String

@@ -5,7 +5,7 @@ extension Mlw.Lead.Member {
   struct List: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List the members and their roles.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

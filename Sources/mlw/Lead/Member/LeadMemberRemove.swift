@@ -6,7 +6,7 @@ extension Mlw.Lead.Member {
     static let configuration = CommandConfiguration(
       commandName: "remove",
       abstract: "Remove a member from the workspace (what they recorded stays, attributed to them).")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String

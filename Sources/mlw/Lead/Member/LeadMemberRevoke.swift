@@ -6,7 +6,7 @@ extension Mlw.Lead.Member {
     static let configuration = CommandConfiguration(
       commandName: "revoke",
       abstract: "Take a role from a member (not their last role, nor the last lead's lead role).")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String

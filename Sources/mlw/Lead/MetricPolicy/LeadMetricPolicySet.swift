@@ -6,7 +6,7 @@ extension Mlw.Lead.MetricPolicy {
     static let configuration = CommandConfiguration(
       commandName: "set",
       abstract: "Publish a new version of the metric policy: candidates, the single-number rule, slice and rare-class bars.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: MetricPolicySetOptions

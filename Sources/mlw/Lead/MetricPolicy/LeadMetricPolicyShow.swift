@@ -5,7 +5,7 @@ extension Mlw.Lead.MetricPolicy {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show the current metric policy.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

@@ -5,7 +5,7 @@ extension Mlw.Lead.Readiness {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "set", abstract: "Record tests as not-done, manual (0.5) or automated (1), with evidence.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("test"), help: "ID=STATUS, e.g. infrastructure.1=automated (repeatable).") var tests: [String] = []

@@ -5,7 +5,7 @@ extension Mlw.Lead.Readiness {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show the 28 tests, the section sums, the score and its band.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

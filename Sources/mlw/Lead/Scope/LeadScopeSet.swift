@@ -6,7 +6,7 @@ extension Mlw.Lead.Scope {
     static let configuration = CommandConfiguration(
       commandName: "set",
       abstract: "Set fields of the scope; fields not given keep their values (the business goal is the SME's: mlw sme goal set).")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The problem statement.") var problem: String?

@@ -5,7 +5,7 @@ extension Mlw.Lead.Scope {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show the scope and what it still lacks.")
-    static let access = Access.roles([.lead])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

@@ -6,7 +6,7 @@ extension Mlw.Manager.Dataset {
     static let configuration = CommandConfiguration(
       commandName: "import",
       abstract: "Import items from JSON Lines or CSV as a new dataset version; duplicate ids or bad lines import nothing.")
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DatasetImportOptions

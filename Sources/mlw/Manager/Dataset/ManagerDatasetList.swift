@@ -5,7 +5,7 @@ extension Mlw.Manager.Dataset {
   struct List: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List the datasets with their newest version.")
-    static let access = Access.member
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

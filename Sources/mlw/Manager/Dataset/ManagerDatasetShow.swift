@@ -5,7 +5,7 @@ extension Mlw.Manager.Dataset {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "List every version of a dataset with its hash and what changed.")
-    static let access = Access.member
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String

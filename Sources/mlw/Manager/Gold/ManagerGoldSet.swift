@@ -6,11 +6,11 @@ extension Mlw.Manager.Gold {
     static let configuration = CommandConfiguration(
       commandName: "set",
       abstract: "Set the gold answers from a CSV (item,label) or JSON Lines file; replaces the set. Re-assign to mix them in.")
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String
-    @Argument(help: "The answers: columns item,label.") var file: String
+    @Argument(help: "The answers: columns item,label.") var file: InputFile
     @Option(help: "Why; recorded in the history.") var message: String?
 
     struct Output: CommandOutput {
@@ -21,16 +21,17 @@ extension Mlw.Manager.Gold {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      let input = try TabularInput(file: file)
+      let path = try context.path(reading: file)
+      let input = try TabularInput(file: path)
       var answers: [(item: String, label: String, line: Int)] = []
       try input.forEachRow(columns: ["item", "label"]) { line, fields in
         guard let item = fields[0], !item.isEmpty, let label = fields[1], !label.isEmpty else {
-          throw InputError(file: file, line: line, "give an item and a label")
+          throw InputError(file: path, line: line, "give an item and a label")
         }
         answers.append((item, label, line))
       }
       let (set, version) = try context.requireWorkspace().setGold(
-        dataset, answers: answers, file: file, actor: try context.requireActor(), message: message, now: context.now)
+        dataset, answers: answers, file: file.given, actor: try context.requireActor(), message: message, now: context.now)
       return Output(dataset: dataset, version: version, answers: set.answers.count)
     }
   }

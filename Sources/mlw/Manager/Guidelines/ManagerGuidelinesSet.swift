@@ -7,7 +7,7 @@ extension Mlw.Manager.Guidelines {
       commandName: "set",
       abstract: "Publish a new guideline version: the summary, and for one label its definition, examples and edge-case rules.",
       discussion: "Options for a label replace that label's section; other labels keep theirs. --message says what changed.")
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "What the task is about, for every annotator.") var summary: String?

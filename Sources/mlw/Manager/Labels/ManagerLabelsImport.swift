@@ -11,11 +11,11 @@ extension Mlw.Manager.Labels {
         e-mail before @), choices (or a rating) the label; cancelled annotations are left out. CSV or JSON Lines: \
         columns item,annotator,label. Any bad row imports nothing.
         """)
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset the labels belong to (need not be imported into mlw).") var dataset: String
-    @Argument(help: "The file.") var file: String
+    @Argument(help: "The file.") var file: InputFile
     @Option(help: "csv or label-studio.") var format: LabelImportFormat = .csv
 
     struct Output: CommandOutput {
@@ -30,9 +30,9 @@ extension Mlw.Manager.Labels {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      let labels = try ImportedLabel.read(file: file, format: format)
+      let labels = try ImportedLabel.read(file: try context.path(reading: file), format: format)
       return Output(result: try context.requireWorkspace().importLabels(
-        dataset, labels, file: file, format: format, actor: try context.requireActor(), now: context.now))
+        dataset, labels, file: file.given, format: format, actor: try context.requireActor(), now: context.now))
     }
   }
 }

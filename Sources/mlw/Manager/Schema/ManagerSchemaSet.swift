@@ -7,7 +7,7 @@ extension Mlw.Manager.Schema {
     static let configuration = CommandConfiguration(
       commandName: "set",
       abstract: "Set the task, the labels (in order, lowest first for an ordinal scale) with their definitions, and the level.")
-    static let access = Access.roles([.manager])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "single-label, multi-label or ordinal.") var task: LabelSchema.Task

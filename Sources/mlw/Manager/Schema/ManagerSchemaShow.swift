@@ -5,7 +5,7 @@ extension Mlw.Manager.Schema {
   struct Show: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show the label schema.")
-    static let access = Access.member
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

@@ -5,14 +5,14 @@ extension Mlw.Sme.Baseline {
   struct Add: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Record a human-level baseline: its quality-ladder step, how it was measured, its figures.")
-    static let access = Access.roles([.sme])
+      abstract: "Record a baseline: human level (the SME's), or literature, quick-and-dirty, older-system, rule-based (the engineer's).")
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: BaselineOptions
 
     func execute(_ context: CommandContext) throws -> BaselineOutput {
-      try addBaseline(options, context, humanLevel: true)
+      try addBaseline(options, context)
     }
   }
 }

@@ -5,7 +5,7 @@ extension Mlw.Sme.Baseline {
   struct List: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List every baseline, the best per metric, and human level.")
-    static let access = Access.roles([.sme])
+    static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
 

@@ -5,7 +5,7 @@ extension Mlw.Sme.Goal {
   struct Set: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "set", abstract: "Set the business goal, its KPI, the target and the date (part of the scope).")
-    static let access = Access.roles([.sme])
+    static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The business goal.") var business: String

@@ -13,22 +13,22 @@ import NIOConcurrencyHelpers
 /// (it calls `localtime`, which looks at the time zone every time, and builds the line through
 /// several strings); a cached read costs about 40 µs in all. This one formats the time once a
 /// second and the line into one buffer.
-struct LineLogHandler: LogHandler {
-  var logLevel: Logger.Level = .info
-  var metadata: Logger.Metadata = [:]
-  var metadataProvider: Logger.MetadataProvider?
+public struct LineLogHandler: LogHandler {
+  public var logLevel: Logger.Level = .info
+  public var metadata: Logger.Metadata = [:]
+  public var metadataProvider: Logger.MetadataProvider?
   let label: String
 
-  init(label: String) {
+  public init(label: String) {
     self.label = label
   }
 
-  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+  public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
     get { metadata[key] }
     set { metadata[key] = newValue }
   }
 
-  func log(event: LogEvent) {
+  public func log(event: LogEvent) {
     let (level, message, explicit, source) = (event.level, event.message, event.metadata, event.source)
     var all: Logger.Metadata
     if self.metadata.isEmpty, metadataProvider == nil {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import mlw
+@testable import LineServer
 
 /// The text form's words: split as a POSIX shell splits simple words, with no expansion.
 @Suite struct ShellWordsTests {

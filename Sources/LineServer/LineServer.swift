@@ -1,5 +1,4 @@
 import Foundation
-import Lifecycle
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -8,7 +7,7 @@ import VersionedStore
 
 /// What the line decoder hands on: a line without its newline, or notice that a line grew past
 /// the limit (after which the connection is answered once and closed).
-enum InboundLine: Sendable {
+public enum InboundLine: Sendable {
   case line(ByteBuffer)
   case tooLong
   /// A line already decoded (by `ImmediateAnswers`, which could not answer it at once).
@@ -64,20 +63,71 @@ struct LineDecoder: ByteToMessageDecoder {
   }
 }
 
-/// Closes a connection that has been idle (no request read) for the idle timeout, after telling
-/// the client why.
-final class IdleCloser: ChannelInboundHandler, Sendable {
-  typealias InboundIn = NIOAny
-  let seconds: Int
+/// The connection's two clocks: it must authenticate within `authSeconds` of connecting, and
+/// it is closed after `idleSeconds` without a complete request (a partial line does not count:
+/// a client sending a byte a second is idle). Each closes the connection after telling the
+/// client why.
+final class ConnectionTimers: ChannelInboundHandler {
+  typealias InboundIn = InboundLine
+  typealias InboundOut = InboundLine
+  let idleSeconds: Int
+  let authSeconds: Int
+  let session: Session
+  private var idle: Scheduled<Void>?
+  private var deadline: Scheduled<Void>?
 
-  init(seconds: Int) {
-    self.seconds = seconds
+  init(idleSeconds: Int, authSeconds: Int, session: Session) {
+    self.idleSeconds = idleSeconds
+    self.authSeconds = authSeconds
+    self.session = session
   }
 
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    guard event is IdleStateHandler.IdleStateEvent else { return context.fireUserInboundEventTriggered(event) }
-    let line = WireResponse.line(WireResponse.error(id: .null, WireError(.idleTimeout, "no request for \(seconds) s; connection closed")))
+  func handlerAdded(context: ChannelHandlerContext) {
+    if context.channel.isActive { start(context) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    start(context)
+    context.fireChannelActive()
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    resetIdle(context)
+    context.fireChannelRead(data)
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    idle?.cancel()
+    deadline?.cancel()
+    context.fireChannelInactive()
+  }
+
+  private func start(_ context: ChannelHandlerContext) {
+    guard deadline == nil else { return }
+    resetIdle(context)
+    if authSeconds > 0 {
+      let session = self.session
+      let seconds = authSeconds
+      let channel = context.channel
+      deadline = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+        guard session.caller == nil else { return }
+        Self.close(channel, WireError(.unauthenticated, "not authenticated within \(seconds) s; connection closed"))
+      }
+    }
+  }
+
+  private func resetIdle(_ context: ChannelHandlerContext) {
+    idle?.cancel()
+    guard idleSeconds > 0 else { return }
+    let seconds = idleSeconds
     let channel = context.channel
+    idle = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+      Self.close(channel, WireError(.idleTimeout, "no request for \(seconds) s; connection closed"))
+    }
+  }
+
+  private static func close(_ channel: any Channel, _ error: WireError) {
+    let line = WireResponse.line(WireResponse.error(id: .null, error))
     channel.writeAndFlush(channel.allocator.buffer(bytes: line)).whenComplete { _ in channel.close(promise: nil) }
   }
 }
@@ -94,14 +144,14 @@ final class ImmediateAnswers: ChannelDuplexHandler {
   typealias OutboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
-  private let router: RequestRouter
+  private let pipeline: RequestPipeline
   private let session: Session
   private let server: LineServer
   private var unanswered = 0
   private var unflushed = false
 
-  init(router: RequestRouter, session: Session, server: LineServer) {
-    self.router = router
+  init(pipeline: RequestPipeline, session: Session, server: LineServer) {
+    self.pipeline = pipeline
     self.session = session
     self.server = server
   }
@@ -111,7 +161,7 @@ final class ImmediateAnswers: ChannelDuplexHandler {
     guard unanswered == 1, case .line(let line) = unwrapInboundIn(data), server.isServing else {
       return context.fireChannelRead(data)
     }
-    switch router.immediateResponse(to: Array(line.readableBytesView), session: session) {
+    switch pipeline.immediateResponse(to: Array(line.readableBytesView), session: session) {
     case .answered(let response):
       unanswered -= 1
       context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: response)), promise: nil)
@@ -156,58 +206,109 @@ final class EventLoopTaskExecutor: TaskExecutor, Sendable {
 }
 
 /// The server's settings.
-struct ServerOptions: Sendable {
-  var host: String
-  var port: Int
-  var maxConnections: Int
-  var idleTimeout: Int
-  var maxLineBytes: Int
+public struct ServerOptions: Sendable {
+  public var host: String
+  public var port: Int
+  /// Connections open at once, authenticated or not.
+  public var maxConnections: Int
+  /// Of those, connections not yet authenticated: fewer than `maxConnections`, so that clients
+  /// without a token cannot crowd out members.
+  public var maxUnauthenticated: Int
+  /// Seconds without a complete request before a connection is closed (0: never).
+  public var idleTimeout: Int
+  /// Seconds a connection has to authenticate (0: no limit).
+  public var authTimeout: Int
+  public var maxLineBytes: Int
+  public var limits: RequestLimits
+
+  public init(
+    host: String, port: Int, maxConnections: Int, maxUnauthenticated: Int, idleTimeout: Int, authTimeout: Int,
+    maxLineBytes: Int, limits: RequestLimits = RequestLimits()
+  ) {
+    self.host = host
+    self.port = port
+    self.maxConnections = maxConnections
+    self.maxUnauthenticated = maxUnauthenticated
+    self.idleTimeout = idleTimeout
+    self.authTimeout = authTimeout
+    self.maxLineBytes = maxLineBytes
+    self.limits = limits
+  }
 }
 
 /// The line-protocol server: one task per connection in a discarding task group, requests of a
 /// connection answered in order, limits on line length, connections and idle time, and a
 /// graceful shutdown (stop accepting, finish the requests in flight, close).
-final class LineServer: Sendable {
+public final class LineServer: Sendable {
   let options: ServerOptions
-  let router: RequestRouter
+  let pipeline: RequestPipeline
   let logger: Logger
+  private let pool: WorkerPool
   private let state = NIOLockedValueBox(State())
+
+  private struct Connection {
+    var channel: any Channel
+    var busy = false
+    var authenticated = false
+  }
 
   private struct State {
     var nextConnection = 0
-    var open: [Int: (channel: any Channel, busy: Bool)] = [:]
+    var listener: (any Channel)?
+    var open: [Int: Connection] = [:]
     var shuttingDown = false
   }
 
-  init(options: ServerOptions, router: RequestRouter, logger: Logger) {
+  /// A server of `responder`: `workers` threads run its requests; `cacheBytes` of results of
+  /// read requests are kept while the files they read are unchanged (0: no cache).
+  public init(options: ServerOptions, responder: any Responder, workers: Int, cacheBytes: Int, logger: Logger) {
     self.options = options
-    self.router = router
     self.logger = logger
+    pool = WorkerPool(threads: workers)
+    pipeline = RequestPipeline(
+      responder: responder, pool: pool, logger: logger, cache: ResponseCache(capacityBytes: cacheBytes), limits: options.limits)
   }
 
-  /// Binds, then calls `ready` with the bound address, and serves until `shutdown()`.
-  func run(ready: @Sendable (SocketAddress) -> Void) async throws {
+  /// The address could not be bound.
+  public struct BindFailure: Error {
+    /// The port is taken by another process.
+    public let inUse: Bool
+    public let reason: String
+  }
+
+  /// Binds, then calls `ready` with the bound address and port, and serves until `shutdown()`.
+  public func run(ready: @Sendable (String, Int) -> Void) async throws {
     let maxLine = options.maxLineBytes
-    let idle = options.idleTimeout
-    let router = self.router
-    let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    let (idle, auth) = (options.idleTimeout, options.authTimeout)
+    let pipeline = self.pipeline
+    let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-      .bind(host: options.host, port: options.port) { channel in
+      // A client may close its sending side and still read the answers to what it sent.
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
+    let server: NIOAsyncChannel<(NIOAsyncChannel<InboundLine, ByteBuffer>, Session), Never>
+    do {
+      server = try await bootstrap.bind(host: options.host, port: options.port) { channel in
         channel.eventLoop.makeCompletedFuture {
-          if idle > 0 {
-            try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(idle))))
-            try channel.pipeline.syncOperations.addHandler(IdleCloser(seconds: idle))
-          }
-          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder(maxLength: maxLine)))
           let session = Session()
-          try channel.pipeline.syncOperations.addHandler(ImmediateAnswers(router: router, session: session, server: self))
-          return (try NIOAsyncChannel<InboundLine, ByteBuffer>(wrappingChannelSynchronously: channel), session)
+          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder(maxLength: maxLine)))
+          try channel.pipeline.syncOperations.addHandler(ConnectionTimers(idleSeconds: idle, authSeconds: auth, session: session))
+          try channel.pipeline.syncOperations.addHandler(ImmediateAnswers(pipeline: pipeline, session: session, server: self))
+          return (
+            try NIOAsyncChannel<InboundLine, ByteBuffer>(
+              wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)),
+            session
+          )
         }
       }
-    state.withLockedValue { $0.open[-1] = (server.channel, false) }
-    ready(server.channel.localAddress!)
+    } catch let error as IOError {
+      throw BindFailure(inUse: error.errnoCode == EADDRINUSE, reason: "\(error)")
+    }
+    state.withLockedValue { $0.listener = server.channel }
+    let address = server.channel.localAddress
+    ready(address?.ipAddress ?? options.host, address?.port ?? options.port)
+    defer { pool.shutdown() }
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { connections in
         for try await (connection, session) in connections {
@@ -221,13 +322,13 @@ final class LineServer: Sendable {
   }
 
   /// Whether requests are still answered (false once shutting down).
-  var isServing: Bool { state.withLockedValue { !$0.shuttingDown } }
+  public var isServing: Bool { state.withLockedValue { !$0.shuttingDown } }
 
   /// Stops accepting, closes idle connections, and lets busy ones finish their request.
-  func shutdown() {
+  public func shutdown() {
     let channels = state.withLockedValue { state -> [any Channel] in
       state.shuttingDown = true
-      return state.open.values.filter { !$0.busy }.map(\.channel)
+      return (state.listener.map { [$0] } ?? []) + state.open.values.filter { !$0.busy }.map(\.channel)
     }
     logger.info("shutting down", metadata: ["closing": "\(channels.count)"])
     for channel in channels { channel.close(promise: nil) }
@@ -236,16 +337,18 @@ final class LineServer: Sendable {
   private func serve(_ connection: NIOAsyncChannel<InboundLine, ByteBuffer>, session: Session) async {
     let channel = connection.channel
     let admitted = state.withLockedValue { state -> Int? in
-      guard !state.shuttingDown, state.open.count - 1 < options.maxConnections else { return nil }
+      guard !state.shuttingDown, state.open.count < options.maxConnections,
+        state.open.values.count(where: { !$0.authenticated }) < options.maxUnauthenticated
+      else { return nil }
       state.nextConnection += 1
-      state.open[state.nextConnection] = (channel, false)
+      state.open[state.nextConnection] = Connection(channel: channel)
       return state.nextConnection
     }
     var logger = self.logger
     do {
       try await connection.executeThenClose { inbound, outbound in
         guard let id = admitted else {
-          let error = WireError(.tooManyConnections, "the server has \(self.options.maxConnections) connections open already; try again later")
+          let error = WireError(.tooManyConnections, "the server has as many connections open as it serves; try again later")
           try await outbound.write(channel.allocator.buffer(bytes: WireResponse.line(WireResponse.error(id: .null, error))))
           return
         }
@@ -259,20 +362,23 @@ final class LineServer: Sendable {
             return state.shuttingDown
           }
           if closing { break }
+          let response: PipelineResponse
           switch element {
           case .tooLong:
             let error = WireError(.lineTooLong, "the line is longer than \(self.options.maxLineBytes) bytes; connection closed")
             try await outbound.write(channel.allocator.buffer(bytes: WireResponse.line(WireResponse.error(id: .null, error))))
             return
           case .line(let buffer):
-            let response = await self.router.respond(to: Array(buffer.readableBytesView), session: session)
-            try await outbound.write(channel.allocator.buffer(bytes: response))
+            response = await self.pipeline.respond(to: Array(buffer.readableBytesView), session: session)
           case .request(let request):
-            let response = await self.router.respond(to: request, session: session)
-            try await outbound.write(channel.allocator.buffer(bytes: response))
+            response = await self.pipeline.respond(to: request, session: session)
           }
+          try await outbound.write(channel.allocator.buffer(bytes: response.line))
+          if response.close { break }
+          let authenticated = session.caller != nil
           let stop = self.state.withLockedValue { state -> Bool in
             state.open[id]?.busy = false
+            state.open[id]?.authenticated = authenticated
             return state.shuttingDown
           }
           if stop { break }

@@ -2,7 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
-@testable import mlw
+@testable import LineServer
 
 /// The threads the server's commands run on.
 @Suite struct WorkerPoolTests {

@@ -91,17 +91,28 @@ public struct FilesArea: Sendable {
     }
   }
 
-  /// The absolute path `given` names inside the area, links on the way resolved; refuses any
-  /// path that is not plainly inside it.
-  func resolve(_ given: String) throws -> String {
+  /// Refuses `given` unless it names a place inside the area (it need not exist).
+  public func check(_ given: String) throws {
+    if FileIO.isDirectory(folder) { _ = try resolve(given) } else { try checkName(given) }
+  }
+
+  private func checkName(_ given: String) throws {
     func refuse(_ rule: String) -> Refusal { Refusal(path: given, rule: rule, workspace: workspace) }
     guard !given.isEmpty else { throw refuse("is empty") }
     guard !given.hasPrefix("/"), !given.hasPrefix("~") else { throw refuse("is absolute") }
     guard !given.utf8.contains(0) else { throw refuse("contains a NUL byte") }
-    let parts = given.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    let parts = given.split(separator: "/", omittingEmptySubsequences: true)
     guard !parts.isEmpty else { throw refuse("names no file") }
     if parts.contains("..") { throw refuse("climbs out with '..'") }
     if parts.contains(where: { $0.hasPrefix(".") }) { throw refuse("names a hidden file or folder") }
+  }
+
+  /// The absolute path `given` names inside the area, links on the way resolved; refuses any
+  /// path that is not plainly inside it.
+  func resolve(_ given: String) throws -> String {
+    func refuse(_ rule: String) -> Refusal { Refusal(path: given, rule: rule, workspace: workspace) }
+    try checkName(given)
+    let parts = given.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     guard let area = Self.realPath(folder) else {
       throw StoreError.notFound(what: "file '\(given)' in the files area of '\(workspace)'", hint: "the area is empty; send the file first")
     }

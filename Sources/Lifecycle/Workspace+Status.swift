@@ -128,11 +128,12 @@ extension Workspace {
   /// The changes in this workspace, newest first (at most `limit`), read from the journal's end.
   public func changes(limit: Int) throws -> [Change] {
     // A journal line is about 200 bytes; read growing windows from the end until enough.
+    let limit = min(max(limit, 1), 1 << 20)
     var window = max(4096, limit * 400)
     while true {
       let (events, complete) = try journal.readTail(maxBytes: window)
       if events.count >= limit || complete { return try events.suffix(limit).reversed().map(Change.init) }
-      window *= 4
+      window = window > Int.max / 8 ? Int.max / 2 : window * 4
     }
   }
 

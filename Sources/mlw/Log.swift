@@ -21,6 +21,7 @@ extension Mlw {
 
     func validate() throws {
       guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+      guard limit <= 1_000_000 else { throw ValidationError("--limit must be at most 1000000") }
     }
 
     struct Output: CommandOutput {

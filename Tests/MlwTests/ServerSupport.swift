@@ -92,6 +92,9 @@ final class LineClient {
 
   func send(_ line: String) throws { try send(bytes: Array((line + "\n").utf8)) }
 
+  /// Closes the sending side only (`shutdown(SHUT_WR)`), as `nc -q1` does at the end of input.
+  func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
   /// The next line, or nil when the server closed the connection.
   func readLine() throws -> String? {
     while true {

@@ -95,11 +95,20 @@ func makeDemoRoot() throws -> String {
   return root
 }
 
-/// Runs one of the repository's Python scripts with `python3`, stdout and stderr together.
+/// The Python the references run under: `MLW_PYTHON` (set by `scripts/test`), else the
+/// repository's `.venv`, else `python3` from the path.
+let pythonExecutable: [String] = {
+  if let chosen = ProcessInfo.processInfo.environment["MLW_PYTHON"], !chosen.isEmpty { return [chosen] }
+  let local = Products.packageRoot + "/.venv/bin/python"
+  if FileManager.default.isExecutableFile(atPath: local) { return [local] }
+  return ["/usr/bin/env", "python3"]
+}()
+
+/// Runs one of the repository's Python scripts, stdout and stderr together.
 func runPython(_ script: String, _ arguments: [String]) throws -> RunResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", Products.packageRoot + "/scripts/" + script] + arguments
+  process.executableURL = URL(fileURLWithPath: pythonExecutable[0])
+  process.arguments = Array(pythonExecutable.dropFirst()) + [Products.packageRoot + "/scripts/" + script] + arguments
   let out = Pipe()
   process.standardOutput = out
   process.standardError = out

@@ -48,6 +48,10 @@ public struct TabularInput {
       var position = 0
       let first = try TabularInput.nextRecord(bytes, &position, file: file, line: 1)
       header = first.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
+      var seen = Set<String>()
+      for name in header where !seen.insert(name).inserted {
+        throw InputError(file: file, line: 1, "the header names the column '\(name)' twice; every column needs its own name")
+      }
       dataStart = position
     }
   }

@@ -67,7 +67,11 @@ struct CommandResponder: Responder {
           .authorized(for: access, effect: effect)
       }
 
-    // Confine: files sent inline go to the caller's files area, as the command's own inputs.
+    // Confine: every file argument must name a place inside the caller's files area before the
+    // command runs at all (the command resolves it again where it opens it); files sent inline
+    // go there, as the command's own inputs.
+    let files = FileArguments.all(of: command)
+    for file in files { try context.filesArea(for: file).check(file) }
     if !request.attachments.isEmpty {
       ReadSet.dependsOn("files sent with the request")
       let inputs = Set(FileArguments.inputs(of: command))
@@ -219,18 +223,30 @@ final class CredentialCache: Sendable {
 /// The file arguments a parsed command holds, found by reflection over its properties (and
 /// their option groups): what files sent inline may stand for.
 enum FileArguments {
+  /// The files the command reads.
   static func inputs(of command: any MlwCommand) -> [String] {
     var found: [String] = []
-    collect(command, depth: 0, into: &found)
+    collect(command, depth: 0, outputs: false, into: &found)
     return found
   }
 
-  private static func collect(_ value: Any, depth: Int, into found: inout [String]) {
+  /// The files the command reads or writes.
+  static func all(of command: any MlwCommand) -> [String] {
+    var found: [String] = []
+    collect(command, depth: 0, outputs: true, into: &found)
+    return found
+  }
+
+  private static func collect(_ value: Any, depth: Int, outputs: Bool, into found: inout [String]) {
     if let file = value as? InputFile {
       found.append(file.given)
       return
     }
+    if let file = value as? OutputFile {
+      if outputs { found.append(file.given) }
+      return
+    }
     guard depth < 8 else { return }
-    for child in Mirror(reflecting: value).children { collect(child.value, depth: depth + 1, into: &found) }
+    for child in Mirror(reflecting: value).children { collect(child.value, depth: depth + 1, outputs: outputs, into: &found) }
   }
 }

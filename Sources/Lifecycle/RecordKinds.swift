@@ -50,6 +50,13 @@ public enum RecordKinds {
     }
   }
 
+  /// Whether `identity` may read records of `kind` in `workspace` (a local reader who named
+  /// nobody may).
+  public static func mayRead(kind: String, identity: String?, in workspace: Workspace) throws -> Bool {
+    guard let allowed = readers[kind], let identity else { return true }
+    return try workspace.record().0.roles(of: identity).contains(where: allowed.contains)
+  }
+
   /// Refuses a stored version of a known kind whose schema version is newer than this mlw's,
   /// so that a generic reader (show, diff, revert) does not pass off a shape it cannot read.
   public static func checkReadable(_ stored: StoredDocument) throws(StoreError) {

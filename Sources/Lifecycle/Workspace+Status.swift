@@ -33,6 +33,27 @@ public struct Change: Sendable, Encodable, Equatable {
   }
 }
 
+extension Change {
+  /// The same change with its message withheld, for a reader who may not read its kind.
+  var withheld: Change {
+    var copy = self
+    copy.message = "(withheld: only \(RecordKinds.readers[kind]?.map(\.rawValue).joined(separator: ", ") ?? "some roles") read \(kind) records)"
+    return copy
+  }
+}
+
+extension Workspace {
+  /// `changes` as `identity` may see them: messages of kinds they may not read are withheld
+  /// (a gold record's message can name items and answers).
+  func visible(_ changes: [Change], to identity: String?) throws -> [Change] {
+    var mayRead: [String: Bool] = [:]
+    return try changes.map { change in
+      if mayRead[change.kind] == nil { mayRead[change.kind] = try RecordKinds.mayRead(kind: change.kind, identity: identity, in: self) }
+      return mayRead[change.kind]! ? change : change.withheld
+    }
+  }
+}
+
 /// What each lifecycle stage of a workspace holds, who changed what last, and what is next.
 public struct StatusReport: Sendable, Encodable {
   public struct Part: Sendable, Encodable {
@@ -62,7 +83,7 @@ public struct StatusReport: Sendable, Encodable {
 extension Workspace {
   /// The status of this workspace. Costs one directory listing per stage part and a read of the
   /// journal's tail, not a read of every record, so it stays fast on large workspaces.
-  public func status(recent recentCount: Int = 5) throws -> StatusReport {
+  public func status(recent recentCount: Int = 5, for identity: String? = nil) throws -> StatusReport {
     let record = try record().0
     var roles: [String: [String]] = [:]
     for role in Role.allCases { roles[role.rawValue] = record.holders(of: role) }
@@ -104,12 +125,12 @@ extension Workspace {
       let found = try lastChanges(tail)
       let unresolved = stages.indices.contains { found[$0] == nil && stages[$0].parts.contains { $0.count > 0 } }
       if !unresolved || complete {
-        for (index, change) in found { stages[index].lastChange = change }
+        for (index, change) in found { stages[index].lastChange = try visible([change], to: identity).first }
         break
       }
       window *= 8
     }
-    let recent = try events.suffix(recentCount).reversed().map(Change.init)
+    let recent = try visible(events.suffix(recentCount).reversed().map(Change.init), to: identity)
 
     var next: [String] = []
     for role in Role.allCases where roles[role.rawValue]!.isEmpty {
@@ -126,19 +147,26 @@ extension Workspace {
   }
 
   /// The changes in this workspace, newest first (at most `limit`), read from the journal's end.
-  public func changes(limit: Int) throws -> [Change] {
+  public func changes(limit: Int, for identity: String? = nil) throws -> [Change] {
     // A journal line is about 200 bytes; read growing windows from the end until enough.
     let limit = min(max(limit, 1), 1 << 20)
     var window = max(4096, limit * 400)
     while true {
       let (events, complete) = try journal.readTail(maxBytes: window)
-      if events.count >= limit || complete { return try events.suffix(limit).reversed().map(Change.init) }
+      if events.count >= limit || complete { return try visible(events.suffix(limit).reversed().map(Change.init), to: identity) }
       window = window > Int.max / 8 ? Int.max / 2 : window * 4
     }
   }
 
-  /// Every version of one record, newest first.
-  public func history(_ path: RecordPath) throws -> [Change] {
-    try documents.history(path).reversed().map(Change.init)
+  /// Every version of one record, newest first; refused to `identity` if its kind is not
+  /// theirs to read (see `RecordKinds.readers`).
+  public func history(_ path: RecordPath, for identity: String? = nil) throws -> [Change] {
+    let changes = try documents.history(path).reversed().map(Change.init)
+    if let kind = changes.first?.kind, let allowed = RecordKinds.readers[kind], let identity,
+      try !RecordKinds.mayRead(kind: kind, identity: identity, in: self)
+    {
+      throw LifecycleError.lacksRole(name: identity, workspace: name, needs: allowed, has: try record().0.roles(of: identity))
+    }
+    return changes
   }
 }

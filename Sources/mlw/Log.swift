@@ -40,9 +40,9 @@ extension Mlw {
 
     func execute(_ context: CommandContext) throws -> Output {
       let workspace = try context.requireWorkspace()
-      guard let path else { return Output(path: nil, changes: try workspace.changes(limit: limit)) }
+      guard let path else { return Output(path: nil, changes: try workspace.changes(limit: limit, for: context.identity)) }
       let record = try RecordPath(path)
-      return Output(path: record.description, changes: Array(try workspace.history(record).prefix(limit)))
+      return Output(path: record.description, changes: Array(try workspace.history(record, for: context.identity).prefix(limit)))
     }
   }
 }

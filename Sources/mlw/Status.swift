@@ -54,7 +54,7 @@ extension Mlw {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      Output(status: try context.requireWorkspace().status())
+      Output(status: try context.requireWorkspace().status(for: context.identity))
     }
   }
 }

@@ -40,7 +40,7 @@ extension Mlw {
         let record = try workspace.record().0
         return Entry(
           name: name, title: record.title, members: record.members.count,
-          lastChange: try workspace.changes(limit: 1).first)
+          lastChange: try workspace.changes(limit: 1, for: context.identity).first)
       }
       return Output(root: context.root.path, workspaces: entries)
     }

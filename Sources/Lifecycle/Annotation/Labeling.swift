@@ -176,8 +176,19 @@ public struct AnnotatorSummary: Sendable, Encodable {
   /// The share of the others' labels on the same items that equal the annotator's.
   public var agreementWithOthers: Estimate
   public var meanPairwiseKappa: Estimate
+  /// The annotator's batches in which every item has their label or skip.
+  public var completeBatches: Int
+  public var batches: Int
+  /// Gold items answered in complete batches (answers in a batch still open are not counted).
   public var goldAnswered: Int
+  /// The share of first answers to gold items in complete batches that match the gold answer,
+  /// rounded to 10 percentage points, and shown only with at least `minimumGoldAnswers` behind
+  /// it. Nothing an annotator is shown changes at the moment they answer one item, so no
+  /// sequence of submits, re-submits and looks tells which items are gold or what their answers
+  /// are (a re-submission changes the reports, never this figure).
   public var goldAccuracy: Estimate
+
+  public static let minimumGoldAnswers = 10
 }
 
 extension Workspace {
@@ -186,18 +197,43 @@ extension Workspace {
     let dataset = try workDataset(dataset, annotator: annotator)
     let schema = try requireLabelSchema()
     let (_, _, queue) = try openQueue(dataset, annotator: annotator)
+    let queued = try queue.all()
     queue.close()
     let labels = try self.labels(dataset)
     let me = labels.annotators.firstIndex(of: annotator).map(Int32.init)
     let mine = labels.entries.filter { $0.annotator == me }
     let labelled = mine.filter { $0.value >= 0 }
+    // Gold is measured on complete batches only, on the first answer to each gold item.
+    var touched = Set<String>()
+    var firstAnswer: [String: String] = [:]
+    for entry in mine {
+      let item = labels.items[Int(entry.item)]
+      touched.insert(item)
+      if entry.value >= 0, firstAnswer[item] == nil { firstAnswer[item] = labels.values[Int(entry.value)] }
+    }
+    var openBatches = Set<Int>()
+    var allBatches = Set<Int>()
+    for entry in queued {
+      allBatches.insert(entry.batch)
+      if !touched.contains(entry.item) { openBatches.insert(entry.batch) }
+    }
     let answers = try gold(dataset)?.0.answers ?? [:]
-    let onGold = labelled.filter { answers[labels.items[Int($0.item)]] != nil }
-    let correct = onGold.count { labels.values[Int($0.value)] == answers[labels.items[Int($0.item)]] }
+    let goldInComplete = queued.filter { !openBatches.contains($0.batch) && answers[$0.item] != nil && firstAnswer[$0.item] != nil }
+    let correct = goldInComplete.count { firstAnswer[$0.item] == answers[$0.item] }
+    let goldAccuracy: Estimate
+    if goldInComplete.count < AnnotatorSummary.minimumGoldAnswers {
+      goldAccuracy = .undefined(
+        "shown once \(AnnotatorSummary.minimumGoldAnswers) gold checks in complete batches are behind it (\(goldInComplete.count) so far)")
+    } else {
+      goldAccuracy = .value((Double(correct) / Double(goldInComplete.count) * 10).rounded() / 10)
+    }
     var agreement: Estimate = .undefined("no item you labelled has a label from someone else yet")
     var kappa: Estimate = agreement
     var shared = 0
-    if let built = try LabelTable(labels, entries: labels.entries.filter { $0.value >= 0 }, order: schema.categoryOrder),
+    // Agreement leaves gold items out: they are shared by many annotators, so counting them would
+    // make `sharedItems` move at the moment a gold item is answered.
+    let nonGold = labels.entries.filter { $0.value >= 0 && answers[labels.items[Int($0.item)]] == nil }
+    if let built = try LabelTable(labels, entries: nonGold, order: schema.categoryOrder),
       let g = built.coders.firstIndex(of: annotator)
     {
       let report = AgreementReport.analyze(built.table, level: schema.level, coderNames: built.coders)
@@ -209,7 +245,8 @@ extension Workspace {
     }
     return AnnotatorSummary(
       dataset: dataset, annotator: annotator, assigned: queue.count, labelled: labelled.count, skipped: mine.count - labelled.count,
-      sharedItems: shared, agreementWithOthers: agreement, meanPairwiseKappa: kappa, goldAnswered: onGold.count,
-      goldAccuracy: onGold.isEmpty ? .undefined("no gold check answered yet") : .value(Double(correct) / Double(onGold.count)))
+      sharedItems: shared, agreementWithOthers: agreement, meanPairwiseKappa: kappa,
+      completeBatches: allBatches.count - openBatches.count, batches: allBatches.count, goldAnswered: goldInComplete.count,
+      goldAccuracy: goldAccuracy)
   }
 }

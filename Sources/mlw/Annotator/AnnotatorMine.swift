@@ -23,7 +23,8 @@ extension Mlw.Annotator {
         table.add(["items also labelled by others", String(s.sharedItems)])
         table.add(["agreement with the others", percent(s.agreementWithOthers)])
         table.add(["mean pairwise Cohen's kappa", show(s.meanPairwiseKappa)])
-        table.add(["gold checks answered", String(s.goldAnswered)])
+        table.add(["complete batches", "\(s.completeBatches) of \(s.batches)"])
+        table.add(["gold checks in complete batches", String(s.goldAnswered)])
         table.add(["accuracy on gold", percent(s.goldAccuracy)])
         return "\(s.annotator) in \(s.dataset)\n" + table.render().split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
       }

@@ -23,6 +23,7 @@ public enum RecordKinds {
     Dataset.kind: Info(schemaVersion: Dataset.schemaVersion, writers: [.manager, .engineer]),
     Assignment.kind: Info(schemaVersion: Assignment.schemaVersion, writers: [.manager]),
     GoldSet.kind: Info(schemaVersion: GoldSet.schemaVersion, writers: [.manager]),
+    LabelImportRecord.kind: Info(schemaVersion: LabelImportRecord.schemaVersion, writers: [.manager]),
   ]
 
   /// Log kinds (the kind in a log's header line).

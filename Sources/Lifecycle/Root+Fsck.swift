@@ -10,12 +10,15 @@ extension Root {
     if let workspace {
       let one = try self.workspace(workspace)
       workspaces = [one]
-      report = try Fsck.check(root: one.folder, repair: repair)
+      report = try Fsck.check(root: one.folder, repair: repair, excluding: [one.folder + "/" + FilesArea.folderName])
     } else {
       workspaces = try workspaceNames().map { Workspace(root: self, name: $0) }
-      report = try Fsck.check(root: path, repair: repair)
+      // The files areas hold the team's own files, not stored records.
+      report = try Fsck.check(root: path, repair: repair, excluding: Set(workspaces.map { $0.folder + "/" + FilesArea.folderName }))
     }
     for workspace in workspaces {
+      try workspace.checkDatasetFolders(repair: repair, into: &report)
+      try workspace.checkLabelImports(repair: repair, into: &report)
       try workspace.checkJournal(folders: report.recordFolders, repair: repair, into: &report)
     }
     return report
@@ -23,6 +26,72 @@ extension Root {
 }
 
 extension Workspace {
+  /// A dataset folder with no version (a crash or a full disk during a first import) and items
+  /// files that no version names (the same during a later import) hold nothing acknowledged.
+  fileprivate func checkDatasetFolders(repair: Bool, into report: inout FsckReport) throws {
+    let datasets = folder + "/datasets"
+    guard FileIO.isDirectory(datasets) else { return }
+    for id in try FileIO.list(datasets).sorted() where Name.problem(with: id) == nil {
+      let datasetFolder = datasets + "/" + id
+      // A folder that an import is writing is not cut short.
+      guard FileIO.isDirectory(datasetFolder), !WorkInProgress.isMarked(in: datasetFolder, "import") else { continue }
+      let latest = try documents.latestVersion(of: Dataset.path(id))
+      if latest == 0 {
+        var finding = FsckFinding(
+          severity: .repairable, file: datasetFolder, problem: "dataset folder with no version (an import that a crash or a full disk cut short)")
+        if repair {
+          try FileManager.default.removeItem(atPath: datasetFolder)
+          finding.repaired = "removed the folder"
+        }
+        report.findings.append(finding)
+        continue
+      }
+      let versions = try documents.history(Dataset.path(id))
+      let named = Set(try versions.map { "sha256-" + (try $0.body(as: Dataset.self)).items.dropFirst("sha256:".count) + ".ndjson" })
+      let items = datasetFolder + "/items"
+      for file in (try? FileIO.list(items)) ?? [] where file.hasPrefix("sha256-") && !named.contains(file) {
+        var finding = FsckFinding(
+          severity: .repairable, file: items + "/" + file, problem: "items file that no version names (an import that a crash cut short)")
+        if repair {
+          try FileManager.default.removeItem(atPath: items + "/" + file)
+          finding.repaired = "removed"
+        }
+        report.findings.append(finding)
+      }
+    }
+  }
+
+  /// Label events of an import whose record was never published: hidden from every reader.
+  /// Re-running the same import completes it; `repair` removes them.
+  fileprivate func checkLabelImports(repair: Bool, into report: inout FsckReport) throws {
+    let labels = folder + "/labels"
+    guard FileIO.isDirectory(labels) else { return }
+    for dataset in try FileIO.list(labels).sorted() where Name.problem(with: dataset) == nil && FileIO.isDirectory(labels + "/" + dataset) {
+      let completed = try completedImports(dataset)
+      for file in try FileIO.list(labels + "/" + dataset).sorted() where file.hasSuffix(".jsonl") {
+        let log = labelLog(dataset, annotator: String(file.dropLast(".jsonl".count)))
+        guard let events = try? log.read().events else { continue }  // reported as damage already
+        var orphans: [String: Int] = [:]
+        for event in events {
+          if let id = event.body["import"]?.stringValue, !completed.contains(id) { orphans[id, default: 0] += 1 }
+        }
+        // An import still running is not cut short.
+        for id in orphans.keys where WorkInProgress.isMarked(in: labels + "/" + dataset, "import-" + id) { orphans[id] = nil }
+        guard !orphans.isEmpty else { continue }
+        let total = orphans.values.reduce(0, +)
+        var finding = FsckFinding(
+          severity: .repairable, file: log.path,
+          problem: "\(total) label(s) of import \(orphans.keys.sorted().joined(separator: ", ")) that never completed (hidden from every "
+            + "reader; re-run the same import to complete it, or repair to remove them)")
+        if repair {
+          let removed = try log.removeEvents { event in event.body["import"]?.stringValue.map { orphans[$0] != nil } ?? false }
+          finding.repaired = "removed \(removed) label(s)"
+        }
+        report.findings.append(finding)
+      }
+    }
+  }
+
   fileprivate func checkJournal(folders: [String: Int], repair: Bool, into report: inout FsckReport) throws {
     guard let listed = try? journal.read().events else { return }  // an unreadable journal is reported already
     var seen = Set<String>()

@@ -121,19 +121,11 @@ public struct EventLog: Sendable {
     ReadSet.wrote(path)
     let folder = FileIO.parentPath(path)
     // The log exists nearly always: open it, and only when it does not, make its folders.
-    var existed = true
-    var fd = open(path, O_RDWR | O_CLOEXEC)
-    if fd < 0, errno == ENOENT {
-      try FileIO.makeDirectories(folder)
-      existed = FileIO.exists(path)
-      fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    let (fd, existed) = try openLocked(folder: folder)
+    defer {
+      flock(fd, LOCK_UN)
+      close(fd)
     }
-    guard fd >= 0 else { throw FileIO.failure(path, "open") }
-    defer { close(fd) }
-    while flock(fd, LOCK_EX) != 0 {
-      if errno != EINTR { throw FileIO.failure(path, "lock") }
-    }
-    defer { flock(fd, LOCK_UN) }
 
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw FileIO.failure(path, "stat") }
@@ -163,6 +155,76 @@ public struct EventLog: Sendable {
     guard fsync(fd) == 0 else { throw FileIO.failure(path, "fsync") }
     if !existed { try FileIO.syncDirectory(folder) }
     return events
+  }
+
+  /// Opens the log (creating it and its folders when absent) and takes its lock. If the file was
+  /// replaced while we waited for the lock (`removeEvents` rewrites a log by renaming a new file
+  /// over it), the lock is on a file nobody reads any more: open again.
+  private func openLocked(folder: String) throws(StoreError) -> (Int32, existed: Bool) {
+    while true {
+      var existed = true
+      var fd = open(path, O_RDWR | O_CLOEXEC)
+      if fd < 0, errno == ENOENT {
+        try FileIO.makeDirectories(folder)
+        existed = FileIO.exists(path)
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+      }
+      guard fd >= 0 else { throw FileIO.failure(path, "open") }
+      while flock(fd, LOCK_EX) != 0 {
+        if errno != EINTR {
+          close(fd)
+          throw FileIO.failure(path, "lock")
+        }
+      }
+      var held = stat()
+      var named = stat()
+      if fstat(fd, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
+        return (fd, existed)
+      }
+      flock(fd, LOCK_UN)
+      close(fd)
+    }
+  }
+
+  /// Removes the events `remove` picks, under the log's lock, by writing the rest to a new file
+  /// and renaming it over the log (atomic: a reader sees the old log or the new one). Sequence
+  /// numbers keep their gaps. Returns how many were removed. For repairs (`mlw fsck --repair`).
+  @discardableResult
+  public func removeEvents(where remove: (LogEvent) -> Bool) throws(StoreError) -> Int {
+    ReadSet.wrote(path)
+    let folder = FileIO.parentPath(path)
+    guard FileIO.exists(path) else { return 0 }
+    let (fd, _) = try openLocked(folder: folder)
+    defer {
+      flock(fd, LOCK_UN)
+      close(fd)
+    }
+    let bytes = try FileIO.read(path)
+    var kept: [UInt8] = []
+    kept.reserveCapacity(bytes.count)
+    var removed = 0
+    var start = 0
+    var line = 0
+    while let newline = bytes[start...].firstIndex(of: 0x0A) {
+      line += 1
+      let text = bytes[start..<newline]
+      defer { start = newline + 1 }
+      if line > 1 {
+        let json: JSONValue
+        do { json = try JSONValue.parse(text) } catch {
+          throw StoreError.corrupt(file: path, reason: "line \(line) is not JSON (\(error))")
+        }
+        if remove(try LogEvent(json: json, file: path, line: line)) {
+          removed += 1
+          continue
+        }
+      }
+      kept += text
+      kept.append(0x0A)
+    }
+    guard removed > 0 else { return 0 }
+    try FileIO.replace(kept, at: path)
+    return removed
   }
 
   /// The length of the file up to its last complete line, and the event on that line (nil when

@@ -220,6 +220,42 @@ public enum FileIO {
   }
 }
 
+/// A mark that a process is in the middle of a write spanning several files (an import), so
+/// that `fsck --repair` leaves what it has written so far alone: an empty file
+/// `<folder>/.tmp-<pid>-<what>`, removed when the write ends. A mark whose process is gone is a
+/// stray temp file (fsck removes it).
+public final class WorkInProgress {
+  public let path: String
+  private var ended = false
+
+  public init(in folder: String, _ what: String) throws(StoreError) {
+    try FileIO.makeDirectories(folder)
+    path = "\(folder)/\(FileIO.tempPrefix)\(getpid())-\(what)"
+    let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileIO.failure(path, "create") }
+    close(fd)
+  }
+
+  /// Removes the mark (the write is over, done or failed).
+  public func end() {
+    guard !ended else { return }
+    ended = true
+    unlink(path)
+  }
+
+  deinit { end() }
+
+  /// Whether a live process marked `what` in `folder`.
+  public static func isMarked(in folder: String, _ what: String) -> Bool {
+    let suffix = "-" + what
+    return ((try? FileIO.list(folder)) ?? []).contains { name in
+      guard name.hasPrefix(FileIO.tempPrefix), name.hasSuffix(suffix) else { return false }
+      let pid = name.dropFirst(FileIO.tempPrefix.count).split(separator: "-").first.flatMap { Int32($0) }
+      return pid.map(FileIO.processIsAlive) ?? false
+    }
+  }
+}
+
 extension FileIO {
   /// Removes a file; true when it is gone.
   static func removeFile(_ path: String) -> Bool {

@@ -50,13 +50,16 @@ public struct FsckReport: Sendable, Encodable {
 /// whose writer process is gone; it never touches a file that holds data.
 public enum Fsck {
   /// Checks everything under `root` (a workspace folder or the whole root).
-  public static func check(root: String, repair: Bool) throws(StoreError) -> FsckReport {
+  /// Folders in `excluding` (absolute, as under `root`) are not stored files and are skipped.
+  public static func check(root: String, repair: Bool, excluding: Set<String> = []) throws(StoreError) -> FsckReport {
     var report = FsckReport()
-    try walk(root, root: root, repair: repair, into: &report)
+    try walk(root, root: root, repair: repair, excluding: excluding, into: &report)
     return report
   }
 
-  private static func walk(_ folder: String, root: String, repair: Bool, into report: inout FsckReport) throws(StoreError) {
+  private static func walk(
+    _ folder: String, root: String, repair: Bool, excluding: Set<String>, into report: inout FsckReport
+  ) throws(StoreError) {
     let names = try FileIO.list(folder).sorted()
     var versions: [Int] = []
     for name in names {
@@ -69,8 +72,8 @@ public enum Fsck {
         checkLog(path, repair: repair, into: &report)
       } else if name.hasPrefix("sha256-"), name.hasSuffix(".ndjson") {
         checkContentAddressed(path, name: name, into: &report)
-      } else if FileIO.isDirectory(path), !name.hasPrefix(".git") {
-        try walk(path, root: root, repair: repair, into: &report)
+      } else if FileIO.isDirectory(path), !name.hasPrefix(".git"), !excluding.contains(path) {
+        try walk(path, root: root, repair: repair, excluding: excluding, into: &report)
       }
     }
     if !versions.isEmpty { checkVersions(folder, versions.sorted(), into: &report) }

@@ -173,10 +173,18 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     try write("item,label\n" + (50..<80).map { "i\($0),ok\n" }.joined(), to: inputs + "/gold.csv")
     for step in [
       ["manager", "dataset", "import", "big", inputs + "/items.jsonl"], ["manager", "gold", "set", "big", inputs + "/gold.csv", "--message", "gold: i50=ok"],
-      ["manager", "assign", "big", "--overlap", "1", "--gold-rate", "0.3", "--batch-size", "10"],
+      ["manager", "assign", "big", "--overlap", "2", "--gold-rate", "0.3", "--batch-size", "10"],
     ] {
+      if step[1] == "assign" {
+        #expect(try mlw(["lead", "member", "add", "bo", "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
+      }
       let result = try mlw(step, root: root, as: "mia", workspace: "demo")
       #expect(result.status == 0, "\(result.stderr)")
+    }
+    // bo labels everything first, so that ann's regular items are shared and her gold ones too.
+    #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "bo", workspace: "demo").status == 0)
+    while let item = try mlw(["annotator", "next", "--json"], root: root, as: "bo", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue {
+      #expect(try mlw(["annotator", "submit", item, "ok", "--dataset", "big"], root: root, as: "bo", workspace: "demo").status == 0)
     }
     #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "ann", workspace: "demo").status == 0)
     let goldItems = Set((50..<80).map { "i\($0)" })
@@ -207,6 +215,7 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let final = try #require(try mlw(["annotator", "mine", "--json"], root: root, as: "ann", workspace: "demo").json)
     let onGold = answered.filter { goldItems.contains($0.key) }
     #expect(final["goldAnswered"] == .int(onGold.count))
+    #expect((final["sharedItems"]?.intValue ?? 0) > 0, "agreement was measured on nothing: \(final)")
     let exact = Double(onGold.count { $0.value == "ok" }) / Double(onGold.count)
     #expect(final["goldAccuracy"]?.doubleValue == (exact * 10).rounded() / 10)
 

@@ -147,6 +147,10 @@ import Testing
     _ = try ok(["lead", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
                 "--answer", "difficulty.human=2", "--answer", "impact.friction=2"], "ana", workspace: "side-project")
     #expect(try mlw(["init", "unscored", "--lead", "ana"], root: root).status == 0)
+    // A workspace ana does not belong to, and one where she only annotates: neither is hers to rank.
+    #expect(try mlw(["init", "elsewhere", "--lead", "bob"], root: root).status == 0)
+    #expect(try mlw(["init", "annotating", "--lead", "bob"], root: root).status == 0)
+    #expect(try mlw(["lead", "member", "add", "ana", "--role", "annotator"], root: root, as: "bob", workspace: "annotating").status == 0)
     let portfolio = try ok(["lead", "portfolio", "--json"], "ana").json?["projects"]?.arrayValue ?? []
     #expect(portfolio.map { $0["workspace"]?.stringValue } == ["demo", "side-project", "unscored"])
     #expect(portfolio.map { $0["quadrant"]?.stringValue } == ["do-first", "avoid", "unscored"])

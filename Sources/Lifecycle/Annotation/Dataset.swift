@@ -232,7 +232,10 @@ public enum ItemsInput {
 
 extension Workspace {
   /// The dataset ids of this workspace, sorted.
-  public func datasetIDs() throws -> [String] { try documents.children(of: Dataset.collection) }
+  /// A folder without a version (an import a crash cut short; fsck removes it) is no dataset.
+  public func datasetIDs() throws -> [String] {
+    try documents.children(of: Dataset.collection).filter { try documents.latestVersion(of: Dataset.path($0)) > 0 }
+  }
 
   /// The newest version of dataset `id`, or an error listing the datasets.
   public func dataset(_ id: String, version: Int? = nil) throws -> StoredDataset {
@@ -314,6 +317,8 @@ extension Workspace {
       }
     }
     let file = itemsFilePath(id, hash: hash)
+    let working = try WorkInProgress(in: folder + "/datasets/" + id, "import")
+    defer { working.end() }
     try FileIO.makeDirectories(FileIO.parentPath(file))
     if !FileIO.exists(file) { _ = try FileIO.publishExclusive(bytes, at: file) }
     let body = Dataset(items: hash, count: sorted.count, source: source, changes: changes)

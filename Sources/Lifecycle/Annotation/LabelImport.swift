@@ -101,6 +101,36 @@ extension ImportedLabel {
   }
 }
 
+/// The record that completes a label import, `label-imports/<dataset>/<id>` (kind
+/// `label-import`): the labels an import appended (each carrying `import: <id>`) count only once
+/// this record is published, so an import is seen whole or not at all. The id is a hash of what
+/// was imported, so re-running the same import after a crash or a failure finds its labels and
+/// adds only those still missing. Schema: `schemas/kinds/label-import.schema.json`.
+public struct LabelImportRecord: DocumentBody, Equatable {
+  public static let kind = "label-import"
+  public static let schemaVersion = 1
+
+  public var dataset: String
+  /// The file as it was named to the command.
+  public var file: String
+  public var format: String
+  public var labels: Int
+  /// Labels per annotator.
+  public var annotators: [String: Int]
+
+  public static func collection(_ dataset: String) -> RecordPath { RecordPath(trusted: ["label-imports", dataset]) }
+  public static func path(_ dataset: String, _ id: String) -> RecordPath { RecordPath(trusted: ["label-imports", dataset, id]) }
+
+  /// `i` and the first 20 hex digits of the SHA-256 of the labels (annotator, item, value), sorted.
+  static func id(dataset: String, labels: [(annotator: String, item: String, value: String)]) -> String {
+    var bytes = Array(dataset.utf8) + [0x0A]
+    for label in labels.sorted(by: { ($0.annotator, $0.item) < ($1.annotator, $1.item) }) {
+      bytes += Array("\(label.annotator)\u{0}\(label.item)\u{0}\(label.value)\n".utf8)
+    }
+    return "i" + ContentHash.of(bytes).dropFirst("sha256:".count).prefix(20)
+  }
+}
+
 extension Workspace {
   /// What an import did.
   public struct LabelImportResult: Sendable, Encodable {
@@ -108,6 +138,12 @@ extension Workspace {
     public var labels: Int
     public var annotators: [String: Int]
     public var items: Int
+    /// The import's id (`label-imports/<dataset>/<id>`).
+    public var id: String
+    /// Labels this run appended: fewer than `labels` when an earlier run of the same import
+    /// was cut short, 0 when it had completed.
+    public var added: Int
+    public var alreadyImported: Bool
   }
 
   /// Imports labels made elsewhere into the label logs of `dataset`, one log per annotator, after
@@ -119,7 +155,7 @@ extension Workspace {
     _ = try Name(dataset, what: "dataset name")
     let schema = try requireLabelSchema()
     let known: Set<String>? = try datasetIDs().contains(dataset) ? Set(try itemsFile(try self.dataset(dataset)).ids) : nil
-    var drafts: [String: [EventDraft]] = [:]
+    var parsedLabels: [(annotator: String, item: String, value: String)] = []
     var seen: [String: String] = [:]
     for label in labels {
       func fail(_ problem: String) -> InputError { InputError(file: file, "\(label.location): \(problem)") }
@@ -131,14 +167,65 @@ extension Workspace {
       let key = label.annotator + "\u{0}" + label.item
       if let earlier = seen[key] { throw fail("\(label.annotator) labelled item '\(label.item)' already, at \(earlier)") }
       seen[key] = label.location
-      let body = LabelBody(item: label.item, label: schema.value(of: parsed), source: format.rawValue)
-      drafts[label.annotator, default: []].append(
-        EventDraft(author: actor.name, role: actor.role.rawValue, time: now, body: try JSONValue(encoding: body)))
+      parsedLabels.append((label.annotator, label.item, schema.value(of: parsed)))
     }
-    for (annotator, batch) in drafts.sorted(by: { $0.key < $1.key }) {
-      try labelLog(dataset, annotator: annotator).append(batch: batch)
+    let id = LabelImportRecord.id(dataset: dataset, labels: parsedLabels)
+    var perAnnotator: [String: [(item: String, value: String)]] = [:]
+    for label in parsedLabels { perAnnotator[label.annotator, default: []].append((label.item, label.value)) }
+    var result = LabelImportResult(
+      dataset: dataset, labels: labels.count, annotators: perAnnotator.mapValues(\.count), items: Set(labels.map(\.item)).count,
+      id: id, added: 0, alreadyImported: false)
+    let recordPath = LabelImportRecord.path(dataset, id)
+    if try documents.latestVersion(of: recordPath) > 0 {
+      result.alreadyImported = true
+      return result
     }
-    return LabelImportResult(
-      dataset: dataset, labels: labels.count, annotators: drafts.mapValues(\.count), items: Set(labels.map(\.item)).count)
+    let working = try WorkInProgress(in: folder + "/labels/" + dataset, "import-" + id)
+    defer { working.end() }
+    // Each annotator's labels in one append; a log that already holds some of this import's
+    // labels (an earlier run cut short) gets only the rest. Nothing counts until the record.
+    for (annotator, wanted) in perAnnotator.sorted(by: { $0.key < $1.key }) {
+      let log = labelLog(dataset, annotator: annotator)
+      let appended = try log.append(afterLast: { _ in
+        let present = try Self.itemsOfImport(id, in: log.path)
+        return try wanted.filter { !present.contains($0.item) }.map { label in
+          let body = LabelBody(item: label.item, label: label.value, source: format.rawValue, importID: id)
+          return EventDraft(author: actor.name, role: actor.role.rawValue, time: now, body: try JSONValue(encoding: body))
+        }
+      })
+      result.added += appended.count
+    }
+    let record = LabelImportRecord(
+      dataset: dataset, file: file, format: format.rawValue, labels: labels.count, annotators: result.annotators)
+    let message = "import \(labels.count) labels by \(perAnnotator.count) annotator(s) from \(file.split(separator: "/").last.map(String.init) ?? file)"
+    do {
+      _ = try publish(recordPath, record, actor: actor, message: message, expecting: 0, now: now)
+    } catch StoreError.conflict {
+      result.alreadyImported = true  // the same import, run at the same moment, completed first
+    }
+    return result
+  }
+
+  /// The items that events carrying import `id` name in the label log at `path`.
+  static func itemsOfImport(_ id: String, in path: String) throws -> Set<String> {
+    guard FileIO.exists(path) else { return [] }
+    let bytes = try FileIO.read(path)
+    let marker = Array(#""import":"\#(id)""#.utf8)
+    var items = Set<String>()
+    var start = 0
+    while let newline = bytes[start...].firstIndex(of: 0x0A) {
+      defer { start = newline + 1 }
+      let line = bytes[start..<newline]
+      guard line.count > marker.count, line.firstRange(of: marker) != nil else { continue }
+      if let item = (try? JSONValue.parse(line))?["body"]?["item"]?.stringValue { items.insert(item) }
+    }
+    return items
+  }
+
+  /// The ids of the label imports of `dataset` that completed.
+  public func completedImports(_ dataset: String) throws -> Set<String> {
+    Set(try documents.children(of: LabelImportRecord.collection(dataset)).filter {
+      try documents.latestVersion(of: LabelImportRecord.path(dataset, $0)) > 0
+    })
   }
 }

@@ -80,7 +80,7 @@ extension Workspace {
       return QueueProgress(next: next, ahead: body["ahead"]?.arrayValue?.compactMap(\.intValue) ?? [])
     }
     guard last != nil else { return QueueProgress(next: 0, ahead: []) }
-    let labels = try DatasetLabels(folder: folder + "/labels/" + dataset, only: annotator)
+    let labels = try DatasetLabels(folder: folder + "/labels/" + dataset, only: annotator, completedImports: try completedImports(dataset))
     let done = Set(labels.entries.map { labels.items[Int($0.item)] })
     var progress = QueueProgress(next: 0, ahead: [])
     for (position, entry) in try queue.all().enumerated() where done.contains(entry.item) { progress.markDone(position) }
@@ -171,7 +171,8 @@ public struct AnnotatorSummary: Sendable, Encodable {
   public var assigned: Int
   public var labelled: Int
   public var skipped: Int
-  /// Items the annotator labelled that someone else labelled too.
+  /// Items of the annotator's complete batches (gold left out) that someone else labelled too;
+  /// `agreementWithOthers` and `meanPairwiseKappa` are over the same items.
   public var sharedItems: Int
   /// The share of the others' labels on the same items that equal the annotator's.
   public var agreementWithOthers: Estimate
@@ -227,12 +228,14 @@ extension Workspace {
     } else {
       goldAccuracy = .value((Double(correct) / Double(goldInComplete.count) * 10).rounded() / 10)
     }
-    var agreement: Estimate = .undefined("no item you labelled has a label from someone else yet")
+    var agreement: Estimate = .undefined("no item of your complete batches has a label from someone else yet")
     var kappa: Estimate = agreement
     var shared = 0
-    // Agreement leaves gold items out: they are shared by many annotators, so counting them would
-    // make `sharedItems` move at the moment a gold item is answered.
-    let nonGold = labels.entries.filter { $0.value >= 0 && answers[labels.items[Int($0.item)]] == nil }
+    // Agreement too is over the items of complete batches, gold left out: counted at each
+    // submission, `sharedItems` would move for a regular item another annotator labelled and
+    // never for a gold one, which would tell the two apart.
+    let completeItems = Set(queued.lazy.filter { !openBatches.contains($0.batch) && answers[$0.item] == nil }.map(\.item))
+    let nonGold = labels.entries.filter { $0.value >= 0 && completeItems.contains(labels.items[Int($0.item)]) }
     if let built = try LabelTable(labels, entries: nonGold, order: schema.categoryOrder),
       let g = built.coders.firstIndex(of: annotator)
     {

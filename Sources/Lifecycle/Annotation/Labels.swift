@@ -27,10 +27,18 @@ public struct LabelBody: Codable, Sendable, Equatable {
   public var ahead: [Int]?
   /// Where an imported label came from (`label-studio`, `csv`).
   public var source: String?
+  /// The label import this event belongs to; it counts only once `label-imports/<dataset>/<id>`
+  /// is published (see `LabelImportRecord`).
+  public var importID: String?
+
+  enum CodingKeys: String, CodingKey {
+    case item, label, skip, guidelines, assignment, next, ahead, source
+    case importID = "import"
+  }
 
   public init(
     item: String, label: String? = nil, skip: String? = nil, guidelines: Int? = nil, assignment: Int? = nil,
-    next: Int? = nil, ahead: [Int]? = nil, source: String? = nil
+    next: Int? = nil, ahead: [Int]? = nil, source: String? = nil, importID: String? = nil
   ) {
     self.item = item
     self.label = label
@@ -40,6 +48,7 @@ public struct LabelBody: Codable, Sendable, Equatable {
     self.next = next
     self.ahead = ahead
     self.source = source
+    self.importID = importID
   }
 }
 
@@ -73,7 +82,9 @@ public struct DatasetLabels: Sendable {
   public var labelCount: Int { entries.count { $0.value >= 0 } }
 
   /// Reads `folder/*.jsonl` (only `only`'s log when given); an absent folder has no labels.
-  public init(folder: String, only: String? = nil) throws {
+  /// Events of a label import not in `completedImports` are left out (an import cut short).
+  public init(folder: String, only: String? = nil, completedImports: Set<String> = []) throws {
+    let completed = Set(completedImports.map { Array($0.utf8) })
     var itemIndex = ByteInterner(capacity: 1 << 16)
     var valueIndex = ByteInterner(capacity: 64)
     let files = only.map { [$0 + ".jsonl"] } ?? (try? FileIO.list(folder)) ?? []
@@ -87,7 +98,8 @@ public struct DatasetLabels: Sendable {
       events.append(0)
       var slot: [Int32] = []
       try bytes.withUnsafeBufferPointer { buffer in
-        try scan(buffer, file: folder + "/" + file, annotator: annotator, items: &itemIndex, values: &valueIndex, slot: &slot)
+        try scan(
+          buffer, file: folder + "/" + file, annotator: annotator, completed: completed, items: &itemIndex, values: &valueIndex, slot: &slot)
       }
     }
     items = itemIndex.names
@@ -95,7 +107,7 @@ public struct DatasetLabels: Sendable {
   }
 
   private mutating func scan(
-    _ buffer: UnsafeBufferPointer<UInt8>, file: String, annotator: Int32, items: inout ByteInterner,
+    _ buffer: UnsafeBufferPointer<UInt8>, file: String, annotator: Int32, completed: Set<[UInt8]>, items: inout ByteInterner,
     values: inout ByteInterner, slot: inout [Int32]
   ) throws {
     guard let firstNewline = LineScanner.newline(buffer, from: 0) else { return }  // empty, or a torn header
@@ -107,12 +119,21 @@ public struct DatasetLabels: Sendable {
     }
     var start = firstNewline + 1
     var line = 1
+    var lastImport: [UInt8] = []
+    var lastImportCompleted = false
     while let end = LineScanner.newline(buffer, from: start) {
       line += 1
       defer { start = end + 1 }
       var fields = LineScanner.labelFields(buffer, start, end)
       if fields == nil { fields = try LineScanner.slowLabelFields(buffer, start, end, file: file, line: line) }
       guard let f = fields else { continue }
+      if let id = f.importID {
+        if !buffer[id].elementsEqual(lastImport) {
+          lastImport = Array(buffer[id])
+          lastImportCompleted = completed.contains(lastImport)
+        }
+        guard lastImportCompleted else { continue }
+      }
       let (item, _) = items.intern(buffer, f.item.lowerBound, f.item.upperBound)
       var value: Int32 = -1
       if let range = f.label { value = values.intern(buffer, range.lowerBound, range.upperBound).0 }
@@ -136,6 +157,7 @@ enum LineScanner {
     var label: Range<Int>?
     var guidelines: Int
     var time: Int64
+    var importID: Range<Int>? = nil
   }
 
   static func newline(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
@@ -191,6 +213,7 @@ enum LineScanner {
     var item: Range<Int>?
     var label: Range<Int>?
     var skip = false
+    var importID: Range<Int>?
     var guidelines = 0
     while i < end {
       guard buffer[i] == quote else { return nil }
@@ -224,6 +247,9 @@ enum LineScanner {
           label = text
         } else if keyLength == 4, buffer[keyStart] == 0x73 {  // skip
           skip = true
+        } else if keyLength == 6, buffer[keyStart] == 0x69 {  // import
+          guard !escaped else { return nil }
+          importID = text
         }
       case 0x5B:  // an array of numbers
         while i < end, buffer[i] != 0x5D { i += 1 }
@@ -247,7 +273,7 @@ enum LineScanner {
       }
     }
     guard let item, label != nil || skip else { return nil }
-    return Fields(item: item, label: label, guidelines: guidelines, time: time)
+    return Fields(item: item, label: label, guidelines: guidelines, time: time, importID: importID)
   }
 
   /// Parses a line the scanner did not recognise with the JSON parser; nil for a line that is an
@@ -271,8 +297,16 @@ enum LineScanner {
     } else if body["skip"] == nil {
       throw StoreError.corrupt(file: file, reason: "line \(line) has neither a label nor a skip")
     }
+    var importRange: Range<Int>?
+    if let id = body["import"]?.stringValue {
+      guard let range = find(Array(id.utf8), buffer, start, end) else {
+        throw StoreError.corrupt(file: file, reason: "line \(line) has an import id that is not an id")
+      }
+      importRange = range
+    }
     return Fields(
-      item: itemRange, label: labelRange, guidelines: body["guidelines"]?.intValue ?? 0, time: Int64(date.timeIntervalSince1970))
+      item: itemRange, label: labelRange, guidelines: body["guidelines"]?.intValue ?? 0, time: Int64(date.timeIntervalSince1970),
+      importID: importRange)
   }
 
   private static func find(_ needle: [UInt8], _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int>? {
@@ -322,7 +356,7 @@ extension Workspace {
   /// Every annotator's current labels of `dataset`.
   public func labels(_ dataset: String) throws -> DatasetLabels {
     _ = try Name(dataset, what: "dataset name")
-    return try DatasetLabels(folder: folder + "/labels/" + dataset)
+    return try DatasetLabels(folder: folder + "/labels/" + dataset, completedImports: try completedImports(dataset))
   }
 
   /// The datasets that have label logs.

@@ -23,7 +23,8 @@ extension Root {
     for name in try workspaceNames() {
       let workspace = try self.workspace(name)
       let record = try workspace.record().0
-      if let identity, record.members[identity] == nil { continue }
+      // A lead's portfolio: the workspaces they lead (every one for a local reader naming nobody).
+      if let identity, !record.roles(of: identity).contains(.lead) { continue }
       let summary = FeasibilitySummary(try workspace.feasibility().0)
       var entry = PortfolioEntry(
         workspace: name, title: record.title, impact: summary.impact, feasibility: summary.feasibility, priority: nil,

@@ -49,7 +49,7 @@ extension Mlw.Lead {
 
     func execute(_ context: CommandContext) throws -> Output {
       if let identity = context.identity {
-        let leads = try context.root.workspaceNames().filter { try context.root.workspace($0, visibleTo: identity).record().0.roles(of: identity).contains(.lead) }
+        let leads = try context.root.workspaceNames(visibleTo: identity).filter { try context.root.workspace($0, visibleTo: identity).record().0.roles(of: identity).contains(.lead) }
         guard !leads.isEmpty else {
           throw LifecycleError.leadOfNone(name: identity)
         }

@@ -5,7 +5,7 @@ extension Mlw.Lead.Member {
   struct Add: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Add a member with one or more roles; a person new to the team gets a token, shown once.")
+      abstract: "Add a member with one or more roles; a person new to the team gets an invitation, shown once, good for `mlw token rotate` only.")
     static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions

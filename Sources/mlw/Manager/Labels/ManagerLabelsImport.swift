@@ -25,7 +25,13 @@ extension Mlw.Manager.Labels {
 
       func render() -> String {
         let perAnnotator = result.annotators.keys.sorted().map { "\($0) \(result.annotators[$0]!)" }.joined(separator: ", ")
-        return "imported \(result.labels) labels of \(result.items) items into \(result.dataset): \(perAnnotator)\nmeasure them: mlw manager report \(result.dataset)\n"
+        if result.alreadyImported {
+          return "import \(result.id) of these \(result.labels) labels into \(result.dataset) is already complete: nothing added\n"
+        }
+        let resumed = result.added < result.labels
+          ? " (\(result.labels - result.added) were written by an earlier run that was cut short; this run completed it)" : ""
+        return "imported \(result.labels) labels of \(result.items) items into \(result.dataset): \(perAnnotator)\(resumed)\n"
+          + "import \(result.id); measure them: mlw manager report \(result.dataset)\n"
       }
     }
 

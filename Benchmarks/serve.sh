@@ -28,7 +28,9 @@ lead=$("$mlw" init bench --lead ana --root "$root" --json | token)
 "$mlw" lead member add mia --role manager --root "$root" -w bench --as ana >/dev/null
 tokens=""
 for n in $(seq -w 1 16); do
-  t=$("$mlw" lead member add "ann$n" --role annotator --root "$root" -w bench --as ana --json | token)
+  # A new member gets an invitation; the person redeems it for their own token.
+  "$mlw" lead member add "ann$n" --role annotator --root "$root" -w bench --as ana >/dev/null
+  t=$("$mlw" token rotate --root "$root" --as "ann$n" --json | token)
   tokens="$tokens${tokens:+,}$t"
 done
 "$mlw" manager schema set --task single-label --label "ok=fine" --label "bad=defect" --root "$root" -w bench --as mia >/dev/null

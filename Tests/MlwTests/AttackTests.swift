@@ -282,4 +282,68 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     }
     #expect(server.stop() == 0)
   }
+
+  /// Every command of the tree, in both request forms, aimed at a workspace the caller does not
+  /// belong to answers exactly as it does for a workspace that does not exist: nothing of it.
+  @Test func noCommandGivesAMemberAnythingOfAnotherWorkspace() throws {
+    let (root, tokens) = try Self.twoWorkspaces()
+    // Give `other` something to leak: a record and a member ana does not know.
+    #expect(try mlw(["lead", "scope", "set", "--problem", "secret-problem-text"], root: root, as: "bob", workspace: "other").status == 0)
+    let before = try snapshot(root)
+    let server = try ServerProcess(root: root)
+    let ana = try LineClient(port: server.port)
+    _ = try ana.request("auth \(tokens["ana"]!)")
+    let dump = try JSONValue.parse(Array(try run("mlw", ["--experimental-dump-help"]).stdout.utf8))
+    var compared = 0
+    func walk(_ command: JSONValue, _ path: [String]) throws {
+      let subcommands = command["subcommands"]?.arrayValue ?? []
+      if subcommands.isEmpty, !["serve", "init", "fsck", "token", "help"].contains(path.first ?? "") {
+        var positionals: [String] = []
+        var options: [String: JSONValue] = [:]
+        var words = path
+        for argument in command["arguments"]?.arrayValue ?? [] where argument["isOptional"] != .bool(true) {
+          let name = argument["names"]?.arrayValue?.first?["name"]?.stringValue ?? "x"
+          switch argument["kind"]?.stringValue {
+          case "positional"?:
+            positionals.append("d")
+            words.append("d")
+          case "option"?:
+            options[name] = .string("1")
+            words += ["--" + name, "1"]
+          default: break
+          }
+        }
+        for workspaceForm in [0, 1] {
+          func ask(_ workspace: String) throws -> String {
+            let answer: JSONValue
+            if workspaceForm == 0 {
+              answer = try ana.request((words + ["-w", workspace]).joined(separator: " "))
+            } else {
+              var params = options
+              params["workspace"] = .string(workspace)
+              if !positionals.isEmpty { params["_"] = .array(positionals.map(JSONValue.string)) }
+              let request = JSONValue.object([
+                "jsonrpc": .string("2.0"), "id": .int(1), "method": .string(path.joined(separator: ".")), "params": .object(params),
+              ])
+              answer = try ana.request(String(decoding: request.canonicalBytes(pretty: false), as: UTF8.self))
+            }
+            // The id of a text-form request is its line number: not part of the comparison.
+            var fields = answer.objectValue ?? [:]
+            fields["id"] = nil
+            return String(decoding: JSONValue.object(fields).canonicalBytes(pretty: false), as: UTF8.self)
+          }
+          let toOther = try ask("other")
+          let toNobody = try ask("nosuch")
+          #expect(toOther.replacingOccurrences(of: "other", with: "nosuch") == toNobody, "\(path): \(toOther) vs \(toNobody)")
+          #expect(!toOther.contains("secret-problem-text") && !toOther.contains("bob"), "\(path) leaked: \(toOther)")
+          compared += 1
+        }
+      }
+      for sub in subcommands { try walk(sub, path + [sub["commandName"]?.stringValue ?? "?"]) }
+    }
+    try walk(dump["command"] ?? .null, [])
+    #expect(compared > 100)
+    #expect(server.stop() == 0)
+    #expect(try snapshot(root) == before, "a request aimed at another workspace changed the root")
+  }
 }

@@ -36,11 +36,20 @@ public struct Root: Sendable {
   /// one that `identity` is not a member of give the same "not found", which lists only the
   /// workspaces `identity` belongs to (all of them for a local reader who named nobody).
   public func workspace(_ text: String, visibleTo identity: String?) throws -> Workspace {
+    try visibleWorkspace(text, to: identity).workspace
+  }
+
+  /// `workspace(_:visibleTo:)`, with the workspace record it read to tell (nil for a local
+  /// reader who named nobody), so that an authorization after it need not read it again.
+  public func visibleWorkspace(_ text: String, to identity: String?) throws -> (workspace: Workspace, record: WorkspaceRecord?) {
     let name = try Name(text, what: "workspace name")
     let workspace = Workspace(root: self, name: name.value)
     let exists = FileIO.isDirectory(workspace.documents.folder(WorkspaceRecord.path))
-    if exists, identity == nil { return workspace }
-    if exists, let identity, try workspace.record().0.members[identity] != nil { return workspace }
+    if exists, identity == nil { return (workspace, nil) }
+    if exists, let identity {
+      let record = try workspace.record().0
+      if record.members[identity] != nil { return (workspace, record) }
+    }
     throw LifecycleError.unknownWorkspace(name: name.value, available: try workspaceNames(visibleTo: identity), visibleTo: identity)
   }
 
@@ -75,6 +84,9 @@ public struct Root: Sendable {
 
   /// The roster's latest version (0 before anyone was added): a few `stat` calls.
   public func rosterVersion() throws -> Int { try store.latestVersion(of: Roster.path) }
+
+  /// The roster's folder, whose modification time moves with every new version.
+  public var rosterFolder: String { store.folder(Roster.path) }
 
   /// The roster and its version (an empty roster at version 0 before anyone was added).
   public func roster() throws -> (Roster, version: Int) {

@@ -60,19 +60,20 @@ public struct Workspace: Sendable {
   /// `identity` nil means a local reader who named nobody: the CLI trusts the file system
   /// (whoever can read the folder can read the files), so read commands are let through without
   /// an actor. Anything that writes needs a named member holding the role.
-  public func authorize(_ access: Access, identity: String?, reading: Bool = false) throws -> Actor? {
+  /// `known` is this workspace's record when the caller has just read it.
+  public func authorize(_ access: Access, identity: String?, reading: Bool = false, record known: WorkspaceRecord? = nil) throws -> Actor? {
     switch access {
     case .open, .admin, .anyWorkspaceWith:
       return nil
     case .member:
       guard let identity else { return nil }
-      let roles = try record().0.roles(of: identity)
+      let roles = try (known ?? record().0).roles(of: identity)
       guard let first = roles.first else { throw LifecycleError.notMember(name: identity, workspace: name) }
       return Actor(name: identity, role: first)
     case .roles(let allowed):
       if identity == nil, reading { return nil }
       guard let identity else { throw LifecycleError.noIdentity }
-      let held = try record().0.roles(of: identity)
+      let held = try (known ?? record().0).roles(of: identity)
       guard !held.isEmpty else { throw LifecycleError.notMember(name: identity, workspace: name) }
       guard let role = allowed.first(where: held.contains) else {
         throw LifecycleError.lacksRole(name: identity, workspace: name, needs: allowed, has: held)

@@ -1,4 +1,8 @@
 import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Foundation
 import Lifecycle
 import LineServer
@@ -195,25 +199,52 @@ struct CommandResponder: Responder {
 }
 
 /// Whether the credential a connection authenticated with still holds, answered from the
-/// roster as of its latest version (two `stat` calls when it has not changed).
+/// roster as of its latest version. One `stat` of the roster's folder when nothing changed: a
+/// new version is a new file there, which moves the folder's modification time; when that
+/// moved, the latest version is probed and the roster read again if it is newer.
 final class CredentialCache: Sendable {
+  private struct Known {
+    var stamp: FolderStamp
+    var version: Int
+    var roster: Roster
+  }
+
+  private struct FolderStamp: Equatable {
+    var inode: UInt64
+    var seconds: Int
+    var nanoseconds: Int
+
+    init?(_ path: String) {
+      var info = stat()
+      guard stat(path, &info) == 0 else { return nil }
+      inode = UInt64(info.st_ino)
+      seconds = info.st_mtim.tv_sec
+      nanoseconds = info.st_mtim.tv_nsec
+    }
+  }
+
   let root: Root
-  private let state = NIOLockedValueBox<(version: Int, roster: Roster)?>(nil)
+  private let state = NIOLockedValueBox<Known?>(nil)
 
   init(root: Root) {
     self.root = root
   }
 
   func holds(_ caller: Caller) -> Bool {
-    guard let version = try? root.rosterVersion() else { return false }
+    guard let stamp = FolderStamp(root.rosterFolder) else { return false }
     let known = state.withLockedValue { $0 }
     let roster: Roster
-    if let known, known.version == version {
+    if let known, known.stamp == stamp {
       roster = known.roster
     } else {
-      guard let (fresh, freshVersion) = try? root.roster() else { return false }
-      state.withLockedValue { $0 = (freshVersion, fresh) }
-      roster = fresh
+      guard var version = try? root.rosterVersion() else { return false }
+      if let known, known.version == version {
+        roster = known.roster
+      } else {
+        guard let (fresh, freshVersion) = try? root.roster() else { return false }
+        (roster, version) = (fresh, freshVersion)
+      }
+      state.withLockedValue { $0 = Known(stamp: stamp, version: version, roster: roster) }
     }
     guard let credential = Credential.find(caller.credential, in: roster, now: Date()) else { return false }
     return credential.person == caller.member && (credential.kind == .token) == (caller.standing == .member)
@@ -226,15 +257,39 @@ enum FileArguments {
   /// The files the command reads.
   static func inputs(of command: any MlwCommand) -> [String] {
     var found: [String] = []
-    collect(command, depth: 0, outputs: false, into: &found)
+    collectTop(command, outputs: false, into: &found)
     return found
   }
 
   /// The files the command reads or writes.
   static func all(of command: any MlwCommand) -> [String] {
     var found: [String] = []
-    collect(command, depth: 0, outputs: true, into: &found)
+    collectTop(command, outputs: true, into: &found)
     return found
+  }
+
+  /// Per command type, the places among its stored properties that can hold a file argument:
+  /// a file type's wrapper, or an option group other than the global options. Reflecting every
+  /// property of every request cost a quarter of the server's time on an append.
+  private static let plans = NIOLockedValueBox([ObjectIdentifier: [Int]]())
+
+  private static func collectTop(_ command: any MlwCommand, outputs: Bool, into found: inout [String]) {
+    let key = ObjectIdentifier(type(of: command))
+    let children = Mirror(reflecting: command).children
+    let plan =
+      plans.withLockedValue { $0[key] }
+      ?? {
+        let computed = children.enumerated().compactMap { offset, child -> Int? in
+          let name = String(reflecting: type(of: child.value))
+          let mayHold = name.contains("InputFile") || name.contains("OutputFile") || (name.contains("OptionGroup") && !name.contains("GlobalOptions"))
+          return mayHold ? offset : nil
+        }
+        plans.withLockedValue { $0[key] = computed }
+        return computed
+      }()
+    for offset in plan {
+      collect(children[children.index(children.startIndex, offsetBy: offset)].value, depth: 1, outputs: outputs, into: &found)
+    }
   }
 
   private static func collect(_ value: Any, depth: Int, outputs: Bool, into found: inout [String]) {

@@ -59,9 +59,9 @@ struct CommandContext: Sendable {
       if let workspaceName { context.workspace = try? root.workspace(workspaceName, visibleTo: identity) }
     case .member, .roles:
       guard let workspaceName else { throw LifecycleError.noWorkspace }
-      let workspace = try root.workspace(workspaceName, visibleTo: identity)
+      let (workspace, record) = try root.visibleWorkspace(workspaceName, to: identity)
       context.workspace = workspace
-      context.actor = try workspace.authorize(access, identity: identity, reading: effect == .reads)
+      context.actor = try workspace.authorize(access, identity: identity, reading: effect == .reads, record: record)
     }
     return context
   }

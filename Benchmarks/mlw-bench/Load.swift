@@ -30,7 +30,9 @@ func runLoad(port: Int, connections: Int, seconds: Double, tokens: [String], lin
       address.sin_family = sa_family_t(AF_INET)
       address.sin_port = in_port_t(UInt16(port).bigEndian)
       address.sin_addr.s_addr = inet_addr("127.0.0.1")
-      let ok = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+      let ok = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
       guard ok == 0 else { return }
       var one: Int32 = 1
       setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -56,7 +58,9 @@ func runLoad(port: Int, connections: Int, seconds: Double, tokens: [String], lin
         let start = DispatchTime.now().uptimeNanoseconds
         guard let answer = exchange(line) else { break }
         results.latencies[c].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        if answer.count >= errorMarker.count, (0...(answer.count - errorMarker.count)).contains(where: { answer[$0..<($0 + errorMarker.count)].elementsEqual(errorMarker) }) {
+        if answer.count >= errorMarker.count,
+          (0...(answer.count - errorMarker.count)).contains(where: { answer[$0..<($0 + errorMarker.count)].elementsEqual(errorMarker) })
+        {
           results.errors[c] += 1
         }
       }
@@ -68,5 +72,8 @@ func runLoad(port: Int, connections: Int, seconds: Double, tokens: [String], lin
   guard !all.isEmpty else { fail("no request was answered") }
   func percentile(_ p: Double) -> Double { all[min(all.count - 1, Int(p * Double(all.count - 1)))] }
   let rate = Double(all.count) / seconds
-  print(String(format: "%3d connection(s): %9.0f requests/s   p50 %7.3f ms   p99 %7.3f ms   (%d requests, %d errors)", connections, rate, percentile(0.5), percentile(0.99), all.count, results.errors.reduce(0, +)))
+  print(
+    String(
+      format: "%3d connection(s): %9.0f requests/s   p50 %7.3f ms   p99 %7.3f ms   (%d requests, %d errors)", connections, rate, percentile(0.5),
+      percentile(0.99), all.count, results.errors.reduce(0, +)))
 }

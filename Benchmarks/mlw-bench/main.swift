@@ -79,8 +79,11 @@ case "make-annotation":
     actor: manager, message: nil, ifVersion: nil, now: now)
   _ = try workspace.updateGuidelines(actor: manager, message: "first version", ifVersion: nil, now: now) { $0.summary = "one label per joint" }
   for name in names { try workspace.acknowledgeGuidelines(version: 1, actor: Actor(name: name, role: .annotator), now: now) }
-  let list = (0..<items).map { Item(id: String(format: "img-%07d", $0), payload: .object(["board": .int($0 / 50), "joint": .int($0 % 50)]), uri: nil) }
-  _ = try workspace.importDataset("images", items: list, source: "synthetic", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
+  let list = (0..<items).map {
+    Item(id: String(format: "img-%07d", $0), payload: .object(["board": .int($0 / 50), "joint": .int($0 % 50)]), uri: nil)
+  }
+  _ = try workspace.importDataset(
+    "images", items: list, source: "synthetic", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
   let result = try workspace.assign(
     "images", overlap: annotators, annotators: names, goldRate: 0, batchSize: 1000, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
   var generator = SystemRandomNumberGenerator()

@@ -45,7 +45,9 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "no workspace named: pass --workspace NAME or set MLW_WORKSPACE ('mlw workspaces' lists them)"
     case .unknownWorkspace(let name, let available, let person?):
       // The same whether the workspace exists or not: a non-member learns nothing of it.
-      let list = available.isEmpty ? "\(person) belongs to none; a lead adds members (mlw lead member add)" : "\(person) belongs to: " + available.joined(separator: ", ")
+      let list =
+        available.isEmpty
+        ? "\(person) belongs to none; a lead adds members (mlw lead member add)" : "\(person) belongs to: " + available.joined(separator: ", ")
       return "no workspace '\(name)' that \(person) belongs to; \(list)"
     case .unknownWorkspace(let name, let available, nil):
       let list = available.isEmpty ? "there are none yet; create one with 'mlw init'" : "there are: " + available.joined(separator: ", ")

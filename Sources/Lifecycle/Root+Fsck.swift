@@ -112,7 +112,8 @@ extension Workspace {
     missing.sort { ($0.envelope.time, $0.path, $0.envelope.version) < ($1.envelope.time, $1.path, $1.envelope.version) }
     var finding = FsckFinding(
       severity: .repairable, file: journal.path,
-      problem: "lacks \(missing.count) published version(s), first \(missing[0].path) v\(missing[0].envelope.version) (a crash between publish and journal)")
+      problem:
+        "lacks \(missing.count) published version(s), first \(missing[0].path) v\(missing[0].envelope.version) (a crash between publish and journal)")
     if repair {
       try journal.append(batch: missing.map(Workspace.journalDraft(for:)))
       finding.repaired = "added \(missing.count) line(s)"

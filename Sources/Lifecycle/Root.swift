@@ -167,7 +167,9 @@ public struct Root: Sendable {
   /// Who changes the roster: a member in a role (a lead adding someone), a person acting on
   /// their own account, or the root's local administrator.
   enum RosterAuthor {
-    case actor(Actor), person(String), administrator
+    case actor(Actor)
+    case person(String)
+    case administrator
 
     var names: (author: String, role: String) {
       switch self {

@@ -25,16 +25,21 @@ public struct Stage: Sendable {
     Stage(
       name: "planning",
       parts: [
-        StagePart(path: "scope", shape: .record, nextStep: "the lead writes the scope (mlw lead scope set) and the SME the business goal (mlw sme goal set)"),
+        StagePart(
+          path: "scope", shape: .record, nextStep: "the lead writes the scope (mlw lead scope set) and the SME the business goal (mlw sme goal set)"),
         StagePart(path: "feasibility", shape: .record, nextStep: "the lead and the SME score feasibility and impact (mlw lead feasibility score)"),
-        StagePart(path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy (mlw lead metric-policy set)"),
-        StagePart(path: "baselines", shape: .collection, nextStep: "the SME records a human-level baseline (mlw sme baseline add); the engineer adds the others"),
+        StagePart(
+          path: "metric-policy", shape: .record, nextStep: "the lead and the SME choose the single-number metric policy (mlw lead metric-policy set)"),
+        StagePart(
+          path: "baselines", shape: .collection,
+          nextStep: "the SME records a human-level baseline (mlw sme baseline add); the engineer adds the others"),
       ]),
     Stage(
       name: "data",
       parts: [
         StagePart(path: "label-schema", shape: .record, nextStep: "the annotation manager defines the label schema (mlw manager schema set)"),
-        StagePart(path: "guidelines", shape: .record, nextStep: "the annotation manager writes the annotation guidelines (mlw manager guidelines set)"),
+        StagePart(
+          path: "guidelines", shape: .record, nextStep: "the annotation manager writes the annotation guidelines (mlw manager guidelines set)"),
         StagePart(path: "datasets", shape: .collection, nextStep: "a manager or an engineer imports a dataset (mlw manager dataset import)"),
         StagePart(path: "assignments", shape: .collection, nextStep: "the annotation manager assigns a dataset to annotators (mlw manager assign)"),
         StagePart(path: "labels", shape: .logs, nextStep: "annotators label the items assigned to them (mlw annotator next)"),

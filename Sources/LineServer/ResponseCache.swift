@@ -67,7 +67,8 @@ final class ResponseCache: Sendable {
   @discardableResult
   func store(_ hit: Hit, reads: ReadSet, for key: Key) -> Bool {
     guard capacityBytes > 0, let observations = reads.settle() else { return false }
-    let cost = 128 + hit.result.count + hit.path.utf8.count + key.member.utf8.count
+    let cost =
+      128 + hit.result.count + hit.path.utf8.count + key.member.utf8.count
       + key.words.reduce(0) { $0 + 16 + $1.utf8.count } + observations.reduce(0) { $0 + 64 + $1.path.utf8.count }
     guard cost <= capacityBytes / 4 else { return false }
     state.withLockedValue { state in

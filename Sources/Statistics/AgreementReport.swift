@@ -158,7 +158,10 @@ public struct AgreementReport: Sendable, Encodable {
         ratingsBy[Int(table.coderOf[i])] += 1
         for j in range where j > i {
           var (a, ca, b, cb) = (Int(table.coderOf[i]), Int(table.categoryOf[i]), Int(table.coderOf[j]), Int(table.categoryOf[j]))
-          if a > b { swap(&a, &b); swap(&ca, &cb) }
+          if a > b {
+            swap(&a, &b)
+            swap(&ca, &cb)
+          }
           let p = pairIndex(a, b)
           shared[p] += 1
           if ca == cb { agreeing[p] += 1 }

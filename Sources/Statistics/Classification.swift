@@ -120,7 +120,8 @@ public struct ClassificationReport: Sendable, Encodable {
     if let top = perClass.max(by: { $0.support < $1.support }), total > 0, Double(top.support) / Double(total) >= 0.8, k > 1 {
       let share = Double(top.support) / Double(total)
       report.warnings.append(
-        "class '\(top.label)' is \(Int((share * 100).rounded()))% of the truth: always predicting it would score accuracy \(share); read per-class recall, balanced accuracy and MCC")
+        "class '\(top.label)' is \(Int((share * 100).rounded()))% of the truth: always predicting it would score accuracy \(share); read per-class recall, balanced accuracy and MCC"
+      )
     }
 
     if let scores, let positive {

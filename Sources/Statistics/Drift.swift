@@ -78,7 +78,8 @@ public enum Drift {
       let curNumbers = cur.compactMap { Double($0) }.filter(\.isFinite)
       let numeric = refNumbers.count == ref.count && curNumbers.count == cur.count && !(ref.isEmpty && cur.isEmpty)
       let distinct = Set(ref).union(cur).count
-      let (test, rule) = forced.map { ($0, "chosen with --test") }
+      let (test, rule) =
+        forced.map { ($0, "chosen with --test") }
         ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
       if test == .ks || test == .wasserstein, !numeric { throw DriftProblem.notNumeric(column: column, test: test) }
       if test == .ztest, distinct > 2 { throw DriftProblem.notTwoValued(column: column, values: distinct) }

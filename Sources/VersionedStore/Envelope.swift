@@ -86,9 +86,10 @@ public enum ContentHash {
   public static func of<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
     var hasher = SHA256()
     hasher.update(data: Array(bytes))
-    return "sha256:" + hasher.finalize().map { byte in
-      let hex = String(byte, radix: 16)
-      return byte < 16 ? "0" + hex : hex
-    }.joined()
+    return "sha256:"
+      + hasher.finalize().map { byte in
+        let hex = String(byte, radix: 16)
+        return byte < 16 ? "0" + hex : hex
+      }.joined()
   }
 }

@@ -125,7 +125,8 @@ public enum Fsck {
       return
     }
     if ContentHash.of(bytes) != expected {
-      report.findings.append(FsckFinding(severity: .corrupt, file: path, problem: "its content no longer hashes to its name (it was changed after it was written)"))
+      report.findings.append(
+        FsckFinding(severity: .corrupt, file: path, problem: "its content no longer hashes to its name (it was changed after it was written)"))
     }
   }
 

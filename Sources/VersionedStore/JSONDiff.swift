@@ -52,9 +52,11 @@ extension JSONValue {
   }
 
   private static func join(_ path: String, key: String) -> String {
-    let plain = !key.isEmpty && key.utf8.allSatisfy { b in
-      (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 45
-    }
+    let plain =
+      !key.isEmpty
+      && key.utf8.allSatisfy { b in
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 45
+      }
     if plain { return path.isEmpty ? key : path + "." + key }
     return path + "[" + JSONValue.string(key).canonicalString(pretty: false) + "]"
   }

@@ -27,7 +27,8 @@ extension Mlw {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 7878
     @Option(help: "Connections served at once; more are answered with an error and closed.") var maxConnections = 64
-    @Option(help: "Of those, connections not yet authenticated, so that clients without a token cannot crowd out members (default: a quarter, at most 16).")
+    @Option(
+      help: "Of those, connections not yet authenticated, so that clients without a token cannot crowd out members (default: a quarter, at most 16).")
     var maxUnauthenticated: Int?
     @Option(help: "Seconds a connection may stay without a complete request before it is closed (0: never).") var idleTimeout = 300
     @Option(help: "Seconds a new connection has to authenticate before it is closed (0: no limit).") var authTimeout = 10
@@ -84,7 +85,7 @@ extension Mlw {
       } catch let error as LineServer.BindFailure {
         throw StoreError.io(path: "\(host):\(port)", operation: "listen on", reason: error.inUse ? "the port is in use; pass --port" : error.reason)
       }
-      sources.forEach { $0.cancel() }
+      for source in sources { source.cancel() }
       logger.info("stopped")
     }
   }

@@ -17,7 +17,8 @@ private func annotationWorkspace(annotators: Int = 4, items: Int = 40) throws ->
   _ = try workspace.addMember("mia", roles: [.manager], actor: lead, now: now, ifVersion: nil)
   for a in 1...annotators { _ = try workspace.addMember("a\(a)", roles: [.annotator], actor: lead, now: now, ifVersion: nil) }
   let schema = LabelSchema(
-    task: .singleLabel, labels: [.init(name: "ok", definition: "fine"), .init(name: "bridge", definition: "b"), .init(name: "void", definition: "v")],
+    task: .singleLabel,
+    labels: [.init(name: "ok", definition: "fine"), .init(name: "bridge", definition: "b"), .init(name: "void", definition: "v")],
     level: .nominal)
   try workspace.setLabelSchema(schema, actor: manager, message: nil, ifVersion: nil, now: now)
   _ = try workspace.updateGuidelines(actor: manager, message: "first", ifVersion: nil, now: now) { $0.summary = "label joints" }
@@ -49,7 +50,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func assignmentGivesEachItemKDistinctAnnotatorsDeterministically() throws {
     let workspace = try annotationWorkspace()
-    let first = try workspace.assign("d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 42, actor: manager, message: nil, ifVersion: nil, now: now)
+    let first = try workspace.assign(
+      "d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 42, actor: manager, message: nil, ifVersion: nil, now: now)
     var holders: [String: Int] = [:]
     for a in 1...4 {
       let items = try queue(workspace, "a\(a)")
@@ -63,17 +65,21 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
     // Same inputs, same queues; another seed, another order.
     let other = try annotationWorkspace()
-    let again = try other.assign("d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 42, actor: manager, message: nil, ifVersion: nil, now: now)
+    let again = try other.assign(
+      "d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 42, actor: manager, message: nil, ifVersion: nil, now: now)
     #expect(again.assignment.queues == first.assignment.queues)
     let third = try annotationWorkspace()
-    let reseeded = try third.assign("d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 7, actor: manager, message: nil, ifVersion: nil, now: now)
+    let reseeded = try third.assign(
+      "d", overlap: 3, annotators: nil, goldRate: 0, batchSize: 7, seed: 7, actor: manager, message: nil, ifVersion: nil, now: now)
     #expect(reseeded.assignment.queues != first.assignment.queues)
   }
 
   @Test func goldIsMixedInAtTheRateAndKeptOutOfTheRegularPool() throws {
     let workspace = try annotationWorkspace(annotators: 3, items: 100)
-    _ = try workspace.setGold("d", answers: (0..<10).map { (String(format: "i%03d", $0), "ok", $0 + 2) }, file: "gold.csv", actor: manager, message: nil, now: now)
-    let result = try workspace.assign("d", overlap: 2, annotators: nil, goldRate: 0.1, batchSize: 50, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.setGold(
+      "d", answers: (0..<10).map { (String(format: "i%03d", $0), "ok", $0 + 2) }, file: "gold.csv", actor: manager, message: nil, now: now)
+    let result = try workspace.assign(
+      "d", overlap: 2, annotators: nil, goldRate: 0.1, batchSize: 50, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
     for a in 1...3 {
       let items = try queue(workspace, "a\(a)")
       let gold = items.filter { $0 < "i010" }
@@ -86,14 +92,17 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func reassignmentKeepsDoneWorkAndCoversTheItemsOfSomeoneWhoLeft() throws {
     let workspace = try annotationWorkspace()
-    _ = try workspace.assign("d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 3, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.assign(
+      "d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 3, actor: manager, message: nil, ifVersion: nil, now: now)
     let a4 = try queue(workspace, "a4")
     let done = Array(a4.prefix(3))
     for item in done {
       _ = try workspace.submit(dataset: "d", item: item, label: "ok", skip: nil, actor: Actor(name: "a4", role: .annotator), now: now)
     }
     let before = try (1...3).map { try queue(workspace, "a\($0)") }
-    let result = try workspace.assign("d", overlap: nil, annotators: ["a1", "a2", "a3"], goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil, now: now)
+    let result = try workspace.assign(
+      "d", overlap: nil, annotators: ["a1", "a2", "a3"], goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil,
+      now: now)
     #expect(result.version == 2 && result.assignment.overlap == 2)
     var holders: [String: Int] = [:]
     for a in 1...3 {
@@ -109,10 +118,14 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func aNewcomerTakesOverAnEvenShareOfTheOpenWork() throws {
     let workspace = try annotationWorkspace(annotators: 4, items: 60)
-    _ = try workspace.assign("d", overlap: 2, annotators: ["a1", "a2", "a3"], goldRate: 0, batchSize: 100, seed: 5, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.assign(
+      "d", overlap: 2, annotators: ["a1", "a2", "a3"], goldRate: 0, batchSize: 100, seed: 5, actor: manager, message: nil, ifVersion: nil, now: now)
     let done = Array(try queue(workspace, "a1").prefix(10))
-    for item in done { _ = try workspace.submit(dataset: "d", item: item, label: "ok", skip: nil, actor: Actor(name: "a1", role: .annotator), now: now) }
-    let result = try workspace.assign("d", overlap: nil, annotators: nil, goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil, now: now)
+    for item in done {
+      _ = try workspace.submit(dataset: "d", item: item, label: "ok", skip: nil, actor: Actor(name: "a1", role: .annotator), now: now)
+    }
+    let result = try workspace.assign(
+      "d", overlap: nil, annotators: nil, goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil, now: now)
     let newcomer = try queue(workspace, "a4")
     // 120 slots, 10 done: 110 open slots over 4 annotators is at most 28 each.
     #expect(newcomer.count >= 25 && newcomer.count <= 28, "\(newcomer.count) \(result.assignment.annotators)")
@@ -124,7 +137,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func progressSurvivesOutOfOrderWorkAndReassignment() throws {
     let workspace = try annotationWorkspace(annotators: 2, items: 10)
-    _ = try workspace.assign("d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.assign(
+      "d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
     let a1 = Actor(name: "a1", role: .annotator)
     let items = try queue(workspace, "a1")
     #expect(try workspace.nextWork(dataset: nil, annotator: "a1", count: 1).items.first?.item == items[0])
@@ -137,7 +151,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     #expect(try workspace.nextWork(dataset: nil, annotator: "a1", count: 2).items.map(\.item) == [items[3], items[4]])
 
     // A re-assignment changes the queue: progress is worked out again from the log.
-    _ = try workspace.assign("d", overlap: 1, annotators: nil, goldRate: nil, batchSize: nil, seed: 9, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.assign(
+      "d", overlap: 1, annotators: nil, goldRate: nil, batchSize: nil, seed: 9, actor: manager, message: nil, ifVersion: nil, now: now)
     let work = try workspace.nextWork(dataset: nil, annotator: "a1", count: 100)
     let labels = try workspace.labels("d")
     #expect(labels.entries.count == 3 && labels.labelCount == 2)
@@ -147,9 +162,11 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func labelReaderMatchesTheJSONParserAndReadsHandEditedLines() throws {
     let workspace = try annotationWorkspace(annotators: 2, items: 6)
-    _ = try workspace.assign("d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
+    _ = try workspace.assign(
+      "d", overlap: 2, annotators: nil, goldRate: 0, batchSize: 100, seed: 1, actor: manager, message: nil, ifVersion: nil, now: now)
     for (n, item) in try queue(workspace, "a1").enumerated() {
-      _ = try workspace.submit(dataset: nil, item: item, label: ["ok", "bridge", "void"][n % 3], skip: nil, actor: Actor(name: "a1", role: .annotator), now: now)
+      _ = try workspace.submit(
+        dataset: nil, item: item, label: ["ok", "bridge", "void"][n % 3], skip: nil, actor: Actor(name: "a1", role: .annotator), now: now)
     }
     // A line written by hand, keys in another order and spaced out, then a torn tail.
     let path = workspace.labelLog("d", annotator: "a2").path
@@ -173,7 +190,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     let workspace = try annotationWorkspace(items: 3)
     let v1 = try workspace.dataset("d")
     let same = (0..<3).reversed().map { Item(id: String(format: "i%03d", $0), payload: .object(["n": .int($0)]), uri: nil) }
-    let (unchanged, wasUnchanged) = try workspace.importDataset("d", items: same, source: "again", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
+    let (unchanged, wasUnchanged) = try workspace.importDataset(
+      "d", items: same, source: "again", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
     #expect(wasUnchanged && unchanged.version == 1 && unchanged.dataset.items == v1.dataset.items)
     var changed = same
     changed[0].payload = .object(["n": .int(99)])
@@ -181,7 +199,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     #expect(throws: AnnotationError.changedItems(dataset: "d", count: 1, first: "i002")) {
       try workspace.importDataset("d", items: changed, source: "x", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
     }
-    let (v2, _) = try workspace.importDataset("d", items: changed, source: "x", allowChanges: true, actor: manager, message: nil, ifVersion: nil, now: now)
+    let (v2, _) = try workspace.importDataset(
+      "d", items: changed, source: "x", allowChanges: true, actor: manager, message: nil, ifVersion: nil, now: now)
     #expect(v2.version == 2 && v2.dataset.changes == .init(added: 1, removed: 0, changed: 1) && v2.dataset.items != v1.dataset.items)
     let stored = try FileIO.read(workspace.itemsFilePath("d", hash: v2.dataset.items))
     #expect(ContentHash.of(stored) == v2.dataset.items)
@@ -192,7 +211,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     let folder = NSTemporaryDirectory() + "/mlw-items-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let jsonl = folder + "/items.jsonl"
-    try Data("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":7,\"uri\":\"s3://b/7\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".utf8).write(to: URL(fileURLWithPath: jsonl))
+    try Data("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":7,\"uri\":\"s3://b/7\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".utf8).write(
+      to: URL(fileURLWithPath: jsonl))
     #expect(throws: InputError(file: jsonl, line: 3, "id 'a' is on line 1 already; ids must be unique (nothing was imported)")) {
       try ItemsInput.read(file: jsonl)
     }
@@ -225,7 +245,9 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
     // A label outside the set names the task and imports nothing.
     let bad = labels + [ImportedLabel(item: "13", annotator: "ls-3", labels: ["purple"], location: "task 3 (id 13), annotation 1")]
-    #expect(throws: InputError(file: file, "task 3 (id 13), annotation 1: invalid label: 'purple' is not in the label set; the labels are ok, bridge, void")) {
+    #expect(
+      throws: InputError(file: file, "task 3 (id 13), annotation 1: invalid label: 'purple' is not in the label set; the labels are ok, bridge, void")
+    ) {
       try workspace.importLabels("other", bad, file: file, format: .labelStudio, actor: manager, now: now)
     }
     #expect(try workspace.labels("other").entries.isEmpty)
@@ -233,7 +255,8 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
 
   @Test func multiLabelValuesAreSetsInSchemaOrder() throws {
     let schema = LabelSchema(
-      task: .multiLabel, labels: [.init(name: "scratch", definition: "s"), .init(name: "dent", definition: "d"), .init(name: "stain", definition: "t")],
+      task: .multiLabel,
+      labels: [.init(name: "scratch", definition: "s"), .init(name: "dent", definition: "d"), .init(name: "stain", definition: "t")],
       level: .nominal)
     #expect(try schema.value(of: schema.parse("stain, scratch")) == "scratch+stain")
     #expect(throws: LifecycleError.self) { try schema.parse("dent,dent") }

@@ -42,7 +42,9 @@ import Testing
   }
 
   func human(_ error: Double, quality: Baseline.HumanQuality = .domainExpert) -> Baseline {
-    Baseline(type: .humanLevel, quality: quality, measured: "3 experts", metrics: ["error": error, "accuracy": 1 - error], source: "study", date: "2026-11-20")
+    Baseline(
+      type: .humanLevel, quality: quality, measured: "3 experts", metrics: ["error": error, "accuracy": 1 - error], source: "study",
+      date: "2026-11-20")
   }
 
   @Test func bestPerMetricAndHumanLevelFeedTheDiagnosis() throws {

@@ -18,8 +18,11 @@ import Testing
 
   @Test func spreadNamesWhoDisagrees() {
     let record = Feasibility(scorers: [
-      "ana": .init(role: "lead", answers: ["data.acquisition": .init(score: 5, note: nil), "impact.friction": .init(score: 3, note: nil)], situation: "labelled"),
-      "sam": .init(role: "sme", answers: ["data.acquisition": .init(score: 2, note: "vendor images only"), "impact.friction": .init(score: 3, note: nil)], situation: nil),
+      "ana": .init(
+        role: "lead", answers: ["data.acquisition": .init(score: 5, note: nil), "impact.friction": .init(score: 3, note: nil)], situation: "labelled"),
+      "sam": .init(
+        role: "sme", answers: ["data.acquisition": .init(score: 2, note: "vendor images only"), "impact.friction": .init(score: 3, note: nil)],
+        situation: nil),
     ])
     let summary = FeasibilitySummary(record)
     #expect(summary.disagreements == ["data.acquisition"])

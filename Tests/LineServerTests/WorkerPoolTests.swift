@@ -15,10 +15,13 @@ import Testing
     let results = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
       for n in 0..<500 {
         group.addTask {
-          (n, try await pool.run { () -> Int in
-            runs.withLockedValue { $0[n, default: 0] += 1 }
-            return n * n
-          })
+          (
+            n,
+            try await pool.run { () -> Int in
+              runs.withLockedValue { $0[n, default: 0] += 1 }
+              return n * n
+            }
+          )
         }
       }
       return try await group.reduce(into: [Int: Int]()) { $0[$1.0] = $1.1 }

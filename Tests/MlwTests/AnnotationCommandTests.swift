@@ -24,16 +24,22 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     #expect(try mlw(["lead", "member", "add", name, "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
   }
   let steps: [[String]] = [
-    ["manager", "schema", "set", "--task", "single-label", "--label", "ok=no defect", "--label", "bridge=solder joins two pads",
-     "--label", "void=a hole in the joint"],
-    ["manager", "guidelines", "set", "--summary", "One label per joint.", "--label", "bridge", "--positive", "two pads joined",
-     "--rule", "a whisker thinner than 0.1 mm is not a bridge", "--message", "first version"],
+    [
+      "manager", "schema", "set", "--task", "single-label", "--label", "ok=no defect", "--label", "bridge=solder joins two pads",
+      "--label", "void=a hole in the joint",
+    ],
+    [
+      "manager", "guidelines", "set", "--summary", "One label per joint.", "--label", "bridge", "--positive", "two pads joined",
+      "--rule", "a whisker thinner than 0.1 mm is not a bridge", "--message", "first version",
+    ],
   ]
   for step in steps {
     let result = try mlw(step, root: root, as: "mia", workspace: "demo")
     #expect(result.status == 0, "\(result.stderr)")
   }
-  try write((0..<20).map { #"{"id":"j\#(String(format: "%02d", $0))","image":"boards/\#($0).png"}"# }.joined(separator: "\n") + "\n", to: inputs + "/items.jsonl")
+  try write(
+    (0..<20).map { #"{"id":"j\#(String(format: "%02d", $0))","image":"boards/\#($0).png"}"# }.joined(separator: "\n") + "\n",
+    to: inputs + "/items.jsonl")
   try write("item,label\nj00,ok\nj01,bridge\n", to: inputs + "/gold.csv")
   for step in [["manager", "dataset", "import", "joints", inputs + "/items.jsonl"], ["manager", "gold", "set", "joints", inputs + "/gold.csv"]] {
     let result = try mlw(step, root: root, as: "mia", workspace: "demo")
@@ -46,7 +52,8 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
   @Test func labelingToConsensusEndToEnd() throws {
     let (root, inputs) = try annotationRoot()
     let assigned = try mlw(
-      ["manager", "assign", "joints", "--overlap", "3", "--gold-rate", "0.1", "--batch-size", "5", "--json"], root: root, as: "mia", workspace: "demo")
+      ["manager", "assign", "joints", "--overlap", "3", "--gold-rate", "0.1", "--batch-size", "5", "--json"], root: root, as: "mia", workspace: "demo"
+    )
     #expect(assigned.status == 0, "\(assigned.stderr)")
     #expect(assigned.json?["assignment"]?["annotators"]?["bo"]?["gold"] == .int(2))
 
@@ -62,7 +69,8 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
         guard let item = next.json?["items"]?.arrayValue?.first?["item"]?.stringValue else { break }
         #expect(!seen.contains(item))
         seen.append(item)
-        let submitted = try mlw(["annotator", "submit", item, label(annotator, Int(item.dropFirst())!), "--json"], root: root, as: annotator, workspace: "demo")
+        let submitted = try mlw(
+          ["annotator", "submit", item, label(annotator, Int(item.dropFirst())!), "--json"], root: root, as: annotator, workspace: "demo")
         #expect(submitted.status == 0 && submitted.json?["guidelines"] == .int(1), "\(submitted.stderr)")
       }
       #expect(seen.count == 20)  // 18 regular items (overlap 3 of 3) and both gold items
@@ -84,7 +92,8 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 
     // The disagreement queue holds exactly the items the pattern makes disagree.
     let expected = Set((0..<20).filter { n in Set(["ann", "bo", "cy"].map { label($0, n) }).count > 1 }.map { String(format: "j%02d", $0) })
-    let queue = try #require(try mlw(["manager", "disagreements", "joints", "--limit", "0", "--json"], root: root, as: "mia", workspace: "demo").json)
+    let queue = try #require(
+      try mlw(["manager", "disagreements", "joints", "--limit", "0", "--json"], root: root, as: "mia", workspace: "demo").json)
     #expect(Set(queue["items"]?.arrayValue?.compactMap { $0["item"]?.stringValue } ?? []) == expected)
     #expect(queue["total"] == .int(expected.count) && expected.count >= 5)
 
@@ -92,7 +101,9 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     for (k, item) in expected.sorted().enumerated() {
       let who = k == 0 ? "sam" : "mia"
       let verb = k == 0 ? ["sme", "adjudicate"] : ["manager", "adjudicate"]
-      let result = try mlw(verb + ["joints", item, label("ann", Int(item.dropFirst())!), "--reason", "checked under the microscope"], root: root, as: who, workspace: "demo")
+      let result = try mlw(
+        verb + ["joints", item, label("ann", Int(item.dropFirst())!), "--reason", "checked under the microscope"], root: root, as: who,
+        workspace: "demo")
       #expect(result.status == 0, "\(result.stderr)")
     }
     let after = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo").json
@@ -126,8 +137,11 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let (root, inputs) = try annotationRoot()
     #expect(try mlw(["manager", "assign", "joints", "--overlap", "1", "--gold-rate", "0"], root: root, as: "mia", workspace: "demo").status == 0)
     #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "ann", workspace: "demo").status == 0)
-    let mine = try #require(try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue)
-    let queue = try String(contentsOfFile: root + "/demo/assignments/joints/queues/" + FileManager.default.contentsOfDirectory(atPath: root + "/demo/assignments/joints/queues")[0] + "/ann.queue", encoding: .utf8)
+    let mine = try #require(
+      try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue)
+    let queue = try String(
+      contentsOfFile: root + "/demo/assignments/joints/queues/"
+        + FileManager.default.contentsOfDirectory(atPath: root + "/demo/assignments/joints/queues")[0] + "/ann.queue", encoding: .utf8)
     let notMine = try #require((0..<20).map { String(format: "j%02d", $0) }.first { !queue.contains($0 + " ") })
     try write("id,text\nk1,a\nk2,b\nk1,c\n", to: inputs + "/dup.csv")
     let before = try snapshot(root + "/demo")
@@ -142,7 +156,10 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
       (["manager", "dataset", "import", "more", inputs + "/dup.csv"], "mia", 3, "line 4: id 'k1' is on line 2 already"),
       (["manager", "dataset", "import", "../escape", inputs + "/dup.csv"], "mia", 3, "invalid dataset name"),
       (["manager", "adjudicate", "joints", "j00", "purple", "--reason", "r"], "mia", 3, "'purple' is not in the label set"),
-      (["manager", "schema", "set", "--task", "ordinal", "--label", "a=x", "--label", "b=y", "--level", "nominal"], "mia", 3, "an ordinal task is measured at the ordinal"),
+      (
+        ["manager", "schema", "set", "--task", "ordinal", "--label", "a=x", "--label", "b=y", "--level", "nominal"], "mia", 3,
+        "an ordinal task is measured at the ordinal"
+      ),
       (["show", "gold/joints"], "ann", 5, "ann needs one of the roles lead, sme, manager, engineer"),
       (["manager", "assign", "joints", "--overlap", "4"], "mia", 3, "4 needs at least that many annotators; there are 3"),
     ]
@@ -169,10 +186,13 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     ] {
       #expect(try mlw(step, root: root, as: "mia", workspace: "demo").status == 0)
     }
-    try write((0..<80).map { #"{"id":"i\#(String(format: "%02d", $0))","image":"b/\#($0).png"}"# }.joined(separator: "\n") + "\n", to: inputs + "/items.jsonl")
+    try write(
+      (0..<80).map { #"{"id":"i\#(String(format: "%02d", $0))","image":"b/\#($0).png"}"# }.joined(separator: "\n") + "\n", to: inputs + "/items.jsonl"
+    )
     try write("item,label\n" + (50..<80).map { "i\($0),ok\n" }.joined(), to: inputs + "/gold.csv")
     for step in [
-      ["manager", "dataset", "import", "big", inputs + "/items.jsonl"], ["manager", "gold", "set", "big", inputs + "/gold.csv", "--message", "gold: i50=ok"],
+      ["manager", "dataset", "import", "big", inputs + "/items.jsonl"],
+      ["manager", "gold", "set", "big", inputs + "/gold.csv", "--message", "gold: i50=ok"],
       ["manager", "assign", "big", "--overlap", "2", "--gold-rate", "0.3", "--batch-size", "10"],
     ] {
       if step[1] == "assign" {
@@ -183,7 +203,9 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     }
     // bo labels everything first, so that ann's regular items are shared and her gold ones too.
     #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "bo", workspace: "demo").status == 0)
-    while let item = try mlw(["annotator", "next", "--json"], root: root, as: "bo", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue {
+    while let item = try mlw(["annotator", "next", "--json"], root: root, as: "bo", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?
+      .stringValue
+    {
       #expect(try mlw(["annotator", "submit", item, "ok", "--dataset", "big"], root: root, as: "bo", workspace: "demo").status == 0)
     }
     #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "ann", workspace: "demo").status == 0)
@@ -198,7 +220,9 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     var answered: [String: String] = [:]
     var before = try looks()
     var sawGold = 0
-    while let item = try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?.stringValue {
+    while let item = try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?["item"]?
+      .stringValue
+    {
       let value = answered.count % 3 == 0 ? "bridge" : "ok"
       answered[item] = value
       let submitted = try mlw(["annotator", "submit", item, value, "--dataset", "big", "--json"], root: root, as: "ann", workspace: "demo")

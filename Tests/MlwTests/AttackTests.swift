@@ -100,7 +100,8 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     let ana = try LineClient(port: server.port)
     _ = try ana.request("auth \(tokens["ana"]!)")
     let ratings = #"unit,coder,value\nu1,a,x\nu1,b,x\nu2,a,y\nu2,b,x\n"#
-    let upload = #"{"jsonrpc":"2.0","id":1,"method":"stats.agreement","params":{"workspace":"demo","bootstrap":0,"_":{"name":"r.csv","content":"\#(ratings)"}}}"#
+    let upload =
+      #"{"jsonrpc":"2.0","id":1,"method":"stats.agreement","params":{"workspace":"demo","bootstrap":0,"_":{"name":"r.csv","content":"\#(ratings)"}}}"#
     let answer = try ana.request(upload)
     #expect(answer["result"]?["units"] == .int(2), "\(answer)")
     #expect(FileManager.default.fileExists(atPath: root + "/demo/files/r.csv"))
@@ -143,7 +144,11 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     for line in ["status -w other", "log -w other", "show workspace -w other", "lead member list -w other", "log gold/x -w other"] {
       let answer = try ana.request(line)
       let nothing = try ana.request(line.replacingOccurrences(of: "-w other", with: "-w nosuch"))
-      #expect(code(answer) == -32004 && answer["error"]?["message"]?.stringValue?.replacingOccurrences(of: "'other'", with: "'nosuch'") == nothing["error"]?["message"]?.stringValue, "\(line): \(answer) vs \(nothing)")
+      #expect(
+        code(answer) == -32004
+          && answer["error"]?["message"]?.stringValue?.replacingOccurrences(of: "'other'", with: "'nosuch'")
+            == nothing["error"]?["message"]?.stringValue,
+        "\(line): \(answer) vs \(nothing)")
     }
     #expect(server.stop() == 0)
   }
@@ -269,7 +274,8 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     let server = try ServerProcess(root: root)
     let ana = try LineClient(port: server.port)
     _ = try ana.request("auth \(tokens["ana"]!)")
-    let request = #"{"jsonrpc":"2.0","id":1,"method":"manager.dataset.import","params":{"workspace":"demo","_":["ds",{"name":"dup.csv","content":"id,a,a\nx,1,2\n"}]}}"#
+    let request =
+      #"{"jsonrpc":"2.0","id":1,"method":"manager.dataset.import","params":{"workspace":"demo","_":["ds",{"name":"dup.csv","content":"id,a,a\nx,1,2\n"}]}}"#
     let answer = try ana.request(request)
     #expect(code(answer) == -32003, "\(answer)")
     #expect(answer["error"]?["message"]?.stringValue?.contains("the column 'a' twice") == true, "\(answer)")

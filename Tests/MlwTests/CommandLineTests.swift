@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Testing
 import VersionedStore
 
@@ -197,8 +198,6 @@ import VersionedStore
     }
   }
 }
-
-import Lifecycle
 
 private func mlwKinds() throws -> [String] {
   Array(RecordKinds.documents.keys) + Array(RecordKinds.logs.keys)

@@ -20,7 +20,8 @@ import Testing
       var words = line.split(separator: " ").map(String.init)
       while let first = words.first, first.hasPrefix("@") { words.removeFirst() }
       guard words.first == "import", words.count >= 2 else { continue }
-      let module = words.count >= 3 && ["struct", "class", "enum", "protocol", "func", "typealias", "var", "let"].contains(words[1])
+      let module =
+        words.count >= 3 && ["struct", "class", "enum", "protocol", "func", "typealias", "var", "let"].contains(words[1])
         ? words[2] : words[1]
       found.insert(String(module.split(separator: ".")[0]))
     }
@@ -48,8 +49,9 @@ import Testing
   }
 
   @Test func theCheckSeesEveryFormOfImport() {
-    #expect(Self.imports(of: "import Foundation\n@preconcurrency import NIOCore\nimport struct Lifecycle.Workspace\n  // import X") == [
-      "Foundation", "NIOCore", "Lifecycle",
-    ])
+    #expect(
+      Self.imports(of: "import Foundation\n@preconcurrency import NIOCore\nimport struct Lifecycle.Workspace\n  // import X") == [
+        "Foundation", "NIOCore", "Lifecycle",
+      ])
   }
 }

@@ -5,8 +5,10 @@ import Testing
   @Test func baselinesAndDiagnosisEndToEnd() throws {
     let root = try makeDemoRoot()
     let added = try mlw(
-      ["sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 experts on 500 images",
-       "--metric", "error=1", "--source", "internal study", "--date", "2026-11-20", "--json"], root: root, as: "sam", workspace: "demo")
+      [
+        "sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 experts on 500 images",
+        "--metric", "error=1", "--source", "internal study", "--date", "2026-11-20", "--json",
+      ], root: root, as: "sam", workspace: "demo")
     #expect(added.status == 0, "\(added.stderr)")
     #expect(added.json?["version"] == .int(1) && added.json?["quality"] == .string("domain-expert"))
     let rules = try mlw(
@@ -35,7 +37,9 @@ import Testing
     let cases: [([String], String, Int32, String)] = [
       (["sme", "baseline", "add", "h"] + human, "mia", 5, "needs the sme role"),
       (["engineer", "baseline", "add", "h"] + human, "eve", 3, "human-level baselines are the SME's"),
-      (["sme", "baseline", "add", "h", "--type", "literature", "--metric", "f1=0.8", "--source", "paper"], "sam", 3, "an engineer records literature"),
+      (
+        ["sme", "baseline", "add", "h", "--type", "literature", "--metric", "f1=0.8", "--source", "paper"], "sam", 3, "an engineer records literature"
+      ),
       (["sme", "baseline", "add", "h", "--type", "human-level", "--metric", "error=3", "--source", "s"], "sam", 3, "needs --quality"),
       (["sme", "baseline", "add", "h"] + human + ["--date", "2026-13-01"], "sam", 3, "not a date"),
       (["sme", "baseline", "add", "../h"] + human, "sam", 3, "invalid baseline id"),
@@ -59,17 +63,22 @@ import Testing
   @Test func policyIsVersionedAndRanksTheDomainTable() throws {
     let root = try makeDemoRoot()
     let table = root + "/../results-\(UUID().uuidString).csv"
-    try "model,precision,recall,recall[defect],accuracy,accuracy[region=eu],accuracy[region=us]\nmodel 1,0.9,0.5,0.9,0.9,0.9,0.9\nmodel 2,0.8,0.7,0.85,0.9,0.89,0.91\nmodel 3,0.7,0.9,0.75,0.9,0.8,0.95\n"
+    try
+      "model,precision,recall,recall[defect],accuracy,accuracy[region=eu],accuracy[region=us]\nmodel 1,0.9,0.5,0.9,0.9,0.9,0.9\nmodel 2,0.8,0.7,0.85,0.9,0.89,0.91\nmodel 3,0.7,0.9,0.75,0.9,0.8,0.95\n"
       .write(toFile: table, atomically: true, encoding: .utf8)
-    let average = try mlw(["lead", "metric-policy", "set", "--average", "precision,recall", "--candidates", "precision,recall"], root: root, as: "ana", workspace: "demo")
+    let average = try mlw(
+      ["lead", "metric-policy", "set", "--average", "precision,recall", "--candidates", "precision,recall"], root: root, as: "ana", workspace: "demo")
     #expect(average.status == 0, "\(average.stderr)")
     let first = try mlw(["sme", "metric-policy", "rank", table, "--json"], root: root, as: "sam", workspace: "demo").json
     #expect(first?["models"]?.arrayValue?.first?["model"] == .string("model 3"))
     #expect(first?["models"]?.arrayValue?.first?["score"]?.doubleValue.map { abs($0 - 0.8) < 1e-12 } == true)
 
-    let bar = try mlw(["sme", "metric-policy", "set", "--optimize", "precision", "--require", "recall>0.6", "--message", "SME: recall bar"], root: root, as: "sam", workspace: "demo")
+    let bar = try mlw(
+      ["sme", "metric-policy", "set", "--optimize", "precision", "--require", "recall>0.6", "--message", "SME: recall bar"], root: root, as: "sam",
+      workspace: "demo")
     #expect(bar.status == 0, "\(bar.stderr)")
-    let second = try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
+    let second =
+      try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
     #expect(second.map { $0["model"]?.stringValue } == ["model 2", "model 3", "model 1"])
     #expect(second.map { $0["score"]?.doubleValue } == [0.8, 0.7, 0])
 
@@ -77,7 +86,8 @@ import Testing
       ["lead", "metric-policy", "set", "--metric", "precision", "--slice-bar", "recall[defect]>=0.8", "--slice-bar", "accuracy[region]~0.02"],
       root: root, as: "ana", workspace: "demo")
     #expect(slices.status == 0, "\(slices.stderr)")
-    let third = try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
+    let third =
+      try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo").json?["models"]?.arrayValue ?? []
     #expect(third.map { $0["model"]?.stringValue } == ["model 1", "model 2", "model 3"])
     #expect(third.map { $0["eligible"] } == [.bool(true), .bool(true), .bool(false)])
     #expect(third.last?["failed"]?.arrayValue?.count == 3)  // recall[defect], eu and us gaps
@@ -113,7 +123,9 @@ import Testing
       #expect(try snapshot(root) == before, "\(arguments) changed stored files")
     }
     // A threshold on a metric the table lacks.
-    #expect(try mlw(["lead", "metric-policy", "set", "--optimize", "precision", "--require", "latency<5"], root: root, as: "ana", workspace: "demo").status == 0)
+    #expect(
+      try mlw(["lead", "metric-policy", "set", "--optimize", "precision", "--require", "latency<5"], root: root, as: "ana", workspace: "demo").status
+        == 0)
     let missing = try mlw(["lead", "metric-policy", "rank", table], root: root, as: "ana", workspace: "demo")
     #expect(missing.status == 3 && missing.stderr.contains("'latency'"))
   }
@@ -127,16 +139,28 @@ import Testing
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
       return result
     }
-    _ = try ok(["sme", "goal", "set", "--business", "cut field returns", "--kpi", "escapes per 1k boards", "--target", "< 0.5", "--by", "2027-06-30"], "sam")
-    let scope = try ok(["lead", "scope", "set", "--problem", "flag defective joints", "--archetype", "human-in-the-loop", "--domain", "vision",
-                        "--success", "recall >= 0.95", "--milestone", "2027-01-15 pilot", "--json"], "ana").json
+    _ = try ok(
+      ["sme", "goal", "set", "--business", "cut field returns", "--kpi", "escapes per 1k boards", "--target", "< 0.5", "--by", "2027-06-30"], "sam")
+    let scope = try ok(
+      [
+        "lead", "scope", "set", "--problem", "flag defective joints", "--archetype", "human-in-the-loop", "--domain", "vision",
+        "--success", "recall >= 0.95", "--milestone", "2027-01-15 pilot", "--json",
+      ], "ana"
+    ).json
     #expect(scope?["version"] == .int(2) && scope?["scope"]?["goal"]?["kpi"] == .string("escapes per 1k boards"))
     #expect(scope?["missing"] == .array([]))
 
-    _ = try ok(["lead", "feasibility", "score", "--answer", "data.acquisition=4", "--answer", "accuracy.error-cost=2",
-                "--answer", "difficulty.human=5", "--answer", "impact.friction=4", "--situation", "labelled"], "ana")
-    let scored = try ok(["sme", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
-                         "--answer", "difficulty.human=4", "--answer", "impact.friction=5", "--message", "vendor quote in", "--json"], "sam").json
+    _ = try ok(
+      [
+        "lead", "feasibility", "score", "--answer", "data.acquisition=4", "--answer", "accuracy.error-cost=2",
+        "--answer", "difficulty.human=5", "--answer", "impact.friction=4", "--situation", "labelled",
+      ], "ana")
+    let scored = try ok(
+      [
+        "sme", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
+        "--answer", "difficulty.human=4", "--answer", "impact.friction=5", "--message", "vendor quote in", "--json",
+      ], "sam"
+    ).json
     #expect(scored?["summary"]?["disagreements"] == .array([.string("data.acquisition"), .string("difficulty.human"), .string("impact.friction")]))
     #expect(scored?["summary"]?["feasibility"]?.doubleValue.map { abs($0 - 3.5444444444) < 1e-9 } == true)
     #expect(scored?["history"]?.arrayValue?.map { $0["author"] } == [.string("ana"), .string("sam")])
@@ -144,8 +168,11 @@ import Testing
     #expect(shown.stdout.contains("disagreement on data.acquisition (spread 2): lowest sam, highest ana"))
 
     #expect(try mlw(["init", "side-project", "--lead", "ana"], root: root).status == 0)
-    _ = try ok(["lead", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
-                "--answer", "difficulty.human=2", "--answer", "impact.friction=2"], "ana", workspace: "side-project")
+    _ = try ok(
+      [
+        "lead", "feasibility", "score", "--answer", "data.acquisition=2", "--answer", "accuracy.error-cost=2",
+        "--answer", "difficulty.human=2", "--answer", "impact.friction=2",
+      ], "ana", workspace: "side-project")
     #expect(try mlw(["init", "unscored", "--lead", "ana"], root: root).status == 0)
     // A workspace ana does not belong to, and one where she only annotates: neither is hers to rank.
     #expect(try mlw(["init", "elsewhere", "--lead", "bob"], root: root).status == 0)
@@ -157,8 +184,12 @@ import Testing
     let chart = try ok(["lead", "portfolio"], "ana").stdout
     #expect(chart.contains("high impact") && chart.contains("demo (4.50/3.54)") && chart.contains("not scored yet: unscored"))
 
-    let readiness = try ok(["lead", "readiness", "set", "--test", "infrastructure.1=automated", "--evidence", "infrastructure.1=CI job repro",
-                            "--test", "data.1=manual", "--evidence", "data.1=schema.md", "--json"], "ana").json
+    let readiness = try ok(
+      [
+        "lead", "readiness", "set", "--test", "infrastructure.1=automated", "--evidence", "infrastructure.1=CI job repro",
+        "--test", "data.1=manual", "--evidence", "data.1=schema.md", "--json",
+      ], "ana"
+    ).json
     #expect(readiness?["score"] == .int(0) && readiness?["sections"]?["infrastructure"] == .int(1))
     #expect(readiness?["band"] == .string("research project"))
 

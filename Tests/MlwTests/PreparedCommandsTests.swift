@@ -35,7 +35,7 @@ import VersionedStore
   }
 
   @Test func agreesWithArgumentParserOnRandomWords() throws {
-    var random = SeededGenerator(seed: 20261122)
+    var random = SeededGenerator(seed: 20_261_122)
     let prepared = PreparedCommands()
     var compared = 0
     for (path, type) in Self.leaves() {

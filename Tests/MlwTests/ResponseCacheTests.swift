@@ -41,7 +41,11 @@ import VersionedStore
 
   @Test func reusedAnswersAreTheCommandLinesAfterEveryChange() throws {
     let (root, tokens) = try makeServedRoot()
-    #expect(try mlw(["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bad=defect"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(
+      try mlw(
+        ["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bad=defect"], root: root, as: "mia",
+        workspace: "demo"
+      ).status == 0)
     #expect(try mlw(["manager", "guidelines", "set", "--summary", "s", "--message", "v1"], root: root, as: "mia", workspace: "demo").status == 0)
     #expect(try mlw(["lead", "scope", "set", "--problem", "p1"], root: root, as: "ana", workspace: "demo").status == 0)
     let log = root + "/../serve-\(getpid()).log"
@@ -84,7 +88,11 @@ import VersionedStore
 
   @Test func writesAreNeverAnsweredFromTheCache() throws {
     let (root, tokens) = try makeServedRoot()
-    #expect(try mlw(["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bad=defect"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(
+      try mlw(
+        ["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bad=defect"], root: root, as: "mia",
+        workspace: "demo"
+      ).status == 0)
     #expect(try mlw(["manager", "guidelines", "set", "--summary", "s", "--message", "v1"], root: root, as: "mia", workspace: "demo").status == 0)
     usleep(1_100_000)
     let server = try ServerProcess(root: root)

@@ -77,7 +77,7 @@ private struct LineFuzzer {
     try Data("unit,coder,value\n1,a,x\n1,b,x\n".utf8).write(to: URL(fileURLWithPath: root + "/ratings.csv"))
     let server = try ServerProcess(root: root)
     let before = try snapshot(root)
-    var fuzzer = LineFuzzer(state: 20261122)
+    var fuzzer = LineFuzzer(state: 20_261_122)
     let total = 100_000
     var sent = 0
     var answered = 0

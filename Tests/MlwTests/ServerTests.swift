@@ -16,14 +16,17 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     #expect(try client.request("ping")["result"]?["pong"] == .bool(true))
     #expect(code(try client.request("status -w demo")) == -32010)
     #expect(code(try client.request("auth mlw_0000")) == -32011)
-    #expect(try client.request(#"{"jsonrpc":"2.0","id":"a","method":"auth","params":{"token":"\#(tokens["ana"]!)"}}"#)["result"]?["member"] == .string("ana"))
+    #expect(
+      try client.request(#"{"jsonrpc":"2.0","id":"a","method":"auth","params":{"token":"\#(tokens["ana"]!)"}}"#)["result"]?["member"]
+        == .string("ana"))
     let listed = try client.request(#"{"jsonrpc":"2.0","id":9,"method":"lead.member.list","params":{"workspace":"demo"}}"#)
     #expect(listed["id"] == .int(9) && listed["result"]?["members"]?.arrayValue?.count == 5)
     let text = try client.request("lead member list --workspace demo")
     #expect(text["result"] == listed["result"])
     // A batch answers in order, errors included.
     let batch = try client.request(
-      #"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"lead.member.grant","params":{"workspace":"demo","_":"eve","role":"sme"}},{"jsonrpc":"2.0","id":3,"method":"no.such"}]"#)
+      #"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"lead.member.grant","params":{"workspace":"demo","_":"eve","role":"sme"}},{"jsonrpc":"2.0","id":3,"method":"no.such"}]"#
+    )
     #expect(batch.arrayValue?.map { $0["id"] } == [.int(1), .int(2), .int(3)])
     #expect(batch.arrayValue?[1]["result"]?["roles"] == .array([.string("sme"), .string("engineer")]))
     #expect(code(batch.arrayValue![2]) == -32601)
@@ -100,7 +103,8 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
       (client, "diff ../workspace 1 2 -w demo"), (client, "revert ../workspace --to 1 -w demo"), (client, "status -w ../demo"),
       (client, "lead member add ../evil --role sme -w demo"), (client, "stats agreement ../../etc/passwd"),
       (client, "stats agreement /etc/passwd"), (client, "stats agreement escape/passwd"), (client, "stats agreement .team/roster/v000001.json"),
-      (client, "stats classification ~/x.csv"), (client, "stats drift --reference ../a.csv --current b.csv"), (client, "stats rank /etc/hosts --metric f1"),
+      (client, "stats classification ~/x.csv"), (client, "stats drift --reference ../a.csv --current b.csv"),
+      (client, "stats rank /etc/hosts --metric f1"),
       (client, "lead metric-policy rank ../r.csv -w demo"), (manager, "manager dataset import d ../items.jsonl -w demo"),
       (manager, "manager dataset import ../d items.jsonl -w demo"), (manager, "manager gold set d /etc/passwd -w demo"),
       (manager, "manager labels import d ../../l.csv -w demo"), (manager, "manager export d --output ../../out.csv -w demo"),
@@ -180,7 +184,10 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     _ = try client.request("lead scope set --problem start -w demo")
     let cli = Task.detached {
       var results: [Int32] = []
-      for n in 0..<20 { results.append(try mlw(["lead", "scope", "set", "--milestone", "2027-01-0\(n % 9 + 1) cli \(n)"], root: root, as: "ana", workspace: "demo").status) }
+      for n in 0..<20 {
+        results.append(
+          try mlw(["lead", "scope", "set", "--milestone", "2027-01-0\(n % 9 + 1) cli \(n)"], root: root, as: "ana", workspace: "demo").status)
+      }
       return results
     }
     var serverOK = 0

@@ -67,8 +67,9 @@ import Testing
     #expect(ClassificationReport.rocAuc([true, true], [0.1, 0.2]).value == nil)
     let one = ClassificationReport.analyze(truth: ["a", "a"], prediction: ["a", "a"])
     #expect(one.mcc.value == nil && one.cohenKappa.value == nil && one.accuracy == .value(1))
-    let skewed = ClassificationReport.analyze(truth: Array(repeating: "ok", count: 95) + Array(repeating: "bad", count: 5),
-                                              prediction: Array(repeating: "ok", count: 100))
+    let skewed = ClassificationReport.analyze(
+      truth: Array(repeating: "ok", count: 95) + Array(repeating: "bad", count: 5),
+      prediction: Array(repeating: "ok", count: 100))
     #expect(skewed.warnings.contains { $0.contains("'ok' is 95% of the truth") })
   }
 }
@@ -159,8 +160,10 @@ import Testing
     let table = try RatingTable(codersByUnits: [row, other, row])
     let report = AgreementReport.analyze(table, level: .nominal, coderNames: ["x", "y", "z"], bootstrap: 400, seed: 9)
     let intervals = try #require(report.confidenceIntervals?.coefficients)
-    for (name, estimate) in [("krippendorffAlpha", report.krippendorffAlpha), ("fleissKappa", report.fleissKappa),
-                             ("gwetAC1", report.gwetAC1), ("percentAgreement", report.percentAgreement)] {
+    for (name, estimate) in [
+      ("krippendorffAlpha", report.krippendorffAlpha), ("fleissKappa", report.fleissKappa),
+      ("gwetAC1", report.gwetAC1), ("percentAgreement", report.percentAgreement),
+    ] {
       let value = try #require(estimate.value)
       let interval = try #require(intervals[name])
       #expect(interval.low <= value + 1e-12 && value - 1e-12 <= interval.high, "\(name)")

@@ -45,7 +45,9 @@ import Testing
       case "cohenKappa": return Agreement.cohenKappa(contingency: contingency)
       case "cohenKappa.linear": return Agreement.cohenKappa(contingency: contingency, weighting: .linear)
       case "cohenKappa.quadratic": return Agreement.cohenKappa(contingency: contingency, weighting: .quadratic)
-      default: Issue.record("no rule for \(key)"); return .undefined("")
+      default:
+        Issue.record("no rule for \(key)")
+        return .undefined("")
       }
     }
     let table = table!
@@ -59,7 +61,9 @@ import Testing
     case "brennanPrediger", "randolphKappa": return Agreement.brennanPrediger(counts)
     case "congerKappa": return Agreement.congerKappa(table)
     case "cohenKappa": return Agreement.cohenKappa(table, coders: 0, 1)
-    default: Issue.record("no rule for \(key)"); return .undefined("")
+    default:
+      Issue.record("no rule for \(key)")
+      return .undefined("")
     }
   }
 
@@ -87,7 +91,10 @@ import Testing
   @Test func theDegenerateCaseIsUndefinedForEveryCoefficientWithAReason() throws {
     let table = try RatingTable(codersByUnits: [["x", "x", "x"], ["x", "x", "x"]])
     let report = AgreementReport.analyze(table, level: .nominal, coderNames: ["a", "b"], bootstrap: 50, seed: 7)
-    for estimate in [report.krippendorffAlpha, report.fleissKappa, report.randolphKappa, report.cohenKappa!, report.gwetAC1, report.brennanPrediger, report.congerKappa] {
+    for estimate in [
+      report.krippendorffAlpha, report.fleissKappa, report.randolphKappa, report.cohenKappa!, report.gwetAC1, report.brennanPrediger,
+      report.congerKappa,
+    ] {
       guard case .undefined(let reason) = estimate else {
         Issue.record("expected undefined, got \(estimate)")
         continue

@@ -76,21 +76,25 @@ import Testing
     case 4: return .string(String(repeating: "é\"\\\n", count: Int.random(in: 0...2, using: &random)))
     case 5: return .array((0..<Int.random(in: 0...3, using: &random)).map { _ in json(&random, depth: depth + 1) })
     default:
-      return .object(Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &random)).map { ("k\($0)", json(&random, depth: depth + 1)) }))
+      return .object(
+        Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &random)).map { ("k\($0)", json(&random, depth: depth + 1)) }))
     }
   }
 
   @Test func matchesJSONEncoderOnRandomValues() throws {
     var random = SystemRandomNumberGenerator()
     for _ in 0..<2000 {
-      let inner = Inner(name: "n", weights: (0..<Int.random(in: 0...3)).map { _ in Float(Self.double(&random)) }.filter(\.isFinite), level: [nil, .low, .high].randomElement()!)
+      let inner = Inner(
+        name: "n", weights: (0..<Int.random(in: 0...3)).map { _ in Float(Self.double(&random)) }.filter(\.isFinite),
+        level: [nil, .low, .high].randomElement()!)
       let sample = Sample(
         int: Int.random(in: Int.min...Int.max), double: Self.double(&random),
         doubles: (0..<Int.random(in: 0...4)).map { _ in Bool.random() ? nil : Self.double(&random) },
         text: Bool.random() ? nil : "t\u{0}\u{1F}", date: Date(timeIntervalSince1970: Double(Int.random(in: 0...4_000_000_000))),
         byName: ["a": [Int8.min, 0, Int8.max], "": []], byNumber: [Int.random(in: -5...5): "x", 7: "y"],
         big: UInt64.random(in: 0...UInt64.max), small: Int16.random(in: Int16.min...Int16.max),
-        inner: Bool.random() ? nil : inner, inners: [inner, inner], custom: Custom(values: (0..<Int.random(in: 0...3)).map { _ in Self.double(&random) }),
+        inner: Bool.random() ? nil : inner, inners: [inner, inner],
+        custom: Custom(values: (0..<Int.random(in: 0...3)).map { _ in Self.double(&random) }),
         flag: Bool.random(), json: Self.json(&random, depth: 0))
       let direct = try JSONValueEncoder.encode(sample)
       #expect(direct == (try Self.foundation(sample)))

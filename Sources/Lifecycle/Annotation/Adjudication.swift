@@ -115,11 +115,12 @@ extension Workspace {
       guard disagrees else { continue }
       let id = labels.items[Int(item)]
       if !all, adjudicated[id] != nil { continue }
-      result.append(Disagreement(
-        item: id, labels: n,
-        votes: counts.map { .init(label: $0.key, count: $0.value) }.sorted { ($0.count, $1.label) > ($1.count, $0.label) },
-        byAnnotator: Dictionary(uniqueKeysWithValues: entries.map { (labels.annotators[Int($0.annotator)], labels.values[Int($0.value)]) }),
-        topShare: Double(top) / Double(n), adjudicated: adjudicated[id]))
+      result.append(
+        Disagreement(
+          item: id, labels: n,
+          votes: counts.map { .init(label: $0.key, count: $0.value) }.sorted { ($0.count, $1.label) > ($1.count, $0.label) },
+          byAnnotator: Dictionary(uniqueKeysWithValues: entries.map { (labels.annotators[Int($0.annotator)], labels.values[Int($0.value)]) }),
+          topShare: Double(top) / Double(n), adjudicated: adjudicated[id]))
     }
     return result.sorted { ($0.topShare, -$0.votes.count, -$0.labels, $0.item) < ($1.topShare, -$1.votes.count, -$1.labels, $1.item) }
   }
@@ -133,7 +134,8 @@ extension Workspace {
     }
     let labels = try self.labels(dataset)
     guard labels.items.contains(item) else {
-      throw LifecycleError.invalidValue(what: "item", reason: "'\(item)' has no labels in dataset '\(dataset)'; 'mlw manager disagreements \(dataset)' lists the open items")
+      throw LifecycleError.invalidValue(
+        what: "item", reason: "'\(item)' has no labels in dataset '\(dataset)'; 'mlw manager disagreements \(dataset)' lists the open items")
     }
     let body = AdjudicationBody(item: item, label: value, reason: reason)
     try adjudicationLog(dataset).append(EventDraft(author: actor.name, role: actor.role.rawValue, time: now, body: try JSONValue(encoding: body)))
@@ -169,9 +171,11 @@ extension Workspace {
           (label, source) = (nil, "tie")
         }
       }
-      rows.append(ConsensusRow(
-        item: id, label: label, source: source, labels: n, agreement: label.map { Double(votes[$0] ?? 0) / Double(n) } ?? Double(votes.values.max()!) / Double(n),
-        votes: votes))
+      rows.append(
+        ConsensusRow(
+          item: id, label: label, source: source, labels: n,
+          agreement: label.map { Double(votes[$0] ?? 0) / Double(n) } ?? Double(votes.values.max()!) / Double(n),
+          votes: votes))
     }
     return rows.sorted { $0.item < $1.item }
   }
@@ -199,12 +203,14 @@ extension Workspace {
       let times = mine.filter { $0.value >= 0 }.map(\.time).sorted()
       var active: Int64 = 0
       for (a, b) in zip(times, times.dropFirst()) where b - a <= 1800 { active += b - a }
-      let rate: Estimate = active > 0
+      let rate: Estimate =
+        active > 0
         ? .value(Double(times.count - 1) / (Double(active) / 3600))
         : .undefined("needs two labels within 30 minutes of each other")
-      rows.append(.init(
-        annotator: name, assigned: queue.count, gold: assignment.annotators[name]!.gold, labelled: labelled, skipped: skipped,
-        remaining: queue.count - inQueue.count, labelsPerHour: rate, lastActive: times.last.map { Date(timeIntervalSince1970: TimeInterval($0)) }))
+      rows.append(
+        .init(
+          annotator: name, assigned: queue.count, gold: assignment.annotators[name]!.gold, labelled: labelled, skipped: skipped,
+          remaining: queue.count - inQueue.count, labelsPerHour: rate, lastActive: times.last.map { Date(timeIntervalSince1970: TimeInterval($0)) }))
     }
     let regular = perItem.filter { answers[labels.items[Int($0.key)]] == nil }
     return AnnotationProgress(

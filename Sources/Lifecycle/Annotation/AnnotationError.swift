@@ -40,7 +40,8 @@ public enum AnnotationError: CategorizedError, Equatable {
     case .notAssigned(let item, let annotator, let dataset):
       return "item '\(item)' of dataset '\(dataset)' is not assigned to \(annotator); 'mlw annotator next' shows your items"
     case .notInAssignment(let annotator, let dataset):
-      return "\(annotator) has no items in dataset '\(dataset)'; the manager re-assigns it to take in new annotators (mlw manager assign \(dataset) --overlap K)"
+      return
+        "\(annotator) has no items in dataset '\(dataset)'; the manager re-assigns it to take in new annotators (mlw manager assign \(dataset) --overlap K)"
     case .whichDataset(let annotator, let datasets):
       return datasets.isEmpty
         ? "\(annotator) has no assigned work in this workspace yet; the annotation manager assigns it (mlw manager assign)"
@@ -48,7 +49,8 @@ public enum AnnotationError: CategorizedError, Equatable {
     case .noLabels(let dataset):
       return "dataset '\(dataset)' has no labels yet; annotators label it (mlw annotator next), or import labels (mlw manager labels import)"
     case .changedItems(let dataset, let count, let first):
-      return "the import changes \(count) existing item(s) of dataset '\(dataset)', first '\(first)'; items are never changed silently: pass --allow-changes to publish a new version with the changes"
+      return
+        "the import changes \(count) existing item(s) of dataset '\(dataset)', first '\(first)'; items are never changed silently: pass --allow-changes to publish a new version with the changes"
     case .labelerMismatch(let name, let actor):
       return "you are \(actor), so you cannot label as \(name); each annotator labels as themselves"
     }

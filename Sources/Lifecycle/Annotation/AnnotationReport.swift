@@ -139,7 +139,8 @@ extension Workspace {
     let allForTrend = entries
     if let guidelines { entries = entries.filter { Int($0.guidelines) == guidelines } }
     guard let built = try LabelTable(labels, entries: entries, order: schema.categoryOrder) else {
-      throw entries.isEmpty ? AnnotationError.noLabels(dataset: dataset)
+      throw entries.isEmpty
+        ? AnnotationError.noLabels(dataset: dataset)
         : LifecycleError.invalidValue(what: "report", reason: "no item has two labels yet in this selection, so there is no agreement to measure")
     }
     let agreement = AgreementReport.analyze(built.table, level: schema.level, coderNames: built.coders, bootstrap: bootstrap, seed: seed)
@@ -156,36 +157,43 @@ extension Workspace {
     }
     let goldRows = goldCounts.keys.sorted().map { name in
       let (answered, correct) = goldCounts[name]!
-      return AnnotationReport.GoldAccuracy(annotator: name, answered: answered, correct: correct, accuracy: .value(Double(correct) / Double(answered)))
+      return AnnotationReport.GoldAccuracy(
+        annotator: name, answered: answered, correct: correct, accuracy: .value(Double(correct) / Double(answered)))
     }
     let answeredAll = goldRows.reduce(0) { $0 + $1.answered }
-    let goldOverall: Estimate = answers.isEmpty
+    let goldOverall: Estimate =
+      answers.isEmpty
       ? .undefined("no gold answers are set (mlw manager gold set)")
-      : answeredAll == 0 ? .undefined("no gold item is labelled yet in this selection")
-      : .value(Double(goldRows.reduce(0) { $0 + $1.correct }) / Double(answeredAll))
+      : answeredAll == 0
+        ? .undefined("no gold item is labelled yet in this selection")
+        : .value(Double(goldRows.reduce(0) { $0 + $1.correct }) / Double(answeredAll))
 
     // Trend across guideline versions.
     var trend: [AnnotationReport.VersionTrend] = []
     for version in Set(allForTrend.map { Int($0.guidelines) }).sorted() {
       let subset = allForTrend.filter { Int($0.guidelines) == version }
       let goldSubset = subset.filter { answers[labels.items[Int($0.item)]] != nil }
-      let goldAccuracy: Estimate = goldSubset.isEmpty
+      let goldAccuracy: Estimate =
+        goldSubset.isEmpty
         ? .undefined("no gold item labelled under this version")
         : .value(Double(goldSubset.filter { labels.values[Int($0.value)] == answers[labels.items[Int($0.item)]] }.count) / Double(goldSubset.count))
       guard let t = try LabelTable(labels, entries: subset, order: schema.categoryOrder) else {
-        trend.append(.init(
-          guidelines: version, items: 0, labels: subset.count, krippendorffAlpha: .undefined("no item has two labels under this version"),
-          percentAgreement: .undefined("no item has two labels under this version"), fleissKappa: .undefined("no item has two labels under this version"),
-          gwetAC1: .undefined("no item has two labels under this version"), alphaChange: nil, goldAccuracy: goldAccuracy))
+        trend.append(
+          .init(
+            guidelines: version, items: 0, labels: subset.count, krippendorffAlpha: .undefined("no item has two labels under this version"),
+            percentAgreement: .undefined("no item has two labels under this version"),
+            fleissKappa: .undefined("no item has two labels under this version"),
+            gwetAC1: .undefined("no item has two labels under this version"), alphaChange: nil, goldAccuracy: goldAccuracy))
         continue
       }
       // With one version and no other filter, the subset is the whole selection: reuse it.
       let r = subset.count == entries.count ? agreement : AgreementReport.analyze(t.table, level: schema.level, coderNames: t.coders)
       let previous = trend.last?.krippendorffAlpha.value
-      trend.append(.init(
-        guidelines: version, items: t.units.count, labels: t.table.ratingCount, krippendorffAlpha: r.krippendorffAlpha,
-        percentAgreement: r.percentAgreement, fleissKappa: r.fleissKappa, gwetAC1: r.gwetAC1,
-        alphaChange: previous.flatMap { p in r.krippendorffAlpha.value.map { $0 - p } }, goldAccuracy: goldAccuracy))
+      trend.append(
+        .init(
+          guidelines: version, items: t.units.count, labels: t.table.ratingCount, krippendorffAlpha: r.krippendorffAlpha,
+          percentAgreement: r.percentAgreement, fleissKappa: r.fleissKappa, gwetAC1: r.gwetAC1,
+          alphaChange: previous.flatMap { p in r.krippendorffAlpha.value.map { $0 - p } }, goldAccuracy: goldAccuracy))
     }
 
     // Multi-label: each label's presence as a yes/no decision.
@@ -205,11 +213,14 @@ extension Workspace {
     let overall = agreement.krippendorffAlpha.value
     let weakCategories = agreement.perCategory.compactMap { c -> AnnotationReport.Drag? in
       guard let overall, let a = c.krippendorffAlpha.value, a < overall else { return nil }
-      return .init(name: c.category, alpha: c.krippendorffAlpha, reason: String(format: "alpha %.3f against the rest, below %.3f overall", a, overall))
+      return .init(
+        name: c.category, alpha: c.krippendorffAlpha, reason: String(format: "alpha %.3f against the rest, below %.3f overall", a, overall))
     }.sorted { ($0.alpha.value ?? 0) < ($1.alpha.value ?? 0) }
     let weakAnnotators = agreement.perCoder.compactMap { c -> AnnotationReport.Drag? in
       guard let overall, let without = c.krippendorffAlphaWithout?.value, without > overall else { return nil }
-      return .init(name: c.coder, alpha: c.krippendorffAlphaWithout ?? .undefined(""), reason: String(format: "alpha would be %.3f without them (+%.3f)", without, without - overall))
+      return .init(
+        name: c.coder, alpha: c.krippendorffAlphaWithout ?? .undefined(""),
+        reason: String(format: "alpha would be %.3f without them (+%.3f)", without, without - overall))
     }.sorted { ($0.alpha.value ?? 0) > ($1.alpha.value ?? 0) }
 
     return AnnotationReport(

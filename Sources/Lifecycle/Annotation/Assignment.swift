@@ -251,15 +251,19 @@ extension Workspace {
     let members = try record().0
     let annotators = (chosen ?? members.holders(of: .annotator)).sorted()
     for name in annotators where !members.roles(of: name).contains(.annotator) {
-      throw LifecycleError.invalidValue(what: "--annotators", reason: "\(name) does not hold the annotator role here (mlw lead member grant \(name) annotator)")
+      throw LifecycleError.invalidValue(
+        what: "--annotators", reason: "\(name) does not hold the annotator role here (mlw lead member grant \(name) annotator)")
     }
     guard !annotators.isEmpty else {
-      throw LifecycleError.invalidValue(what: "--annotators", reason: "no annotators: a lead grants the annotator role first (mlw lead member grant NAME annotator)")
+      throw LifecycleError.invalidValue(
+        what: "--annotators", reason: "no annotators: a lead grants the annotator role first (mlw lead member grant NAME annotator)")
     }
     guard overlap >= 1, overlap <= annotators.count else {
       throw LifecycleError.invalidValue(what: "--overlap", reason: "\(overlap) needs at least that many annotators; there are \(annotators.count)")
     }
-    guard goldRate >= 0, goldRate < 0.5 else { throw LifecycleError.invalidValue(what: "--gold-rate", reason: "give a share from 0 to below 0.5, e.g. 0.05") }
+    guard goldRate >= 0, goldRate < 0.5 else {
+      throw LifecycleError.invalidValue(what: "--gold-rate", reason: "give a share from 0 to below 0.5, e.g. 0.05")
+    }
     guard batchSize >= 1, batchSize <= 999_999 else { throw LifecycleError.invalidValue(what: "--batch-size", reason: "give 1 to 999999 items") }
     guard seed >= 0 else { throw LifecycleError.invalidValue(what: "--seed", reason: "give a non-negative integer") }
 
@@ -277,7 +281,8 @@ extension Workspace {
     var labelled: [String: Set<String>] = [:]
     var touched: [String: Set<String>] = [:]
     for entry in labels.entries {
-      let item = labels.items[Int(entry.item)], who = labels.annotators[Int(entry.annotator)]
+      let item = labels.items[Int(entry.item)]
+      let who = labels.annotators[Int(entry.annotator)]
       touched[item, default: []].insert(who)
       if entry.value >= 0 { labelled[item, default: []].insert(who) }
     }
@@ -366,7 +371,8 @@ extension Workspace {
     let idWidth = items.ids.map(\.utf8.count).max() ?? 1
     for (g, name) in annotators.enumerated() {
       let regular = queues[g]
-      let goldCount = goldOrder.isEmpty || regular.isEmpty
+      let goldCount =
+        goldOrder.isEmpty || regular.isEmpty
         ? 0 : min(goldOrder.count, Int((Double(regular.count) * goldRate / (1 - goldRate)).rounded()))
       var bytes: [UInt8] = []
       bytes.reserveCapacity((regular.count + goldCount) * (idWidth + 21))
@@ -398,7 +404,8 @@ extension Workspace {
       datasetVersion: stored.version, items: stored.dataset.items, overlap: overlap, goldRate: goldRate, batchSize: batchSize,
       batches: (pool.count + batchSize - 1) / batchSize, seed: seed, annotators: shares, underCovered: underCovered,
       queues: queueFolder, lineWidth: idWidth + 2 + Queue.batchDigits + Queue.offsetDigits + 1)
-    let summary = previous == nil
+    let summary =
+      previous == nil
       ? "assign \(pool.count) items to \(annotators.count) annotators, overlap \(overlap)"
       : "re-assign to \(annotators.joined(separator: ", ")): \(moved) items moved"
     let published = try publish(

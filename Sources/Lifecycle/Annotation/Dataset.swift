@@ -206,7 +206,8 @@ public enum ItemsInput {
       let input = try TabularInput(file: file)
       guard input.header.contains("id") else { throw InputError(file: file, line: 1, "the header has no 'id' column") }
       let others = input.header.filter { !["id", "uri", "payload"].contains($0) }
-      let hasURI = input.header.contains("uri"), hasPayload = input.header.contains("payload")
+      let hasURI = input.header.contains("uri")
+      let hasPayload = input.header.contains("payload")
       guard hasURI || hasPayload || !others.isEmpty else {
         throw InputError(file: file, line: 1, "the header needs a 'uri' or 'payload' column, or payload columns besides 'id'")
       }
@@ -322,7 +323,8 @@ extension Workspace {
     try FileIO.makeDirectories(FileIO.parentPath(file))
     if !FileIO.exists(file) { _ = try FileIO.publishExclusive(bytes, at: file) }
     let body = Dataset(items: hash, count: sorted.count, source: source, changes: changes)
-    let summary = latest == 0
+    let summary =
+      latest == 0
       ? "import \(sorted.count) items"
       : "import: \(changes.added) added, \(changes.removed) removed, \(changes.changed) changed"
     let stored = try publish(Dataset.path(id), body, actor: actor, message: message ?? summary, expecting: ifVersion ?? latest, now: now)

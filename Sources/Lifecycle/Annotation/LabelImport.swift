@@ -55,9 +55,11 @@ extension ImportedLabel {
   }
 
   private static func sanitize(_ text: String) -> String? {
-    let mapped = String(text.lowercased().map { c -> Character in
-      c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "-"
-    }).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
+    let mapped = String(
+      text.lowercased().map { c -> Character in
+        c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "-"
+      }
+    ).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
     let name = String(mapped.prefix(64))
     return Name.problem(with: name) == nil ? name : nil
   }
@@ -197,7 +199,8 @@ extension Workspace {
     }
     let record = LabelImportRecord(
       dataset: dataset, file: file, format: format.rawValue, labels: labels.count, annotators: result.annotators)
-    let message = "import \(labels.count) labels by \(perAnnotator.count) annotator(s) from \(file.split(separator: "/").last.map(String.init) ?? file)"
+    let message =
+      "import \(labels.count) labels by \(perAnnotator.count) annotator(s) from \(file.split(separator: "/").last.map(String.init) ?? file)"
     do {
       _ = try publish(recordPath, record, actor: actor, message: message, expecting: 0, now: now)
     } catch StoreError.conflict {
@@ -224,8 +227,9 @@ extension Workspace {
 
   /// The ids of the label imports of `dataset` that completed.
   public func completedImports(_ dataset: String) throws -> Set<String> {
-    Set(try documents.children(of: LabelImportRecord.collection(dataset)).filter {
-      try documents.latestVersion(of: LabelImportRecord.path(dataset, $0)) > 0
-    })
+    Set(
+      try documents.children(of: LabelImportRecord.collection(dataset)).filter {
+        try documents.latestVersion(of: LabelImportRecord.path(dataset, $0)) > 0
+      })
   }
 }

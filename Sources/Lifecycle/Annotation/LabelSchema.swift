@@ -69,7 +69,10 @@ public struct LabelSchema: DocumentBody, Equatable {
       }
     default:
       throw .invalidValue(
-        what: "--level", reason: "\(task == .ordinal ? "an" : "a") \(task.rawValue) task is measured at the \(task == .ordinal ? "ordinal, interval or ratio" : "nominal") level")
+        what: "--level",
+        reason:
+          "\(task == .ordinal ? "an" : "a") \(task.rawValue) task is measured at the \(task == .ordinal ? "ordinal, interval or ratio" : "nominal") level"
+      )
     }
   }
 
@@ -88,7 +91,8 @@ public struct LabelSchema: DocumentBody, Equatable {
       String($0).trimmingCharacters(in: .whitespaces)
     }
     if task != .multiLabel, parts.count > 1 {
-      throw .invalidValue(what: "label", reason: "'\(text)' is several labels; this \(task.rawValue) task takes one of \(labelNames.joined(separator: ", "))")
+      throw .invalidValue(
+        what: "label", reason: "'\(text)' is several labels; this \(task.rawValue) task takes one of \(labelNames.joined(separator: ", "))")
     }
     var chosen: [String] = []
     for part in parts {
@@ -180,14 +184,17 @@ extension Workspace {
       if !dropped.isEmpty, try !documents.children(of: RecordPath(trusted: ["labels"])).isEmpty {
         throw LifecycleError.invalidValue(
           what: "label schema",
-          reason: "labels are recorded already and \(dropped.sorted().joined(separator: ", ")) would be dropped; keep them, or start a new workspace for a new task")
+          reason:
+            "labels are recorded already and \(dropped.sorted().joined(separator: ", ")) would be dropped; keep them, or start a new workspace for a new task"
+        )
       }
       if old.task != schema.task, try !documents.children(of: RecordPath(trusted: ["labels"])).isEmpty {
         throw LifecycleError.invalidValue(what: "--task", reason: "labels are recorded already under the \(old.task.rawValue) task")
       }
     }
     let stored = try publish(
-      LabelSchema.path, schema, actor: actor, message: message ?? "label schema: \(schema.task.rawValue), \(schema.labelNames.joined(separator: ", "))",
+      LabelSchema.path, schema, actor: actor,
+      message: message ?? "label schema: \(schema.task.rawValue), \(schema.labelNames.joined(separator: ", "))",
       expecting: ifVersion ?? current?.1 ?? 0, now: now)
     return stored.envelope.version
   }
@@ -215,7 +222,8 @@ extension Workspace {
     var body = current?.0 ?? Guidelines()
     try change(&body)
     for name in body.labels.keys where !schema.labelNames.contains(name) {
-      throw LifecycleError.invalidValue(what: "--label", reason: "'\(name)' is not in the label schema (\(schema.labelNames.joined(separator: ", ")))")
+      throw LifecycleError.invalidValue(
+        what: "--label", reason: "'\(name)' is not in the label schema (\(schema.labelNames.joined(separator: ", ")))")
     }
     let stored = try publish(
       Guidelines.path, body, actor: actor, message: message, expecting: ifVersion ?? current?.1.envelope.version ?? 0, now: now)

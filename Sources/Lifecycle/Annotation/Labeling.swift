@@ -109,7 +109,8 @@ extension Workspace {
     }
     let acknowledged = try acknowledgedGuidelines()[annotator] ?? 0
     let current = guidelineDocument.envelope.version
-    let notice = acknowledged >= current
+    let notice =
+      acknowledged >= current
       ? nil
       : "you have not acknowledged guidelines v\(current)\(acknowledged > 0 ? " (you acknowledged v\(acknowledged))" : ""): read them (mlw annotator guidelines show) and acknowledge (mlw annotator guidelines ack)"
     return NextWork(

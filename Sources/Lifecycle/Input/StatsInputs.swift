@@ -1,8 +1,9 @@
+import Statistics
+import VersionedStore
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Statistics
-import VersionedStore
 
 /// Ratings read from a file of `unit,coder,value` rows (CSV or JSON Lines).
 public struct RatingsInput: Sendable {
@@ -70,7 +71,8 @@ public struct RatingsInput: Sendable {
         let line = ratingLine[ratingUnit.firstIndex(of: Int32(u))!]
         throw InputError(
           file: file, line: Int(line),
-          "unit '\(units[u])' is rated by one coder only, so it carries no agreement information; remove it, or pass --allow-single to keep such units")
+          "unit '\(units[u])' is rated by one coder only, so it carries no agreement information; remove it, or pass --allow-single to keep such units"
+        )
       }
       singles += 1
     }

@@ -11,7 +11,10 @@ import Foundation
 /// 10 decimals so that 10 − 8 is 2, not 2.0000000000000004.
 public struct Diagnosis: Sendable, Encodable, Equatable {
   public enum Focus: String, Sendable, Encodable {
-    case bias, variance, dataMismatch = "data-mismatch", validationOverfit = "validation-overfit", balanced
+    case bias, variance
+    case dataMismatch = "data-mismatch"
+    case validationOverfit = "validation-overfit"
+    case balanced
   }
 
   public var metric: String
@@ -56,7 +59,8 @@ public struct Diagnosis: Sendable, Encodable, Equatable {
     var notes: [String] = []
     if bias < 0 {
       notes.append(
-        "training error is below the human-level error: the human baseline is loose (measure a higher rung: specialists or a mixture of experts) or the model over-fits the training set")
+        "training error is below the human-level error: the human baseline is loose (measure a higher rung: specialists or a mixture of experts) or the model over-fits the training set"
+      )
     }
     // The largest gap names the focus; equal largest gaps are 'balanced'.
     var gaps: [(Focus, Double)] = [(.bias, bias), (.variance, variance)]
@@ -72,15 +76,18 @@ public struct Diagnosis: Sendable, Encodable, Equatable {
     case .dataMismatch: steps = Diagnosis.mismatchSteps
     case .validationOverfit: steps = Diagnosis.validationOverfitSteps
     case .balanced:
-      steps = Array(Set(leaders.flatMap { lead -> [String] in
-        switch lead.0 {
-        case .bias: Diagnosis.underfittingSteps
-        case .variance: Diagnosis.overfittingSteps
-        case .dataMismatch: Diagnosis.mismatchSteps
-        case .validationOverfit: Diagnosis.validationOverfitSteps
-        case .balanced: []
-        }
-      })).sorted()
+      steps = Array(
+        Set(
+          leaders.flatMap { lead -> [String] in
+            switch lead.0 {
+            case .bias: Diagnosis.underfittingSteps
+            case .variance: Diagnosis.overfittingSteps
+            case .dataMismatch: Diagnosis.mismatchSteps
+            case .validationOverfit: Diagnosis.validationOverfitSteps
+            case .balanced: []
+            }
+          })
+      ).sorted()
       if largest <= 0 { notes.append("no gap is positive: the model is at human level on every split") }
     }
     if let gap, gap > 0, focus != .validationOverfit {
@@ -101,7 +108,8 @@ extension Workspace {
   public func diagnose(
     metric: String, train: Double, trainDev: Double?, dev: Double, test: Double?, baselineID: String?
   ) throws -> Diagnosis {
-    for (name, value) in [("--train", train), ("--dev", dev)] + [trainDev.map { ("--train-dev", $0) }, test.map { ("--test", $0) }].compactMap({ $0 })
+    for (name, value) in [("--train", train), ("--dev", dev)]
+      + [trainDev.map { ("--train-dev", $0) }, test.map { ("--test", $0) }].compactMap({ $0 })
     where !(value.isFinite && value >= 0) {
       throw LifecycleError.invalidValue(what: name, reason: "\(value) is not a non-negative number")
     }
@@ -112,7 +120,8 @@ extension Workspace {
         throw LifecycleError.unknownRecord(path: "\(Baseline.folder)/\(baselineID)", known: try baselines().map { "\(Baseline.folder)/\($0.id)" })
       }
       guard named.baseline.type == .humanLevel else {
-        throw LifecycleError.invalidValue(what: "--baseline", reason: "'\(baselineID)' is a \(named.baseline.type.rawValue) baseline; the diagnosis needs a human-level one")
+        throw LifecycleError.invalidValue(
+          what: "--baseline", reason: "'\(baselineID)' is a \(named.baseline.type.rawValue) baseline; the diagnosis needs a human-level one")
       }
       chosen = named
     } else {
@@ -121,12 +130,15 @@ extension Workspace {
       else {
         throw LifecycleError.invalidValue(
           what: "diagnosis",
-          reason: "no human-level baseline records '\(metric)'; an SME adds one (mlw sme baseline add ID --type human-level --metric \(metric)=VALUE …)")
+          reason:
+            "no human-level baseline records '\(metric)'; an SME adds one (mlw sme baseline add ID --type human-level --metric \(metric)=VALUE …)")
       }
       chosen = stored
     }
     guard let human = chosen.baseline.metrics[metric] else {
-      throw LifecycleError.invalidValue(what: "--baseline", reason: "'\(chosen.id)' records no '\(metric)' (it has: \(chosen.baseline.metrics.keys.sorted().joined(separator: ", ")))")
+      throw LifecycleError.invalidValue(
+        what: "--baseline", reason: "'\(chosen.id)' records no '\(metric)' (it has: \(chosen.baseline.metrics.keys.sorted().joined(separator: ", ")))"
+      )
     }
     let values = [human, train, dev] + [trainDev, test].compactMap { $0 }
     let asError: (Double) -> Double

@@ -182,7 +182,8 @@ extension Workspace {
   }
 
   /// Ranks a results table under the current policy, with its slice and rare-class bars.
-  public func rankUnderPolicy(_ models: [(name: String, metrics: [String: Double])], columns: [String]) throws -> (MetricPolicyRecord, [RankedModel]) {
+  public func rankUnderPolicy(_ models: [(name: String, metrics: [String: Double])], columns: [String]) throws -> (MetricPolicyRecord, [RankedModel])
+  {
     guard let (record, _) = try metricPolicy() else {
       throw LifecycleError.invalidValue(what: "metric policy", reason: "none is set yet; a lead or the SME sets one (mlw lead metric-policy set)")
     }

@@ -11,26 +11,38 @@ public struct Readiness: DocumentBody, Equatable {
   public static let path = RecordPath(trusted: ["readiness"])
 
   public static let sections: [(id: String, tests: [String])] = [
-    ("data", [
-      "feature expectations are captured in a schema", "all features are beneficial", "no feature's cost is too much",
-      "features adhere to meta-level requirements", "the data pipeline has appropriate privacy controls",
-      "new features can be added quickly", "all input feature code is tested",
-    ]),
-    ("model", [
-      "model specs are reviewed and submitted", "offline and online metrics correlate", "all hyperparameters have been tuned",
-      "the impact of model staleness is known", "a simpler model is not better", "model quality is sufficient on important data slices",
-      "the model is tested for considerations of inclusion",
-    ]),
-    ("infrastructure", [
-      "training is reproducible", "model specs are unit tested", "the ML pipeline is integration tested",
-      "model quality is validated before serving", "the model is debuggable", "models are canaried before serving",
-      "serving models can be rolled back",
-    ]),
-    ("monitoring", [
-      "dependency changes result in notification", "data invariants hold for inputs", "training and serving are not skewed",
-      "models are not too stale", "models are numerically stable", "computing performance has not regressed",
-      "prediction quality has not regressed",
-    ]),
+    (
+      "data",
+      [
+        "feature expectations are captured in a schema", "all features are beneficial", "no feature's cost is too much",
+        "features adhere to meta-level requirements", "the data pipeline has appropriate privacy controls",
+        "new features can be added quickly", "all input feature code is tested",
+      ]
+    ),
+    (
+      "model",
+      [
+        "model specs are reviewed and submitted", "offline and online metrics correlate", "all hyperparameters have been tuned",
+        "the impact of model staleness is known", "a simpler model is not better", "model quality is sufficient on important data slices",
+        "the model is tested for considerations of inclusion",
+      ]
+    ),
+    (
+      "infrastructure",
+      [
+        "training is reproducible", "model specs are unit tested", "the ML pipeline is integration tested",
+        "model quality is validated before serving", "the model is debuggable", "models are canaried before serving",
+        "serving models can be rolled back",
+      ]
+    ),
+    (
+      "monitoring",
+      [
+        "dependency changes result in notification", "data invariants hold for inputs", "training and serving are not skewed",
+        "models are not too stale", "models are numerically stable", "computing performance has not regressed",
+        "prediction quality has not regressed",
+      ]
+    ),
   ]
 
   /// Every test id: `data.1` … `monitoring.7`.
@@ -59,9 +71,10 @@ public struct Readiness: DocumentBody, Equatable {
 
   /// Section → sum of points.
   public var sectionScores: [String: Double] {
-    Dictionary(uniqueKeysWithValues: Readiness.sections.map { section in
-      (section.id, (1...7).reduce(0.0) { $0 + (tests["\(section.id).\($1)"]?.points ?? 0) })
-    })
+    Dictionary(
+      uniqueKeysWithValues: Readiness.sections.map { section in
+        (section.id, (1...7).reduce(0.0) { $0 + (tests["\(section.id).\($1)"]?.points ?? 0) })
+      })
   }
 
   /// The minimum of the four section sums.
@@ -96,7 +109,8 @@ extension Workspace {
     let known = Set(Readiness.testIDs)
     for (id, entry) in changes {
       guard known.contains(id) else {
-        throw LifecycleError.invalidValue(what: "--test", reason: "unknown test '\(id)'; tests are data.1 … data.7, model.1 …, infrastructure.1 …, monitoring.1 … monitoring.7")
+        throw LifecycleError.invalidValue(
+          what: "--test", reason: "unknown test '\(id)'; tests are data.1 … data.7, model.1 …, infrastructure.1 …, monitoring.1 … monitoring.7")
       }
       guard Readiness.statuses.contains(entry.status) else {
         throw LifecycleError.invalidValue(what: "--test", reason: "'\(entry.status)' is not one of \(Readiness.statuses.joined(separator: ", "))")
@@ -108,7 +122,8 @@ extension Workspace {
     var (record, version) = try readiness()
     record.tests.merge(changes) { $1 }
     let stored = try publish(
-      Readiness.path, record, actor: actor, message: message ?? "readiness: " + changes.keys.sorted().map { "\($0) \(changes[$0]!.status)" }.joined(separator: ", "),
+      Readiness.path, record, actor: actor,
+      message: message ?? "readiness: " + changes.keys.sorted().map { "\($0) \(changes[$0]!.status)" }.joined(separator: ", "),
       expecting: ifVersion ?? version, now: now)
     return (record, stored.envelope.version)
   }

@@ -28,7 +28,9 @@ extension Mlw.Annotator {
         for item in w.items {
           text += "\nitem \(item.item) (#\(item.position), batch \(item.batch))\n"
           if let uri = item.uri { text += "  uri: \(uri)\n" }
-          if let payload = item.payload { text += "  " + payload.canonicalString(pretty: true).split(separator: "\n").joined(separator: "\n  ") + "\n" }
+          if let payload = item.payload {
+            text += "  " + payload.canonicalString(pretty: true).split(separator: "\n").joined(separator: "\n  ") + "\n"
+          }
         }
         text += "\nlabels (\(w.task.rawValue)):\n" + renderSections(w.guidelines, labels: w.labels, indent: "  ")
         let example = w.task == .multiLabel ? "LABEL[,LABEL…]" : "LABEL"

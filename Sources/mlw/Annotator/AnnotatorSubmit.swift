@@ -16,8 +16,9 @@ extension Mlw.Annotator {
     func execute(_ context: CommandContext) throws -> SubmittedOutput {
       let actor = try context.requireActor()
       try options.check(actor)
-      return SubmittedOutput(submitted: try context.requireWorkspace().submit(
-        dataset: options.dataset, item: item, label: label, skip: nil, actor: actor, now: context.now))
+      return SubmittedOutput(
+        submitted: try context.requireWorkspace().submit(
+          dataset: options.dataset, item: item, label: label, skip: nil, actor: actor, now: context.now))
     }
   }
 }

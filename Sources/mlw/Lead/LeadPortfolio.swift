@@ -21,7 +21,8 @@ extension Mlw.Lead {
       func render() -> String {
         guard !projects.isEmpty else { return "no workspaces\n" }
         func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
-        var table = TextTable(["RANK", "WORKSPACE", "IMPACT", "FEASIBILITY", "PRIORITY", "QUADRANT"], alignments: [.right, .left, .right, .right, .right, .left])
+        var table = TextTable(
+          ["RANK", "WORKSPACE", "IMPACT", "FEASIBILITY", "PRIORITY", "QUADRANT"], alignments: [.right, .left, .right, .right, .right, .left])
         for p in projects { table.add([p.rank.map(String.init) ?? "-", p.workspace, f(p.impact), f(p.feasibility), f(p.priority), p.quadrant]) }
         // The 2x2: impact up, feasibility right.
         func cell(_ quadrant: String) -> [String] {
@@ -49,7 +50,9 @@ extension Mlw.Lead {
 
     func execute(_ context: CommandContext) throws -> Output {
       if let identity = context.identity {
-        let leads = try context.root.workspaceNames(visibleTo: identity).filter { try context.root.workspace($0, visibleTo: identity).record().0.roles(of: identity).contains(.lead) }
+        let leads = try context.root.workspaceNames(visibleTo: identity).filter {
+          try context.root.workspace($0, visibleTo: identity).record().0.roles(of: identity).contains(.lead)
+        }
         guard !leads.isEmpty else {
           throw LifecycleError.leadOfNone(name: identity)
         }

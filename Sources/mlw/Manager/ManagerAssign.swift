@@ -5,7 +5,8 @@ extension Mlw.Manager {
   struct Assign: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "assign",
-      abstract: "Assign a dataset to annotators with overlap k, in batches, with gold mixed in; run again to re-assign after someone leaves or joins.",
+      abstract:
+        "Assign a dataset to annotators with overlap k, in batches, with gold mixed in; run again to re-assign after someone leaves or joins.",
       discussion: """
         Deterministic for the seed. Settings not given keep their values from the previous assignment. Labels already \
         given count toward the overlap; a re-assignment moves as few items as it can.
@@ -29,7 +30,8 @@ extension Mlw.Manager {
 
       func render() -> String {
         let a = result.assignment
-        var text = "assignment of \(result.dataset) v\(result.version): overlap \(a.overlap), \(a.batches) batch(es) of up to \(a.batchSize), gold rate \(a.goldRate), seed \(a.seed)\n"
+        var text =
+          "assignment of \(result.dataset) v\(result.version): overlap \(a.overlap), \(a.batches) batch(es) of up to \(a.batchSize), gold rate \(a.goldRate), seed \(a.seed)\n"
         if result.version > 1 { text += "  \(result.moved) item(s) changed hands; \(result.complete) already had \(a.overlap) label(s)\n" }
         if a.underCovered > 0 { text += "  warning: \(a.underCovered) item(s) have fewer than \(a.overlap) annotators left to label them\n" }
         var table = TextTable(["ANNOTATOR", "ITEMS", "GOLD"], alignments: [.left, .right, .right])
@@ -40,9 +42,10 @@ extension Mlw.Manager {
 
     func execute(_ context: CommandContext) throws -> Output {
       let names = annotators.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-      return Output(result: try context.requireWorkspace().assign(
-        dataset, overlap: overlap, annotators: names, goldRate: goldRate, batchSize: batchSize, seed: seed,
-        actor: try context.requireActor(), message: message, ifVersion: ifVersion, now: context.now))
+      return Output(
+        result: try context.requireWorkspace().assign(
+          dataset, overlap: overlap, annotators: names, goldRate: goldRate, batchSize: batchSize, seed: seed,
+          actor: try context.requireActor(), message: message, ifVersion: ifVersion, now: context.now))
     }
   }
 }

@@ -73,10 +73,11 @@ extension Mlw.Manager {
       case .consensus:
         columns = ["item", "label", "source", "labels", "agreement", "votes"]
         for row in try workspace.consensus(dataset, ties: ties) {
-          rows.append(Row(fields: [
-            ("item", .string(row.item)), ("label", row.label.map(JSONValue.string) ?? .null), ("source", .string(row.source)),
-            ("labels", .int(row.labels)), ("agreement", .double(row.agreement)), ("votes", .object(row.votes.mapValues { .int($0) })),
-          ]))
+          rows.append(
+            Row(fields: [
+              ("item", .string(row.item)), ("label", row.label.map(JSONValue.string) ?? .null), ("source", .string(row.source)),
+              ("labels", .int(row.labels)), ("agreement", .double(row.agreement)), ("votes", .object(row.votes.mapValues { .int($0) })),
+            ]))
         }
       case .raw:
         columns = ["item", "annotator", "label", "guidelines", "time"]
@@ -89,11 +90,12 @@ extension Mlw.Manager {
         }
         rows.reserveCapacity(entries.count)
         for e in entries {
-          rows.append(Row(fields: [
-            ("item", .string(labels.items[Int(e.item)])), ("annotator", .string(labels.annotators[Int(e.annotator)])),
-            ("label", .string(labels.values[Int(e.value)])), ("guidelines", .int(Int(e.guidelines))),
-            ("time", .string(Timestamp.format(Date(timeIntervalSince1970: TimeInterval(e.time))))),
-          ]))
+          rows.append(
+            Row(fields: [
+              ("item", .string(labels.items[Int(e.item)])), ("annotator", .string(labels.annotators[Int(e.annotator)])),
+              ("label", .string(labels.values[Int(e.value)])), ("guidelines", .int(Int(e.guidelines))),
+              ("time", .string(Timestamp.format(Date(timeIntervalSince1970: TimeInterval(e.time))))),
+            ]))
         }
       }
       guard !rows.isEmpty else { throw AnnotationError.noLabels(dataset: dataset) }

@@ -28,7 +28,8 @@ extension Mlw.Manager {
           ])
         }
         let overall = p.assigned > 0 ? String(format: "%.1f%%", Double(p.done) / Double(p.assigned) * 100) : "-"
-        return "\(p.dataset) (assignment v\(p.assignmentVersion), overlap \(p.overlap)): \(p.complete) of \(p.items) items have \(p.overlap) label(s); \(p.done) of \(p.assigned) assigned done (\(overall))\n"
+        return
+          "\(p.dataset) (assignment v\(p.assignmentVersion), overlap \(p.overlap)): \(p.complete) of \(p.items) items have \(p.overlap) label(s); \(p.done) of \(p.assigned) assigned done (\(overall))\n"
           + table.render(indent: "  ")
       }
     }

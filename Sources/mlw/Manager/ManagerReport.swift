@@ -6,7 +6,8 @@ extension Mlw.Manager {
   struct Report: MlwCommand {
     static let configuration = CommandConfiguration(
       commandName: "report",
-      abstract: "The agreement report: every coefficient, per category, per annotator pair, against gold, with intervals and the trend across guideline versions.",
+      abstract:
+        "The agreement report: every coefficient, per category, per annotator pair, against gold, with intervals and the trend across guideline versions.",
       discussion: """
         Items with one label are left out (they carry no agreement information). The coefficients equal \
         'mlw stats agreement' on the raw export (mlw manager export DATASET --kind raw).
@@ -34,7 +35,8 @@ extension Mlw.Manager {
         var scope = r.scope.dataset
         if let b = r.scope.batch { scope += ", batch \(b)" }
         if let g = r.scope.guidelines { scope += ", guidelines v\(g)" }
-        var text = "\(scope): \(r.items) items with 2+ labels, \(r.agreement.coders) annotators, \(r.agreement.ratings) labels, level \(r.agreement.level.rawValue)"
+        var text =
+          "\(scope): \(r.items) items with 2+ labels, \(r.agreement.coders) annotators, \(r.agreement.ratings) labels, level \(r.agreement.level.rawValue)"
         text += "; left out: \(r.singleLabelled) item(s) with one label, \(r.skips) skip(s)\n\n"
         text += agreementTables(r.agreement)
         if let perLabel = r.perLabel {
@@ -57,7 +59,8 @@ extension Mlw.Manager {
         }
         if !r.trend.isEmpty {
           text += "\nacross guideline versions:\n"
-          var table = TextTable(["GUIDELINES", "ITEMS", "LABELS", "ALPHA", "CHANGE", "AGREEMENT", "FLEISS", "AC1", "GOLD"],
+          var table = TextTable(
+            ["GUIDELINES", "ITEMS", "LABELS", "ALPHA", "CHANGE", "AGREEMENT", "FLEISS", "AC1", "GOLD"],
             alignments: [.left, .right, .right, .right, .right, .right, .right, .right, .right])
           for t in r.trend {
             table.add([
@@ -80,8 +83,9 @@ extension Mlw.Manager {
     }
 
     func execute(_ context: CommandContext) throws -> Output {
-      Output(report: try context.requireWorkspace().annotationReport(
-        dataset: dataset, batch: batch, guidelines: guidelines, bootstrap: bootstrap, seed: seed))
+      Output(
+        report: try context.requireWorkspace().annotationReport(
+          dataset: dataset, batch: batch, guidelines: guidelines, bootstrap: bootstrap, seed: seed))
     }
   }
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Foundation
 import Lifecycle
 import LineServer
 import NIOConcurrencyHelpers
 import VersionedStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The command tree as the line server's responder. A request goes through steps that each do
 /// one thing: resolve (the command the words name; groups, admin commands, `--as` and `--root`

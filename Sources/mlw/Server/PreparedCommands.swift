@@ -1,6 +1,6 @@
-@_spi(Reflection) import Swift
 import ArgumentParser
 import NIOConcurrencyHelpers
+@_spi(Reflection) import Swift
 import VersionedStore
 
 /// Parses the server's requests without swift-argument-parser's per-parse reflection.
@@ -261,12 +261,13 @@ private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
       guard let parsed = try PreparedCommands.slowParse(C.self, arguments) as? C else {
         throw ValidationError("'\(C._commandName)' cannot be run")
       }
-      let agrees = fill(parsed, values).map { copy in
-        zip(slots, values).allSatisfy { slot, words in
-          words.isEmpty || slot.kind == .flag
-            || slot.describe(copy) == slot.describe(parsed)
-        }
-      } ?? false
+      let agrees =
+        fill(parsed, values).map { copy in
+          zip(slots, values).allSatisfy { slot, words in
+            words.isEmpty || slot.kind == .flag
+              || slot.describe(copy) == slot.describe(parsed)
+          }
+        } ?? false
       prototypes.withLockedValue { known in
         if known.entries.count < Self.maximumShapes { known.entries[shape] = agrees ? .prototype(parsed) : .slow }
       }

@@ -7,7 +7,8 @@ extension Mlw {
     static let role = Role.sme
     static let configuration = CommandConfiguration(
       commandName: "sme",
-      abstract: "Subject-matter expert: the business goal, feasibility, human-level baselines, the metric policy, adjudication of disagreeing labels.",
+      abstract:
+        "Subject-matter expert: the business goal, feasibility, human-level baselines, the metric policy, adjudication of disagreeing labels.",
       subcommands: [
         Goal.self, Lead.Feasibility.self, Baseline.self, Lead.MetricPolicy.self, Manager.Report.self, Manager.Disagreements.self,
         Manager.Adjudicate.self, Manager.Export.self,

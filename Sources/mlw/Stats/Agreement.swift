@@ -48,7 +48,9 @@ extension Mlw.Stats {
       func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
 
       func render() -> String {
-        return "\(file): \(report.units) units, \(report.coders) coders, \(report.ratings) ratings, \(report.categories.count) categories, level \(report.level.rawValue)\n\n" + agreementTables(report)
+        return
+          "\(file): \(report.units) units, \(report.coders) coders, \(report.ratings) ratings, \(report.categories.count) categories, level \(report.level.rawValue)\n\n"
+          + agreementTables(report)
       }
     }
 
@@ -110,8 +112,8 @@ func agreementTables(_ report: AgreementReport) -> String {
     text += "\npairwise Cohen's kappa (coder x coder, on the units both rated):\n"
     var kappa: [String: String] = [:]
     for p in report.pairwise {
-    kappa[p.coderA + "\u{0}" + p.coderB] = show(p.cohenKappa)
-    kappa[p.coderB + "\u{0}" + p.coderA] = show(p.cohenKappa)
+      kappa[p.coderA + "\u{0}" + p.coderB] = show(p.cohenKappa)
+      kappa[p.coderB + "\u{0}" + p.coderA] = show(p.cohenKappa)
     }
     var matrix = TextTable([""] + names, alignments: [.left] + names.map { _ in .right })
     for a in names { matrix.add([a] + names.map { b in a == b ? "-" : kappa[a + "\u{0}" + b] ?? "" }) }

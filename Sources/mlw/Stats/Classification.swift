@@ -78,13 +78,19 @@ extension Mlw.Stats {
         let labels = Set(input.truth).union(input.prediction)
         if let positive {
           guard labels.contains(positive) else {
-            throw InputError(file: path, "the positive class '\(positive)' does not occur; the classes are \(ClassificationReport.orderedLabels(labels).joined(separator: ", "))")
+            throw InputError(
+              file: path,
+              "the positive class '\(positive)' does not occur; the classes are \(ClassificationReport.orderedLabels(labels).joined(separator: ", "))"
+            )
           }
           positiveClass = positive
         } else if let guess = ["1", "true", "yes", "positive"].first(where: labels.contains) {
           positiveClass = guess
         } else {
-          throw InputError(file: path, "the file has scores; name the positive class with --positive (classes: \(ClassificationReport.orderedLabels(labels).joined(separator: ", ")))")
+          throw InputError(
+            file: path,
+            "the file has scores; name the positive class with --positive (classes: \(ClassificationReport.orderedLabels(labels).joined(separator: ", ")))"
+          )
         }
       }
       let report = ClassificationReport.analyze(

@@ -28,7 +28,8 @@ extension Mlw.Stats {
       func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
 
       func render() -> String {
-        var table = TextTable(["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
+        var table = TextTable(
+          ["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
         for c in report.columns {
           let verdict = c.drifted.map { $0 ? "yes" : "no" } ?? "undefined"
           table.add([c.column, c.test.rawValue, show(c.statistic), c.pValue.map { show($0) } ?? "-", String(c.threshold), verdict])

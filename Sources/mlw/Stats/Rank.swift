@@ -9,7 +9,9 @@ extension Mlw.Stats {
     static let configuration = CommandConfiguration(
       commandName: "rank",
       abstract: "Rank models by one number: a metric, an average, a weighted average, or a metric subject to bars.",
-      discussion: "FILE is CSV with a 'model' column and one column per metric. Give exactly one of --metric, --average, --weights, --optimize (with --require).")
+      discussion:
+        "FILE is CSV with a 'model' column and one column per metric. Give exactly one of --metric, --average, --weights, --optimize (with --require)."
+    )
     static let effect = Effect.reads
     static let reach = Reach.anyone
 

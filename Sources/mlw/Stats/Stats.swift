@@ -1,6 +1,6 @@
+import ArgumentParser
 import Foundation
 import Statistics
-import ArgumentParser
 
 extension Mlw {
   /// `mlw stats …`: statistics on plain files, no workspace needed.

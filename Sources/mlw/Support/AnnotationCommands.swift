@@ -119,11 +119,15 @@ struct DatasetVersionsOutput: CommandOutput {
   var versions: [StoredDataset]
 
   func render() -> String {
-    var table = TextTable(["VERSION", "ITEMS", "ADDED", "REMOVED", "CHANGED", "SHA-256", "BY", "WHEN", "MESSAGE"],
+    var table = TextTable(
+      ["VERSION", "ITEMS", "ADDED", "REMOVED", "CHANGED", "SHA-256", "BY", "WHEN", "MESSAGE"],
       alignments: [.right, .right, .right, .right, .right, .left, .left, .left, .left])
     for d in versions {
       let c = d.dataset.changes
-      table.add(["v\(d.version)", String(d.dataset.count), String(c.added), String(c.removed), String(c.changed), d.dataset.items, d.author, shortTime(d.time), d.message])
+      table.add([
+        "v\(d.version)", String(d.dataset.count), String(c.added), String(c.removed), String(c.changed), d.dataset.items, d.author, shortTime(d.time),
+        d.message,
+      ])
     }
     return "dataset \(dataset)\n" + table.render(indent: "  ")
   }
@@ -143,7 +147,8 @@ struct DisagreementsOutput: CommandOutput {
   func render() -> String {
     let rule = quorum.map { "fewer than ceil(n x \($0)) votes for the top label" } ?? "any disagreement"
     guard total > 0 else { return "no open disagreements in \(dataset) (\(rule))\n" }
-    var table = TextTable(["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"], alignments: [.left, .right, .right, .left, .left, .left])
+    var table = TextTable(
+      ["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"], alignments: [.left, .right, .right, .left, .left, .left])
     for d in items {
       table.add([
         d.item, String(d.labels), String(format: "%.2f", d.topShare), d.votes.map { "\($0.label) \($0.count)" }.joined(separator: ", "),

@@ -4,7 +4,9 @@ import Lifecycle
 
 /// The options of `feasibility score`, shared by the lead's and the SME's commands.
 struct FeasibilityScoreOptions: ParsableArguments {
-  @Option(name: .customLong("answer"), help: "QUESTION=SCORE, 1 (a serious obstacle) to 5 (no obstacle); repeatable. 'mlw lead feasibility show' lists the questions.")
+  @Option(
+    name: .customLong("answer"),
+    help: "QUESTION=SCORE, 1 (a serious obstacle) to 5 (no obstacle); repeatable. 'mlw lead feasibility show' lists the questions.")
   var answers: [String] = []
 
   @Option(name: .customLong("note"), help: "QUESTION=TEXT, why you answered so (repeatable).")
@@ -53,8 +55,9 @@ struct FeasibilityOutput: CommandOutput {
     }
     func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
     var text = "feasibility v\(version), scored by \(summary.scorers.joined(separator: ", "))\n\n"
-    var questions = TextTable(["QUESTION", "MEAN"] + summary.scorers.map { $0.uppercased() } + ["SPREAD"],
-                              alignments: [.left, .right] + summary.scorers.map { _ in .right } + [.right])
+    var questions = TextTable(
+      ["QUESTION", "MEAN"] + summary.scorers.map { $0.uppercased() } + ["SPREAD"],
+      alignments: [.left, .right] + summary.scorers.map { _ in .right } + [.right])
     for q in summary.questions {
       questions.add([q.id, f(q.mean)] + summary.scorers.map { q.scores[$0].map(String.init) ?? "-" } + [q.scores.count > 1 ? String(q.spread) : "-"])
     }

@@ -13,7 +13,9 @@ struct MetricPolicySetOptions: ParsableArguments {
   @Option(help: "The candidate metrics considered (comma-separated).")
   var candidates: String?
 
-  @Option(name: .customLong("slice-bar"), help: "A bar for a slice or rare class: 'recall[defect]>=0.8', or 'accuracy[region]~0.02' for every region within 0.02 of overall (repeatable).")
+  @Option(
+    name: .customLong("slice-bar"),
+    help: "A bar for a slice or rare class: 'recall[defect]>=0.8', or 'accuracy[region]~0.02' for every region within 0.02 of overall (repeatable).")
   var sliceBars: [String] = []
 
   @Option(help: "Why this rule: recorded with the policy.")

@@ -34,11 +34,13 @@ struct BaselineOptions: ParsableArguments {
 
   func baseline(now: Date) throws -> Baseline {
     guard let type = Baseline.Source(rawValue: type) else {
-      throw LifecycleError.invalidValue(what: "--type", reason: "'\(type)' is not one of \(Baseline.Source.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw LifecycleError.invalidValue(
+        what: "--type", reason: "'\(type)' is not one of \(Baseline.Source.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     let quality = try quality.map { text -> Baseline.HumanQuality in
       guard let q = Baseline.HumanQuality(rawValue: text) else {
-        throw LifecycleError.invalidValue(what: "--quality", reason: "'\(text)' is not one of \(Baseline.HumanQuality.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw LifecycleError.invalidValue(
+          what: "--quality", reason: "'\(text)' is not one of \(Baseline.HumanQuality.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       return q
     }

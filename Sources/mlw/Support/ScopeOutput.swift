@@ -28,8 +28,10 @@ struct ScopeOutput: CommandOutput {
     row("data form", scope.dataForm)
     row("design stage", scope.designStage)
     let d = scope.deployment
-    row("deployment", [d.form, d.latency.map { "latency \($0)" }, d.inferenceCompute.map { "compute \($0)" }, d.privacy.map { "privacy: \($0)" }]
-      .compactMap { $0 }.joined(separator: "; ").nilIfEmpty)
+    row(
+      "deployment",
+      [d.form, d.latency.map { "latency \($0)" }, d.inferenceCompute.map { "compute \($0)" }, d.privacy.map { "privacy: \($0)" }]
+        .compactMap { $0 }.joined(separator: "; ").nilIfEmpty)
     for (i, criterion) in scope.successCriteria.enumerated() { row(i == 0 ? "success criteria" : "", criterion) }
     for (i, m) in scope.milestones.enumerated() { row(i == 0 ? "milestones" : "", "\(m.date) \(m.name)") }
     var text = "scope v\(version)\n" + table.render()

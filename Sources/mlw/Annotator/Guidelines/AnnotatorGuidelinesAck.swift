@@ -18,7 +18,8 @@ extension Mlw.Annotator.Guidelines {
 
     func execute(_ context: CommandContext) throws -> Output {
       let actor = try context.requireActor()
-      return Output(annotator: actor.name, version: try context.requireWorkspace().acknowledgeGuidelines(version: version, actor: actor, now: context.now))
+      return Output(
+        annotator: actor.name, version: try context.requireWorkspace().acknowledgeGuidelines(version: version, actor: actor, now: context.now))
     }
   }
 }

@@ -17,7 +17,9 @@ extension Mlw.Manager.Gold {
       var dataset: String
       var version: Int
       var answers: Int
-      func render() -> String { "gold answers of \(dataset) v\(version): \(answers) items; re-assign to mix them in (mlw manager assign \(dataset))\n" }
+      func render() -> String {
+        "gold answers of \(dataset) v\(version): \(answers) items; re-assign to mix them in (mlw manager assign \(dataset))\n"
+      }
     }
 
     func execute(_ context: CommandContext) throws -> Output {

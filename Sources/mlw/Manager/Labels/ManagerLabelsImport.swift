@@ -28,7 +28,8 @@ extension Mlw.Manager.Labels {
         if result.alreadyImported {
           return "import \(result.id) of these \(result.labels) labels into \(result.dataset) is already complete: nothing added\n"
         }
-        let resumed = result.added < result.labels
+        let resumed =
+          result.added < result.labels
           ? " (\(result.labels - result.added) were written by an earlier run that was cut short; this run completed it)" : ""
         return "imported \(result.labels) labels of \(result.items) items into \(result.dataset): \(perAnnotator)\(resumed)\n"
           + "import \(result.id); measure them: mlw manager report \(result.dataset)\n"
@@ -37,8 +38,9 @@ extension Mlw.Manager.Labels {
 
     func execute(_ context: CommandContext) throws -> Output {
       let labels = try ImportedLabel.read(file: try context.path(reading: file), format: format)
-      return Output(result: try context.requireWorkspace().importLabels(
-        dataset, labels, file: file.given, format: format, actor: try context.requireActor(), now: context.now))
+      return Output(
+        result: try context.requireWorkspace().importLabels(
+          dataset, labels, file: file.given, format: format, actor: try context.requireActor(), now: context.now))
     }
   }
 }

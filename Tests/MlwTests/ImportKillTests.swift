@@ -60,7 +60,10 @@ import VersionedStore
     var generator = SystemRandomNumberGenerator()
     var kills = 0
     var partials = 0
-    for trial in 0..<110 {
+    // Until 110 kills landed (a kill after the process exited does not count), at most 400 runs.
+    var trial = -1
+    while kills < 110, trial < 399 {
+      trial += 1
       let dataset = "d\(trial)"
       let arguments = ["manager", "labels", "import", dataset, file]
       if try killed(arguments, root: root, after: UInt32.random(in: 0...window, using: &generator)) { kills += 1 }
@@ -97,7 +100,10 @@ import VersionedStore
     let workspace = try Root(path: root).workspace("demo")
     var generator = SystemRandomNumberGenerator()
     var kills = 0
-    for trial in 0..<110 {
+    // Until 110 kills landed (a kill after the process exited does not count), at most 400 runs.
+    var trial = -1
+    while kills < 110, trial < 399 {
+      trial += 1
       let dataset = "d\(trial)"
       let arguments = ["manager", "dataset", "import", dataset, file]
       if try killed(arguments, root: root, after: UInt32.random(in: 0...window, using: &generator)) { kills += 1 }

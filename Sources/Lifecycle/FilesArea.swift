@@ -35,7 +35,8 @@ public struct FilesArea: Sendable {
       self.workspace = workspace
     }
     public var message: String {
-      "file '\(path)' \(rule); on the server, files are named relative to the files area of workspace '\(workspace)' "
+      let shown = path.count > 80 ? String(path.prefix(60)) + "…" : path
+      return "file '\(shown)' \(rule); on the server, files are named relative to the files area of workspace '\(workspace)' "
         + "(\(FilesArea.folderName)/) and stay inside it"
     }
   }
@@ -54,6 +55,7 @@ public struct FilesArea: Sendable {
         what: "file '\(given)' in the files area of '\(workspace)'", hint: "send it first (a JSON-RPC file param {\"name\", \"content\"})")
     }
     guard info.st_mode & S_IFMT == S_IFREG else { throw Refusal(path: given, rule: "is not a regular file", workspace: workspace) }
+    guard info.st_nlink == 1 else { throw Refusal(path: given, rule: "has another hard link (it may be a file elsewhere)", workspace: workspace) }
     return path
   }
 
@@ -65,6 +67,7 @@ public struct FilesArea: Sendable {
     var info = stat()
     if lstat(path, &info) == 0 {
       guard info.st_mode & S_IFMT == S_IFREG else { throw Refusal(path: given, rule: "is not a regular file", workspace: workspace) }
+      guard info.st_nlink == 1 else { throw Refusal(path: given, rule: "has another hard link (it may be a file elsewhere)", workspace: workspace) }
       guard replacing == .regularFileInside else {
         throw StoreError.alreadyExists(path: "\(given) (in the files area; pass --force to replace it, or name another file)")
       }
@@ -86,7 +89,7 @@ public struct FilesArea: Sendable {
     }
     if try FileIO.publishExclusive(content, at: path) { return }
     var info = stat()
-    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, (try? FileIO.read(path)) == content else {
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1, (try? FileIO.read(path)) == content else {
       throw StoreError.alreadyExists(path: "\(name) (a different file of that name is in the files area; send it under another name)")
     }
   }
@@ -96,15 +99,24 @@ public struct FilesArea: Sendable {
     if FileIO.isDirectory(folder) { _ = try resolve(given) } else { try checkName(given) }
   }
 
+  /// Refuses a name no file of a files area can have (before anything is resolved).
+  public static func checkName(_ given: String, workspace: String) throws {
+    try FilesArea(folder: "", workspace: workspace).checkName(given)
+  }
+
   private func checkName(_ given: String) throws {
     func refuse(_ rule: String) -> Refusal { Refusal(path: given, rule: rule, workspace: workspace) }
     guard !given.isEmpty else { throw refuse("is empty") }
     guard !given.hasPrefix("/"), !given.hasPrefix("~") else { throw refuse("is absolute") }
-    guard !given.utf8.contains(0) else { throw refuse("contains a NUL byte") }
+    guard !given.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { throw refuse("contains a control character") }
+    guard given.utf8.count <= 1024 else { throw refuse("is longer than 1024 bytes") }
     let parts = given.split(separator: "/", omittingEmptySubsequences: true)
     guard !parts.isEmpty else { throw refuse("names no file") }
     if parts.contains("..") { throw refuse("climbs out with '..'") }
     if parts.contains(where: { $0.hasPrefix(".") }) { throw refuse("names a hidden file or folder") }
+    if parts.contains(where: { $0.hasPrefix("-") }) { throw refuse("has a part starting with '-' (it would read as an option)") }
+    if parts.contains(where: { $0.utf8.count > 255 }) { throw refuse("has a part longer than 255 bytes") }
+    guard !given.hasSuffix("/") else { throw refuse("ends with '/' (names a folder, not a file)") }
   }
 
   /// The absolute path `given` names inside the area, links on the way resolved; refuses any

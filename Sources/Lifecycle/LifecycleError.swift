@@ -19,13 +19,14 @@ public enum LifecycleError: CategorizedError, Equatable {
   case invalidValue(what: String, reason: String)
   case leadOfNone(name: String)
   case unknownPerson(String)
+  case credentialEnded(person: String)
 
   public var category: ErrorCategory {
     switch self {
     case .noIdentity, .notMember, .lacksRole, .leadOfNone: .notPermitted
     case .unknownRole, .invalidValue, .noWorkspace: .invalidInput
     case .unknownWorkspace, .unknownMember, .unknownRecord, .unknownPerson: .notFound
-    case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead: .conflict
+    case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead, .credentialEnded: .conflict
     }
   }
 
@@ -70,6 +71,8 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "'\(path)' is not a record of this workspace; records are \(known.joined(separator: ", "))"
     case .invalidValue(let what, let reason):
       return "invalid \(what): \(reason)"
+    case .credentialEnded(let person):
+      return "the token or invitation this connection used for \(person) has ended (it was rotated meanwhile); authenticate with the current one"
     case .unknownPerson(let name):
       return "\(name) is not on the team roster; a lead adds people to a workspace (mlw lead member add)"
     case .leadOfNone(let name):

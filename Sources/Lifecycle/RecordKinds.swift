@@ -35,8 +35,11 @@ public enum RecordKinds {
   ]
 
   /// Kinds that not every member may read: gold answers are hidden from annotators, or the
-  /// checks they make would be worthless.
-  public static let readers: [String: [Role]] = [GoldSet.kind: [.lead, .sme, .manager, .engineer]]
+  /// checks they make would be worthless, and so are assignments (how many gold items each queue
+  /// holds, and the key that places them).
+  public static let readers: [String: [Role]] = [
+    GoldSet.kind: [.lead, .sme, .manager, .engineer], Assignment.kind: [.lead, .sme, .manager, .engineer],
+  ]
 
   /// The roles that may write `kind` (leads only for a kind this mlw does not know).
   public static func writers(of kind: String) -> [Role] { documents[kind]?.writers ?? [.lead] }

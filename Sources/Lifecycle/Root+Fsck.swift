@@ -72,8 +72,21 @@ extension Workspace {
         let log = labelLog(dataset, annotator: String(file.dropLast(".jsonl".count)))
         guard let events = try? log.read().events else { continue }  // reported as damage already
         var orphans: [String: Int] = [:]
+        var malformed = 0
         for event in events {
-          if let id = event.body["import"]?.stringValue, !completed.contains(id) { orphans[id, default: 0] += 1 }
+          guard let value = event.body["import"] else { continue }
+          guard let id = value.stringValue, LabelImportRecord.isID(Array(id.utf8)) else {
+            malformed += 1
+            continue
+          }
+          if !completed.contains(id) { orphans[id, default: 0] += 1 }
+        }
+        if malformed > 0 {
+          report.findings.append(
+            FsckFinding(
+              severity: .corrupt, file: log.path,
+              problem: "\(malformed) label(s) whose import id is not an id (i and 20 hex digits): a hand edit; restore the file"))
+          continue
         }
         // An import still running is not cut short.
         for id in orphans.keys where WorkInProgress.isMarked(in: labels + "/" + dataset, "import-" + id) { orphans[id] = nil }

@@ -140,10 +140,15 @@ public struct Root: Sendable {
   }
 
   /// A new token for `person`, who proved to be them (with their token, an invitation, or on
-  /// the command line): the old token and any invitation end.
-  public func rotateToken(of person: String, now: Date) throws -> String {
+  /// the command line): the old token and any invitation end. `presenting` is the hash of the
+  /// credential they proved it with (nil on the command line): it must still be theirs when the
+  /// new roster is published, so that of two rotations with one credential only one succeeds.
+  public func rotateToken(of person: String, presenting credential: String?, now: Date) throws -> String {
     let token = try updateRoster(by: .person(person), now: now, message: "\(person) rotated their token") { roster in
       guard roster.people[person] != nil else { return nil }
+      if let credential, Credential.find(credential, in: roster, now: now)?.person != person {
+        throw LifecycleError.credentialEnded(person: person)
+      }
       let token = Token.generate()
       roster.people[person] = .init(tokenHash: Token.hash(token), tokenIssued: now)
       return token
@@ -181,13 +186,13 @@ public struct Root: Sendable {
   }
 
   private func updateRoster(
-    by changer: RosterAuthor, now: Date, message: String, _ change: (inout Roster) -> String?
+    by changer: RosterAuthor, now: Date, message: String, _ change: (inout Roster) throws -> String?
   ) throws -> String? {
     let (author, role) = changer.names
     var attempts = 0
     while true {
       var (roster, version) = try roster()
-      guard let token = change(&roster) else { return nil }
+      guard let token = try change(&roster) else { return nil }
       do {
         let draft = try DocumentDraft(roster, author: author, role: role, time: now, message: message)
         try store.publish(Roster.path, draft, expecting: version)

@@ -42,7 +42,8 @@ extension Mlw {
           name: name, title: record.title, members: record.members.count,
           lastChange: try workspace.changes(limit: 1, for: context.identity).first)
       }
-      return Output(root: context.root.path, workspaces: entries)
+      // The server's folders are nobody's business: over the wire the root is just "the server's root".
+      return Output(root: context.channel == .server ? "the server's root" : context.root.path, workspaces: entries)
     }
   }
 }

@@ -67,11 +67,11 @@ private let now = Date(timeIntervalSince1970: 1_795_000_000)
     #expect(try root.roster().0.people["zoe"]?.invitationHash == Token.hash(invitation))
     #expect(try root.roster().0.people["zoe"]?.tokenHash == nil)
     // Only zoe's own rotation makes a token; the invitation ends with it.
-    let token = try root.rotateToken(of: "zoe", now: now)
+    let token = try root.rotateToken(of: "zoe", presenting: nil, now: now)
     #expect(try root.person(forToken: token) == "zoe")
     #expect(try root.credential(forToken: invitation, now: now) == nil)
     #expect(try root.person(forToken: token + "x") == nil)
-    let rotated = try root.rotateToken(of: "zoe", now: now)
+    let rotated = try root.rotateToken(of: "zoe", presenting: nil, now: now)
     #expect(try root.person(forToken: token) == nil)
     #expect(try root.person(forToken: rotated) == "zoe")
     // Someone already on the team gets no new credential when another lead adds them.

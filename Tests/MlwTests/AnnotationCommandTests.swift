@@ -177,6 +177,69 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// A root whose dataset `big` (80 items, 30 of them gold) is assigned to ann and bo with the
+  /// same settings every time.
+  static func goldRoot() throws -> String {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-inputs")
+    try write(
+      (0..<80).map { #"{"id":"i\#(String(format: "%02d", $0))","image":"b/\#($0).png"}"# }.joined(separator: "\n") + "\n", to: inputs + "/items.jsonl"
+    )
+    try write("item,label\n" + (50..<80).map { "i\($0),ok\n" }.joined(), to: inputs + "/gold.csv")
+    #expect(try mlw(["lead", "member", "add", "bo", "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
+    for step in [
+      ["manager", "schema", "set", "--task", "single-label", "--label", "ok=no defect", "--label", "bridge=two pads joined"],
+      ["manager", "guidelines", "set", "--summary", "One label per joint.", "--message", "first"],
+      ["manager", "dataset", "import", "big", inputs + "/items.jsonl"],
+      ["manager", "gold", "set", "big", inputs + "/gold.csv"],
+      ["manager", "assign", "big", "--overlap", "1", "--gold-rate", "0.3", "--batch-size", "10", "--seed", "7"],
+    ] {
+      let result = try mlw(step, root: root, as: "mia", workspace: "demo")
+      #expect(result.status == 0, "\(step): \(result.stderr)")
+    }
+    for name in ["ann", "bo"] { #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: name, workspace: "demo").status == 0) }
+    return root
+  }
+
+  /// An annotator's whole queue in order, as `next --count` shows it.
+  static func queue(_ root: String, _ annotator: String) throws -> [String] {
+    let shown = try mlw(["annotator", "next", "--count", "1000", "--json"], root: root, as: annotator, workspace: "demo")
+    return (shown.json?["items"]?.arrayValue ?? []).compactMap { $0["item"]?.stringValue }
+  }
+
+  /// Where gold goes follows from a secret key, not from anything an annotator can read: the
+  /// seed is in the record's history, and before the fix (gold j after regular item
+  /// floor((j+1)·n/(g+1)) - 1, the same gold order for everyone) the seed, the item ids and a
+  /// queue's length gave every gold item's place. Two roots with the same data and seed now put
+  /// gold in different places, each annotator gets their own, and the counts stay with the roles
+  /// that read gold.
+  @Test func whereGoldGoesIsNotDerivableFromWhatAnAnnotatorSees() throws {
+    let first = try Self.goldRoot()
+    let second = try Self.goldRoot()
+    let gold = Set((50..<80).map { "i\($0)" })
+    func goldPlaces(_ queue: [String]) -> [Int] { queue.indices.filter { gold.contains(queue[$0]) } }
+    let (a1, a2, b1) = (try Self.queue(first, "ann"), try Self.queue(second, "ann"), try Self.queue(first, "bo"))
+    #expect(goldPlaces(a1).count >= 10 && goldPlaces(b1).count >= 10, "\(a1)")
+    #expect(a1 != a2, "the same queue from the same seed in two roots: the order is derivable from the seed")
+    #expect(goldPlaces(a1) != goldPlaces(a2))
+    #expect(Set(a1).intersection(gold) != Set(b1).intersection(gold) || goldPlaces(a1) != goldPlaces(b1))
+    // The old rule, evenly spaced: gold j after regular item floor((j+1)·n/(g+1)) - 1.
+    let g = goldPlaces(a1).count
+    let n = a1.count - g
+    let even = (0..<g).map { j in (j + 1) * n / (g + 1) + j }
+    #expect(goldPlaces(a1) != even)
+    // Assignments (gold counts per queue, the key) are for the roles that read gold.
+    let shown = try mlw(["show", "assignments/big"], root: first, as: "ann", workspace: "demo")
+    #expect(shown.status == 5 && shown.stderr.contains("ann needs one of the roles"), "\(shown.stderr)")
+    let manager = try mlw(["show", "assignments/big", "--json"], root: first, as: "mia", workspace: "demo")
+    #expect(manager.json?["body"]?["goldKey"]?.stringValue?.count == 32, "\(manager.stdout)")
+    #expect(try validateSchemas([first]).status == 0)
+    // Re-assigning keeps the key, and so every queue.
+    #expect(try mlw(["manager", "assign", "big"], root: first, as: "mia", workspace: "demo").status == 0)
+    #expect(try Self.queue(first, "ann") == a1)
+    #expect(try mlw(["log", "assignments/big"], root: first, as: "ann", workspace: "demo").status == 5)
+  }
+
   @Test func nothingAnAnnotatorSeesMovesAtOneSubmission() throws {
     let root = try makeDemoRoot()
     let inputs = makeTemporaryFolder("mlw-inputs")
@@ -248,7 +311,8 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let other = onGold[goldItem] == "ok" ? "bridge" : "ok"
     let resubmitted = try mlw(["annotator", "submit", goldItem, other, "--dataset", "big"], root: root, as: "ann", workspace: "demo")
     #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
-    #expect(try looks() == before)
+    let afterResubmit = try looks()
+    #expect(afterResubmit == before, "re-submitting \(goldItem): \(before) → \(afterResubmit)")
 
     // Gold history is for the roles that read gold: log refuses, status and log withhold messages.
     let log = try mlw(["log", "gold/big"], root: root, as: "ann", workspace: "demo")

@@ -7,6 +7,7 @@ import VersionedStore
 #endif
 
 private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.intValue }
+private func put(_ text: String, _ path: String) throws { try text.write(toFile: path, atomically: false, encoding: .utf8) }
 
 /// The attacks an outsider tried on the shared root, replayed against a real `mlw serve` and the
 /// real binary. Each failed before the fix (commit 78fcfbc and earlier); see the issue's list.
@@ -188,6 +189,90 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     let own = try #require(try zoe.request("token rotate")["result"]?["token"]?.stringValue)
     #expect(code(try zoe.request("auth \(invitation)")) == -32011)
     #expect(try zoe.request("auth \(own)")["result"]?["member"] == .string("zoe"))
+    #expect(server.stop() == 0)
+  }
+
+  /// A second attack (after the first list was fixed): four connections holding one invitation
+  /// sent `token rotate` at once, and all four got a token (the last one won). A rotation now
+  /// publishes only while the credential it was asked with is still the person's.
+  @Test func oneCredentialRotatesOnceHoweverManyConnectionsAsk() throws {
+    let (root, _) = try Self.twoWorkspaces()
+    let invited = try mlw(["lead", "member", "add", "zoe", "--role", "annotator", "--json"], root: root, as: "ana", workspace: "demo")
+    let invitation = try #require(invited.json?["invitation"]?.stringValue)
+    let server = try ServerProcess(root: root)
+    let clients = try (0..<4).map { _ in try LineClient(port: server.port) }
+    for client in clients { #expect(try client.request("auth \(invitation)")["result"]?["invitation"] == .bool(true)) }
+    for client in clients { try client.send("token rotate") }
+    let answers = try clients.map { client in try JSONValue.parse(Array(try #require(try client.readLine()).utf8)) }
+    let tokens = answers.compactMap { $0["result"]?["token"]?.stringValue }
+    #expect(tokens.count == 1, "\(answers)")
+    for answer in answers where answer["result"] == nil { #expect(code(answer) == -32006 || code(answer) == -32010, "\(answer)") }
+    // The one token handed out is the one that works.
+    let zoe = try LineClient(port: server.port)
+    #expect(try zoe.request("auth \(try #require(tokens.first))")["result"]?["member"] == .string("zoe"))
+    #expect(code(try zoe.request("annotator mine -w demo")) != -32010)
+    #expect(server.stop() == 0)
+  }
+
+  /// The same attack's other findings: labels imported into a dataset that does not exist, import
+  /// ids that are not ids (counted as completed, or shown raw by fsck), and file names the
+  /// server took as they came (a trailing '/', control characters, an option, 300 bytes, a hard
+  /// link to a file elsewhere), and the server's own folder shown to members.
+  @Test func importsAndFileNamesAreCheckedWhole() throws {
+    let (root, tokens) = try Self.twoWorkspaces()
+    let inputs = makeTemporaryFolder("mlw-inputs")
+    for step in [["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bad=not fine"]] {
+      #expect(try mlw(step, root: root, as: "mia", workspace: "demo").status == 0)
+    }
+    try put("item,annotator,label\nx1,kim,ok\n", inputs + "/labels.csv")
+    let before = try snapshot(root)
+    let nowhere = try mlw(["manager", "labels", "import", "nosuch", inputs + "/labels.csv"], root: root, as: "mia", workspace: "demo")
+    #expect(nowhere.status == 4 && nowhere.stderr.contains("nosuch"), "\(nowhere.stderr)")
+    #expect(try snapshot(root) == before)
+
+    // A label whose import id is not an id is damage, for readers and fsck alike, and fsck
+    // prints no control character of it.
+    try put("{\"id\":\"x1\",\"n\":1}\n{\"id\":\"x2\",\"n\":2}\n", inputs + "/items.jsonl")
+    #expect(try mlw(["manager", "dataset", "import", "d", inputs + "/items.jsonl"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(try mlw(["manager", "labels", "import", "d", inputs + "/labels.csv"], root: root, as: "mia", workspace: "demo").status == 0)
+    let log = root + "/demo/labels/d/kim.jsonl"
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    let id = try #require(text.firstRange(of: #/"import":"(i[0-9a-f]{20})"/#).map { String(text[$0]) })
+    for bad in [#""import":"i\u001b[31mred""#, #""import":7"#] {
+      try put(text.replacingOccurrences(of: id, with: bad), log)
+      let report = try mlw(["manager", "export", "d", "--kind", "raw"], root: root, as: "mia", workspace: "demo")
+      #expect(report.status == 7, "\(bad): \(report.stdout)")
+      let fsck = try mlw(["fsck", "--repair"], root: root)
+      #expect(fsck.status == 1 && fsck.stdout.contains("import id is not an id") && !fsck.stdout.contains("\u{1b}"), "\(fsck.stdout)")
+    }
+    try put(text, log)
+
+    let server = try ServerProcess(root: root)
+    let ana = try LineClient(port: server.port)
+    _ = try ana.request("auth \(tokens["ana"]!)")
+    func sendInline(_ name: String) throws -> JSONValue {
+      let quoted = JSONValue.string(name).canonicalString(pretty: false)
+      try ana.send(
+        #"{"jsonrpc":"2.0","id":1,"method":"manager.labels.import","params":{"workspace":"demo","_":["d",{"name":"#
+          + quoted + #","content":"item,annotator,label\nx2,kim,ok\n"}]}}"#)
+      return try JSONValue.parse(Array(try #require(try ana.readLine()).utf8))
+    }
+    let rootBefore = try snapshot(root)
+    for name in ["a/", "new\nline.csv", "--allow-changes", "-rf", String(repeating: "n", count: 300) + ".csv", "bell\u{7}.csv"] {
+      let answer = try sendInline(name)
+      #expect(code(answer) == -32005, "\(name.debugDescription): \(answer)")
+      #expect((answer["error"]?["message"]?.stringValue?.count ?? 0) < 400)
+    }
+    #expect(try snapshot(root) == rootBefore)
+    // A hard link in the files area to a file elsewhere is not read.
+    let area = root + "/demo/files"
+    try FileManager.default.createDirectory(atPath: area, withIntermediateDirectories: true)
+    #expect(link(root + "/.team/roster/v000001.json", area + "/roster.csv") == 0)
+    let linked = try ana.request("stats agreement roster.csv -w demo")
+    #expect(code(linked) == -32005 && linked["error"]?["message"]?.stringValue?.contains("hard link") == true, "\(linked)")
+    // `workspaces` over the wire does not show where the server keeps its files.
+    let listed = try ana.request("workspaces")
+    #expect(listed["result"]?["root"]?.stringValue?.contains(root) == false, "\(listed)")
     #expect(server.stop() == 0)
   }
 

@@ -16,6 +16,14 @@ import VersionedStore
     return root
   }
 
+  /// Creates dataset `name` with `items` items `i0`, `i1`, … in the demo workspace.
+  func dataset(_ name: String, items: Int, root: String) throws {
+    let list = (0..<items).map { Item(id: "i\($0)", payload: .object(["n": .int($0)]), uri: nil) }
+    _ = try Root(path: root).workspace("demo").importDataset(
+      name, items: list, source: "test", allowChanges: false, actor: Actor(name: "mia", role: .manager), message: nil, ifVersion: nil,
+      now: Date())
+  }
+
   /// Starts `mlw` and kills it after `delay` microseconds; whether the kill landed.
   func killed(_ arguments: [String], root: String, after delay: UInt32) throws -> Bool {
     let process = Process()
@@ -55,6 +63,7 @@ import VersionedStore
     try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
     let total = annotators.count * items
     // The window: from start-up to a little past a whole import (timed on throwaway datasets).
+    try dataset("timing", items: items, root: root)
     let window = try duration(["manager", "labels", "import", "timing", file], root: root) * 6 / 5
     let workspace = try Root(path: root).workspace("demo")
     var generator = SystemRandomNumberGenerator()
@@ -66,6 +75,7 @@ import VersionedStore
       trial += 1
       let dataset = "d\(trial)"
       let arguments = ["manager", "labels", "import", dataset, file]
+      try self.dataset(dataset, items: items, root: root)
       if try killed(arguments, root: root, after: UInt32.random(in: 0...window, using: &generator)) { kills += 1 }
       let seen = try workspace.labels(dataset).labelCount
       #expect(seen == 0 || seen == total, "trial \(trial): a reader saw \(seen) of \(total) labels")
@@ -81,7 +91,7 @@ import VersionedStore
       let again = try mlw(arguments + ["--json"], root: root, as: "mia", workspace: "demo")
       #expect(again.json?["alreadyImported"] == .bool(true) && again.json?["added"] == .int(0))
       // Keep the root small, so that each trial's fsck reads one import, not all before it.
-      for folder in ["labels", "label-imports"] { try FileManager.default.removeItem(atPath: workspace.folder + "/\(folder)/\(dataset)") }
+      for folder in ["labels", "label-imports", "datasets"] { try FileManager.default.removeItem(atPath: workspace.folder + "/\(folder)/\(dataset)") }
     }
     _ = try Root(path: root).fsck(workspace: "demo", repair: true)
     #expect(try Root(path: root).fsck(workspace: "demo", repair: false).findings.isEmpty)
@@ -133,7 +143,8 @@ import VersionedStore
   @Test func repairLeavesARunningImportAlone() throws {
     let root = try root()
     let file = makeTemporaryFolder("mlw-import") + "/labels.csv"
-    try Data("item,annotator,label\na,x1,ok\nb,x2,bridge\n".utf8).write(to: URL(fileURLWithPath: file))
+    try Data("item,annotator,label\ni0,x1,ok\ni1,x2,bridge\n".utf8).write(to: URL(fileURLWithPath: file))
+    try dataset("d", items: 2, root: root)
     #expect(try mlw(["manager", "labels", "import", "d", file], root: root, as: "mia", workspace: "demo").status == 0)
     let workspace = try Root(path: root).workspace("demo")
     // Make it look cut short: the record goes, the labels stay.

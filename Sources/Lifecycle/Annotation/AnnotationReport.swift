@@ -73,13 +73,26 @@ struct LabelTable {
   var singles: Int
 
   /// Builds a table from `entries` (labels only), keeping items with two or more labels.
-  init?(_ labels: DatasetLabels, entries: [DatasetLabels.Entry], order: [String]?) throws {
+  ///
+  /// Units and coders are numbered in the order of the raw export (items by id, then annotators
+  /// by name), whatever order the logs hold them in, so that the report's figures are the same to
+  /// the last bit as `mlw stats agreement` on that export.
+  init?(_ labels: DatasetLabels, entries unordered: [DatasetLabels.Entry], order: [String]?) throws {
+    let itemOrder = labels.items.indices.sorted { labels.items[$0].utf8.lexicographicallyPrecedes(labels.items[$1].utf8) }
+    var rank = [Int32](repeating: 0, count: labels.items.count)
+    for (r, i) in itemOrder.enumerated() { rank[i] = Int32(r) }
+    let entries = unordered.sorted {
+      rank[Int($0.item)] != rank[Int($1.item)]
+        ? rank[Int($0.item)] < rank[Int($1.item)]
+        : labels.annotators[Int($0.annotator)].utf8.lexicographicallyPrecedes(labels.annotators[Int($1.annotator)].utf8)
+    }
     var perItem = [Int32](repeating: 0, count: labels.items.count)
     for e in entries { perItem[Int(e.item)] += 1 }
     var unitOf = [Int32](repeating: -1, count: labels.items.count)
     var units: [String] = []
     var singles = 0
-    for (i, n) in perItem.enumerated() {
+    for i in itemOrder {
+      let n = perItem[i]
       if n >= 2 {
         unitOf[i] = Int32(units.count)
         units.append(labels.items[i])

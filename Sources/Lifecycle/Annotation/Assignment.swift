@@ -23,7 +23,7 @@ public struct GoldSet: DocumentBody, Equatable {
 }
 
 /// Who labels which items of a dataset: each item to `overlap` distinct annotators, in batches,
-/// with gold items mixed in, deterministic for the seed. Stored at `assignments/<dataset>/`; the
+/// with gold items mixed in, deterministic for the seed (and the gold key, when there is gold). Stored at `assignments/<dataset>/`; the
 /// per-annotator queues are files under `assignments/<dataset>/queues/<hash>/`, written before
 /// the version that names them. Schema: `schemas/kinds/assignment.schema.json`.
 public struct Assignment: DocumentBody, Equatable {
@@ -51,8 +51,27 @@ public struct Assignment: DocumentBody, Equatable {
   public var queues: String
   /// The byte width of one queue line.
   public var lineWidth: Int
+  /// A random secret (32 hex digits), made the first time the dataset is assigned with gold and
+  /// kept by every re-assignment. It keys the order of the items and where each annotator's gold
+  /// items go, so that nothing an annotator sees (the seed is visible in the record's history)
+  /// tells them which items are gold. Absent for an assignment made without gold.
+  public var goldKey: String?
 
   public static func path(_ dataset: String) -> RecordPath { RecordPath(trusted: ["assignments", dataset]) }
+
+  /// A fresh gold key from the system's random source.
+  static func newGoldKey() -> String {
+    var random = SystemRandomNumberGenerator()
+    return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+  }
+
+  /// 64 bits derived from the gold key and `purpose` (0 without a key, so that an assignment
+  /// without gold depends on the seed alone).
+  static func keyBits(_ key: String?, _ purpose: String) -> UInt64 {
+    guard let key else { return 0 }
+    let digest = SHA256.hash(data: Array((key + "\u{0}" + purpose).utf8))
+    return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+  }
 }
 
 /// One annotator's queue: fixed-width lines `<item id padded> <batch> <offset>`, so that
@@ -232,7 +251,7 @@ extension Workspace {
   ///
   /// Items are shuffled with the seed (a Fisher–Yates shuffle on SplitMix64, identical on every
   /// machine) and cut into batches. Gold items are kept out of the regular pool and mixed into
-  /// every queue at `goldRate`, evenly spaced. Each regular item needs `overlap` labels: labels
+  /// every queue at `goldRate`, at random places keyed by the secret gold key. Each regular item needs `overlap` labels: labels
   /// already given count (also by someone who left); the missing slots go to annotators who have
   /// not labelled or skipped the item, preferring whoever held it before (so a re-assignment
   /// moves as little as possible), then the least loaded, capped at an even share of the open
@@ -271,7 +290,8 @@ extension Workspace {
     let offsetOf = Dictionary(uniqueKeysWithValues: zip(items.ids, items.lineStarts))
     let goldAnswers = try gold(dataset)?.0.answers ?? [:]
     let goldIDs = items.ids.filter { goldAnswers[$0] != nil }
-    var generator = SeededGenerator(seed: UInt64(seed))
+    let goldKey = previous?.0.goldKey ?? (goldIDs.isEmpty ? nil : Assignment.newGoldKey())
+    var generator = SeededGenerator(seed: UInt64(seed) ^ Assignment.keyBits(goldKey, "order"))
     var pool = items.ids.filter { goldAnswers[$0] == nil }
     shuffle(&pool, &generator)
     let batchOf = Dictionary(uniqueKeysWithValues: pool.enumerated().map { ($1, $0 / batchSize) })
@@ -363,27 +383,36 @@ extension Workspace {
       for g in holders.sorted() { queues[g].append(item) }
     }
 
-    // Gold: the same seeded order for everyone, each annotator starting at a different place.
-    var goldOrder = goldIDs
-    shuffle(&goldOrder, &generator)
+    // Gold: each annotator gets their own random choice of the gold items at random places of
+    // their queue (a uniform interleaving), both keyed by the secret gold key and their name. A
+    // gold item takes the batch of the regular item before it (the first one's, at the front).
     var shares: [String: Assignment.Share] = [:]
     var files: [(String, [UInt8])] = []
     let idWidth = items.ids.map(\.utf8.count).max() ?? 1
     for (g, name) in annotators.enumerated() {
       let regular = queues[g]
       let goldCount =
-        goldOrder.isEmpty || regular.isEmpty
-        ? 0 : min(goldOrder.count, Int((Double(regular.count) * goldRate / (1 - goldRate)).rounded()))
+        goldIDs.isEmpty || regular.isEmpty
+        ? 0 : min(goldIDs.count, Int((Double(regular.count) * goldRate / (1 - goldRate)).rounded()))
+      var goldGenerator = SeededGenerator(seed: Assignment.keyBits(goldKey, "gold\u{0}" + name))
+      var goldChoice = goldIDs
+      shuffle(&goldChoice, &goldGenerator)
       var bytes: [UInt8] = []
       bytes.reserveCapacity((regular.count + goldCount) * (idWidth + 21))
       var nextGold = 0
-      for (r, item) in regular.enumerated() {
-        bytes += Queue.line(.init(item: item, batch: batchOf[item]!, offset: offsetOf[item]!), idWidth: idWidth)
-        // Gold j goes after regular item floor((j + 1) · n / (g + 1)) - 1: evenly spaced.
-        while nextGold < goldCount, (nextGold + 1) * regular.count / (goldCount + 1) == r + 1 {
-          let goldItem = goldOrder[(nextGold + g * max(1, goldOrder.count / annotators.count)) % goldOrder.count]
-          bytes += Queue.line(.init(item: goldItem, batch: batchOf[item]!, offset: offsetOf[goldItem]!), idWidth: idWidth)
+      var r = 0
+      while r < regular.count || nextGold < goldCount {
+        let goldLeft = goldCount - nextGold
+        let regularLeft = regular.count - r
+        if goldLeft > 0, goldGenerator.below(goldLeft + regularLeft) < goldLeft {
+          let goldItem = goldChoice[nextGold]
+          let batch = batchOf[regular[max(0, r - 1)]]!
+          bytes += Queue.line(.init(item: goldItem, batch: batch, offset: offsetOf[goldItem]!), idWidth: idWidth)
           nextGold += 1
+        } else {
+          let item = regular[r]
+          bytes += Queue.line(.init(item: item, batch: batchOf[item]!, offset: offsetOf[item]!), idWidth: idWidth)
+          r += 1
         }
       }
       shares[name] = .init(items: regular.count + nextGold, gold: nextGold)
@@ -403,7 +432,7 @@ extension Workspace {
     let body = Assignment(
       datasetVersion: stored.version, items: stored.dataset.items, overlap: overlap, goldRate: goldRate, batchSize: batchSize,
       batches: (pool.count + batchSize - 1) / batchSize, seed: seed, annotators: shares, underCovered: underCovered,
-      queues: queueFolder, lineWidth: idWidth + 2 + Queue.batchDigits + Queue.offsetDigits + 1)
+      queues: queueFolder, lineWidth: idWidth + 2 + Queue.batchDigits + Queue.offsetDigits + 1, goldKey: goldKey)
     let summary =
       previous == nil
       ? "assign \(pool.count) items to \(annotators.count) annotators, overlap \(overlap)"

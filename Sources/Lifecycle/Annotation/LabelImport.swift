@@ -123,6 +123,11 @@ public struct LabelImportRecord: DocumentBody, Equatable {
   public static func collection(_ dataset: String) -> RecordPath { RecordPath(trusted: ["label-imports", dataset]) }
   public static func path(_ dataset: String, _ id: String) -> RecordPath { RecordPath(trusted: ["label-imports", dataset, id]) }
 
+  /// Whether `text` has the shape of an import id: `i` and 20 lowercase hex digits.
+  public static func isID<S: Collection>(_ text: S) -> Bool where S.Element == UInt8 {
+    text.count == 21 && text.first == 0x69 && text.dropFirst().allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+  }
+
   /// `i` and the first 20 hex digits of the SHA-256 of the labels (annotator, item, value), sorted.
   static func id(dataset: String, labels: [(annotator: String, item: String, value: String)]) -> String {
     var bytes = Array(dataset.utf8) + [0x0A]
@@ -149,20 +154,20 @@ extension Workspace {
   }
 
   /// Imports labels made elsewhere into the label logs of `dataset`, one log per annotator, after
-  /// checking every label against the schema and every item against the dataset (when it
-  /// exists): a bad row is an error naming it, and then nothing is written.
+  /// checking every label against the schema and every item against the dataset (which must
+  /// exist): a bad row is an error naming it, and then nothing is written.
   public func importLabels(_ dataset: String, _ labels: [ImportedLabel], file: String, format: LabelImportFormat, actor: Actor, now: Date) throws
     -> LabelImportResult
   {
     _ = try Name(dataset, what: "dataset name")
     let schema = try requireLabelSchema()
-    let known: Set<String>? = try datasetIDs().contains(dataset) ? Set(try itemsFile(try self.dataset(dataset)).ids) : nil
+    let known = Set(try itemsFile(try self.dataset(dataset)).ids)
     var parsedLabels: [(annotator: String, item: String, value: String)] = []
     var seen: [String: String] = [:]
     for label in labels {
       func fail(_ problem: String) -> InputError { InputError(file: file, "\(label.location): \(problem)") }
       if let problem = Item.problem(with: label.item) { throw fail(problem) }
-      if let known, !known.contains(label.item) { throw fail("item '\(label.item)' is not in dataset '\(dataset)'") }
+      if !known.contains(label.item) { throw fail("item '\(label.item)' is not in dataset '\(dataset)'") }
       if let problem = Name.problem(with: label.annotator) { throw fail("annotator '\(label.annotator)': \(problem)") }
       let parsed: [String]
       do { parsed = try schema.parse(label.labels.joined(separator: ",")) } catch { throw fail(error.message) }

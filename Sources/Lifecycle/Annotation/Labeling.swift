@@ -173,7 +173,8 @@ public struct AnnotatorSummary: Sendable, Encodable {
   public var labelled: Int
   public var skipped: Int
   /// Items of the annotator's complete batches (gold left out) that someone else labelled too;
-  /// `agreementWithOthers` and `meanPairwiseKappa` are over the same items.
+  /// `agreementWithOthers` and `meanPairwiseKappa` are over the same items, with the
+  /// annotator's first answer to each (a re-submission corrects the reports, not these).
   public var sharedItems: Int
   /// The share of the others' labels on the same items that equal the annotator's.
   public var agreementWithOthers: Estimate
@@ -206,12 +207,13 @@ extension Workspace {
     let mine = labels.entries.filter { $0.annotator == me }
     let labelled = mine.filter { $0.value >= 0 }
     // Gold is measured on complete batches only, on the first answer to each gold item.
+    // (A re-submission must not move it, or submit-check-resubmit would find the gold items.)
     var touched = Set<String>()
     var firstAnswer: [String: String] = [:]
     for entry in mine {
       let item = labels.items[Int(entry.item)]
       touched.insert(item)
-      if entry.value >= 0, firstAnswer[item] == nil { firstAnswer[item] = labels.values[Int(entry.value)] }
+      if entry.firstValue >= 0 { firstAnswer[item] = labels.values[Int(entry.firstValue)] }
     }
     var openBatches = Set<Int>()
     var allBatches = Set<Int>()
@@ -236,7 +238,13 @@ extension Workspace {
     // submission, `sharedItems` would move for a regular item another annotator labelled and
     // never for a gold one, which would tell the two apart.
     let completeItems = Set(queued.lazy.filter { !openBatches.contains($0.batch) && answers[$0.item] == nil }.map(\.item))
-    let nonGold = labels.entries.filter { $0.value >= 0 && completeItems.contains(labels.items[Int($0.item)]) }
+    // Your own labels count with their first answer as well: a re-submission that moved your
+    // agreement on a regular item but not on a gold one would tell the two apart.
+    let nonGold = labels.entries.compactMap { entry -> DatasetLabels.Entry? in
+      var entry = entry
+      if entry.annotator == me { entry.value = entry.firstValue }
+      return entry.value >= 0 && completeItems.contains(labels.items[Int(entry.item)]) ? entry : nil
+    }
     if let built = try LabelTable(labels, entries: nonGold, order: schema.categoryOrder),
       let g = built.coders.firstIndex(of: annotator)
     {

@@ -69,6 +69,9 @@ public struct DatasetLabels: Sendable {
     public var guidelines: Int32
     /// Seconds since 1970.
     public var time: Int64
+    /// Index into `values` of the first label this annotator gave the item (re-submissions
+    /// do not move it); -1 when they only skipped it.
+    public var firstValue: Int32
   }
 
   public var items: [String] = []
@@ -138,9 +141,11 @@ public struct DatasetLabels: Sendable {
       var value: Int32 = -1
       if let range = f.label { value = values.intern(buffer, range.lowerBound, range.upperBound).0 }
       events[Int(annotator)] += 1
-      let entry = Entry(item: item, annotator: annotator, value: value, guidelines: Int32(f.guidelines), time: f.time)
+      var entry = Entry(item: item, annotator: annotator, value: value, guidelines: Int32(f.guidelines), time: f.time, firstValue: value)
       if Int(item) >= slot.count { slot.append(contentsOf: repeatElement(-1, count: Int(item) + 1 - slot.count + 1024)) }
       if slot[Int(item)] >= 0 {
+        let earlier = entries[Int(slot[Int(item)])].firstValue
+        if earlier >= 0 { entry.firstValue = earlier }
         entries[Int(slot[Int(item)])] = entry
       } else {
         slot[Int(item)] = Int32(entries.count)
@@ -225,6 +230,8 @@ enum LineScanner {
       i = k + 2
       guard i < end else { return nil }
       let valueStart = i
+      // An import id that is not a string is for the JSON parser to refuse.
+      if keyLength == 6, buffer[keyStart] == 0x69, buffer[i] != quote { return nil }
       switch buffer[i] {
       case quote:
         i += 1
@@ -248,7 +255,7 @@ enum LineScanner {
         } else if keyLength == 4, buffer[keyStart] == 0x73 {  // skip
           skip = true
         } else if keyLength == 6, buffer[keyStart] == 0x69 {  // import
-          guard !escaped else { return nil }
+          guard !escaped, LabelImportRecord.isID(buffer[text]) else { return nil }
           importID = text
         }
       case 0x5B:  // an array of numbers
@@ -298,8 +305,8 @@ enum LineScanner {
       throw StoreError.corrupt(file: file, reason: "line \(line) has neither a label nor a skip")
     }
     var importRange: Range<Int>?
-    if let id = body["import"]?.stringValue {
-      guard let range = find(Array(id.utf8), buffer, start, end) else {
+    if let value = body["import"] {
+      guard let id = value.stringValue, LabelImportRecord.isID(Array(id.utf8)), let range = find(Array(id.utf8), buffer, start, end) else {
         throw StoreError.corrupt(file: file, reason: "line \(line) has an import id that is not an id")
       }
       importRange = range

@@ -57,9 +57,13 @@ struct CommandResponder: Responder {
     // here serves the command when it names the same workspace (it does, unless -w was given twice).
     var authorized: CommandContext?
     if case .roles = access, let workspace {
-      authorized = try CommandContext.server(root: root, identity: caller.member, workspace: workspace)
+      authorized = try CommandContext.server(root: root, identity: caller.member, credential: caller.credential, workspace: workspace)
         .authorized(for: access, effect: effect)
     }
+
+    // A file sent inline is named by its sender: a name no file may have (an option, a
+    // climb, a control character) is refused before it takes a place among the arguments.
+    for attachment in request.attachments { try FilesArea.checkName(attachment.name, workspace: workspace ?? "(none named)") }
 
     let command: any MlwCommand
     do { command = try PreparedCommands.shared.parse(served, arguments) } catch {
@@ -67,7 +71,7 @@ struct CommandResponder: Responder {
     }
     let context =
       if let authorized, authorized.workspaceName == command.global.workspace { authorized } else {
-        try CommandContext.server(root: root, identity: caller.member, workspace: command.global.workspace)
+        try CommandContext.server(root: root, identity: caller.member, credential: caller.credential, workspace: command.global.workspace)
           .authorized(for: access, effect: effect)
       }
 

@@ -12,15 +12,19 @@ struct CommandContext: Sendable {
   /// The member named by `--as`/`MLW_USER` on the command line, or the authenticated member on
   /// the server; nil for a local reader who named nobody.
   let identity: String?
+  /// The hash of the token or invitation a server connection authenticated with (nil on the
+  /// command line).
+  let credential: String?
   let workspaceName: String?
   let channel: Channel
   private let startTime: Date
   private(set) var workspace: Workspace?
   private(set) var actor: Actor?
 
-  init(root: Root, identity: String?, workspaceName: String?, now: Date, channel: Channel) {
+  init(root: Root, identity: String?, credential: String? = nil, workspaceName: String?, now: Date, channel: Channel) {
     self.root = root
     self.identity = identity
+    self.credential = credential
     self.workspaceName = workspaceName
     self.startTime = now
     self.channel = channel
@@ -46,8 +50,8 @@ struct CommandContext: Sendable {
   /// The context for a server request: the connection's member, the workspace named in the
   /// request. `--as` and `--root` never reach here (the server refuses them).
   /// `identity` is always a person: every server request is authenticated.
-  static func server(root: Root, identity: String, workspace: String?) -> CommandContext {
-    CommandContext(root: root, identity: identity, workspaceName: workspace, now: Date(), channel: .server)
+  static func server(root: Root, identity: String, credential: String? = nil, workspace: String?) -> CommandContext {
+    CommandContext(root: root, identity: identity, credential: credential, workspaceName: workspace, now: Date(), channel: .server)
   }
 
   /// Checks `access` and fills in the workspace and actor. A workspace the caller is not a

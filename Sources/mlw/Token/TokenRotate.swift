@@ -17,7 +17,7 @@ extension Mlw.Token {
 
     func execute(_ context: CommandContext) throws -> TokenOutput {
       guard let person = context.identity else { throw LifecycleError.noIdentity }
-      let token = try context.root.rotateToken(of: person, now: context.now)
+      let token = try context.root.rotateToken(of: person, presenting: context.credential, now: context.now)
       return TokenOutput(person: person, token: token)
     }
   }

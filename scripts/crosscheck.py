@@ -114,13 +114,15 @@ def agreement_case(binary, rng, folder, index):
     complete = not np.isnan(matrix).any()
 
     for level in ["nominal", "ordinal", "interval", "ratio"]:
-        ours = mlw(binary, "stats", "agreement", path, "--level", level, "--bootstrap", "0", "--allow-single")
+        ours = mlw(binary, "stats", "agreement", path, "--level", level, "--bootstrap", "0")
         pairable = np.sum((~np.isnan(matrix)).sum(axis=0) >= 2) > 0
         distinct = len(np.unique(matrix[:, (~np.isnan(matrix)).sum(axis=0) >= 2][~np.isnan(matrix[:, (~np.isnan(matrix)).sum(axis=0) >= 2])])) if pairable else 0
         reference = safe(lambda: krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)) if pairable and distinct >= 2 else None
         check(f"krippendorffAlpha.{level}", ours["krippendorffAlpha"], reference, context)
 
         if level == "nominal":
+            # Units with one rating are kept by default (issue: agreement refused ordinary data).
+            check("singleRatedUnits", ours["singleRatedUnits"], float(np.sum((~np.isnan(matrix)).sum(axis=0) == 1)), context)
             cac = CAC(frame.copy(), digits=20)
             n2 = np.sum((~np.isnan(matrix)).sum(axis=0) >= 2)
             q = len(np.unique(matrix[~np.isnan(matrix)]))

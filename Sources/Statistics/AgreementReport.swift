@@ -56,9 +56,21 @@ public struct AgreementReport: Sendable, Encodable {
     public var coefficients: [String: Interval]
   }
 
+  /// Units a coefficient leaves out, or uses only in part, and why.
+  public struct LeftOut: Sendable, Encodable, Equatable {
+    /// The JSON keys of the coefficients concerned.
+    public var coefficients: [String]
+    public var units: Int
+    public var reason: String
+  }
+
   public var units: Int
   public var coders: Int
   public var ratings: Int
+  /// Units rated by one coder only: unpairable, so they carry no agreement information.
+  public var singleRatedUnits: Int
+  /// What each coefficient did with the single-rated units (empty when there are none).
+  public var leftOut: [LeftOut]
   public var level: MeasurementLevel
   public var categories: [String]
   public var percentAgreement: Estimate
@@ -86,8 +98,10 @@ public struct AgreementReport: Sendable, Encodable {
     let alpha = Agreement.krippendorffAlpha(counts, level: level, values: values)
     let observed = Agreement.observed(counts, weights: nil, multiplicity: nil)
     let q = counts.q
+    let singles = counts.total.lazy.filter { $0 == 1 }.count
     var report = AgreementReport(
-      units: table.unitCount, coders: table.coderCount, ratings: table.ratingCount, level: level,
+      units: table.unitCount, coders: table.coderCount, ratings: table.ratingCount, singleRatedUnits: singles,
+      leftOut: leftOut(singles: singles, level: level, coders: table.coderCount), level: level,
       categories: table.categories,
       percentAgreement: observed.n2 > 0 ? .value(observed.pa) : .undefined(Agreement.noPairs),
       krippendorffAlpha: alpha,
@@ -136,6 +150,26 @@ public struct AgreementReport: Sendable, Encodable {
       report.confidenceIntervals = intervals(counts, level: level, values: values, draws: bootstrap, seed: seed)
     }
     return report
+  }
+
+  /// What the coefficients do with `singles` units rated by one coder only. Alpha, percent
+  /// agreement and the pairwise figures need pairs of ratings, so such a unit adds nothing to
+  /// them (Krippendorff 2011: a unit with one value is unpairable). The Fleiss–Gwet family
+  /// measures observed agreement on units rated twice or more, but counts every rating in the
+  /// category shares its chance agreement comes from (Gwet 2014, §2.5; irrCAC), and Conger's
+  /// kappa counts them in each coder's shares.
+  static func leftOut(singles: Int, level: MeasurementLevel, coders: Int) -> [LeftOut] {
+    guard singles > 0 else { return [] }
+    var unpaired = ["krippendorffAlpha", "percentAgreement"]
+    if coders == 2 { unpaired.append("cohenKappa") }
+    var partly = ["fleissKappa", "randolphKappa", "gwetAC1", "brennanPrediger", "congerKappa"]
+    if level != .nominal { partly.append("weighted") }
+    return [
+      LeftOut(coefficients: unpaired, units: singles, reason: "rated by one coder only: no pair of ratings to compare, so left out"),
+      LeftOut(
+        coefficients: partly, units: singles,
+        reason: "rated by one coder only: left out of observed agreement, counted in the category shares of chance agreement"),
+    ]
   }
 
   /// Pairwise figures in one pass over units: for each coder pair, the units both rated, how

@@ -6,7 +6,7 @@ public enum MetricPolicy: Sendable, Equatable, Codable {
   case average([String])
   /// Σ wᵢ mᵢ / Σ wᵢ.
   case weightedAverage([Weight])
-  /// Maximise `metric` among models meeting every requirement; a model missing a bar is
+  /// Optimise `metric` (in its direction) among models meeting every requirement; a model missing a bar is
   /// ineligible, scores 0 and ranks after every eligible model.
   case optimize(metric: String, requirements: [Requirement])
 
@@ -72,13 +72,62 @@ public enum MetricPolicy: Sendable, Equatable, Codable {
     }
   }
 
-  public var description: String {
-    switch self {
-    case .single(let m): "maximise \(m)"
-    case .average(let ms): "maximise the average of \(ms.joined(separator: ", "))"
-    case .weightedAverage(let ws): "maximise the weighted average " + ws.map { "\($0.weight)×\($0.metric)" }.joined(separator: " + ")
-    case .optimize(let m, let rs): "maximise \(m) subject to " + rs.map(\.description).joined(separator: ", ")
+  /// The rule in words, each metric's direction read from its name.
+  public var description: String { describe() }
+
+  /// The rule in words, each metric in its direction: "minimise error", "maximise the weighted
+  /// average 0.7×acc − 0.3×latency_ms (lower-is-better metrics enter negated)".
+  public func describe(directions given: [String: MetricDirection] = [:]) -> String {
+    func direction(_ m: String) -> MetricDirection { MetricDirection.resolve(m, given: given).direction }
+    func combined(_ terms: [(weight: Double?, metric: String)], _ what: String) -> String {
+      let directions = Set(terms.map { direction($0.metric) })
+      if directions.count == 1 {
+        let list = terms.map { t in t.weight.map { "\(Self.number($0))×\(t.metric)" } ?? t.metric }
+        return "\(directions.first!.verb) the \(what) \(list.joined(separator: terms.first?.weight == nil ? ", " : " + "))"
+      }
+      var text = ""
+      for (i, t) in terms.enumerated() {
+        let sign = direction(t.metric) == .lower ? "−" : (i == 0 ? "" : "+")
+        text += (i == 0 ? sign : " \(sign) ") + (t.weight.map { "\(Self.number($0))×" } ?? "") + t.metric
+      }
+      return "maximise the \(what) \(text) (lower-is-better metrics enter negated)"
     }
+    switch self {
+    case .single(let m): return "\(direction(m).verb) \(m)"
+    case .average(let ms): return combined(ms.map { (nil, $0) }, "average of")
+    case .weightedAverage(let ws): return combined(ws.map { ($0.weight, $0.metric) }, "weighted average")
+    case .optimize(let m, let rs): return "\(direction(m).verb) \(m) subject to " + rs.map(\.description).joined(separator: ", ")
+    }
+  }
+
+  static func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+  }
+
+  /// Why the policy cannot combine its metrics: an average over metrics of both directions in
+  /// which some direction is only assumed (the sign it enters with would be a guess).
+  public func directionProblem(given: [String: MetricDirection] = [:]) -> PolicyProblem? {
+    switch self {
+    case .single, .optimize: return nil
+    case .average, .weightedAverage:
+      let resolved = directions(given: given)
+      guard Set(resolved.map(\.direction)).count > 1 else { return nil }
+      let assumed = resolved.filter { !$0.isKnown }.map(\.metric)
+      return assumed.isEmpty ? nil : .mixedDirections(assumed: assumed)
+    }
+  }
+
+  /// The direction of every metric the policy reads, and why.
+  /// (For `optimize`, only the optimised metric: a bar states its own comparison.)
+  public func directions(given: [String: MetricDirection] = [:]) -> [MetricDirection.Resolved] {
+    var seen = Set<String>()
+    return rankedMetrics.filter { seen.insert($0).inserted }.map { MetricDirection.resolve($0, given: given) }
+  }
+
+  /// The metrics the score is made of.
+  public var rankedMetrics: [String] {
+    if case .optimize(let m, _) = self { return [m] }
+    return metrics
   }
 }
 
@@ -98,18 +147,25 @@ public enum PolicyProblem: Error, Equatable, Sendable {
   case unknownMetric(String, available: [String])
   case invalidWeight(String)
   case empty
+  /// An average over metrics of both directions, some of whose direction was only assumed.
+  case mixedDirections(assumed: [String])
 }
 
 extension MetricPolicy {
-  /// Ranks models (name → metric values), best first. Eligible models by score descending; equal
+  /// Ranks models (name → metric values), best first. Eligible models by score, best first; equal
   /// scores share a rank (1, 2, 2, 4) and are listed by name; ineligible models follow, by the
   /// optimised metric's value.
   ///
   /// `gates` adds failures found outside the policy itself (a slice or rare-class bar); a model
   /// with any is ineligible like one that misses a requirement.
-  public func rank(_ models: [(name: String, metrics: [String: Double])], gates: [String: [String]] = [:]) throws(PolicyProblem)
-    -> [RankedModel]
-  {
+  ///
+  /// Each metric counts in its direction (`given` first, else its name, see `MetricDirection`):
+  /// a lower-is-better metric ranks its smallest value first. An average over metrics of both
+  /// directions negates the lower-is-better ones, and is refused while the direction of any of
+  /// them is only assumed.
+  public func rank(
+    _ models: [(name: String, metrics: [String: Double])], gates: [String: [String]] = [:], directions given: [String: MetricDirection] = [:]
+  ) throws(PolicyProblem) -> [RankedModel] {
     guard !models.isEmpty else { throw .empty }
     let available = Set(models.flatMap { $0.metrics.keys }).sorted()
     for metric in metrics where !models.allSatisfy({ $0.metrics[metric] != nil }) {
@@ -119,6 +175,21 @@ extension MetricPolicy {
       if let bad = ws.first(where: { !($0.weight.isFinite && $0.weight >= 0) }) { throw .invalidWeight(bad.metric) }
       if ws.reduce(0, { $0 + $1.weight }) <= 0 { throw .invalidWeight("all weights are zero") }
     }
+    if let problem = directionProblem(given: given) { throw problem }
+    let resolved = Dictionary(directions(given: given).map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
+    var order = MetricDirection.higher
+    var signs: [String: Double] = [:]
+    switch self {
+    case .single(let m), .optimize(let m, _): order = resolved[m]!.direction
+    case .average, .weightedAverage:
+      let directions = Set(rankedMetrics.map { resolved[$0]!.direction })
+      if directions.count == 1 {
+        order = directions.first!
+      } else {
+        for m in rankedMetrics { signs[m] = resolved[m]!.direction == .lower ? -1 : 1 }
+      }
+    }
+    func signed(_ metric: String, _ value: Double) -> Double { (signs[metric] ?? 1) * value }
     var scored: [(name: String, score: Double, eligible: Bool, failed: [String], raw: Double)] = []
     for model in models {
       let m = model.metrics
@@ -126,10 +197,10 @@ extension MetricPolicy {
       case .single(let name):
         scored.append((model.name, m[name]!, true, [], m[name]!))
       case .average(let names):
-        let value = names.reduce(0) { $0 + m[$1]! } / Double(names.count)
+        let value = names.reduce(0) { $0 + signed($1, m[$1]!) } / Double(names.count)
         scored.append((model.name, value, true, [], value))
       case .weightedAverage(let ws):
-        let value = ws.reduce(0) { $0 + $1.weight * m[$1.metric]! } / ws.reduce(0) { $0 + $1.weight }
+        let value = ws.reduce(0) { $0 + $1.weight * signed($1.metric, m[$1.metric]!) } / ws.reduce(0) { $0 + $1.weight }
         scored.append((model.name, value, true, [], value))
       case .optimize(let name, let requirements):
         let failed = requirements.filter { !$0.isMet(by: m[$0.metric]!) }.map(\.description)
@@ -144,8 +215,8 @@ extension MetricPolicy {
     }
     scored.sort { a, b in
       if a.eligible != b.eligible { return a.eligible }
-      if a.eligible, a.score != b.score { return a.score > b.score }
-      if !a.eligible, a.raw != b.raw { return a.raw > b.raw }
+      if a.eligible, a.score != b.score { return order.isBetter(a.score, than: b.score) }
+      if !a.eligible, a.raw != b.raw { return order.isBetter(a.raw, than: b.raw) }
       return a.name < b.name
     }
     var ranked: [RankedModel] = []

@@ -177,6 +177,32 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// An item with one label is kept by the report as by `stats agreement`, so that the two still
+  /// agree to the last bit when some items have a single label.
+  @Test func theReportKeepsSingleLabelledItemsAsStatsAgreementDoes() throws {
+    let (root, inputs) = try annotationRoot()
+    var csv = "item,annotator,label\n"
+    for n in 0..<20 {
+      let item = String(format: "j%02d", n)
+      csv += "\(item),ann,\(n % 3 == 0 ? "bridge" : "ok")\n"
+      if n % 5 != 4 { csv += "\(item),bo,\(n % 4 == 0 ? "bridge" : "ok")\n" }  // j04, j09, j14, j19 have one label
+    }
+    try write(csv, to: inputs + "/labels.csv")
+    let imported = try mlw(["manager", "labels", "import", "joints", inputs + "/labels.csv"], root: root, as: "mia", workspace: "demo")
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let report = try #require(try mlw(["manager", "report", "joints", "--bootstrap", "0", "--json"], root: root, as: "mia", workspace: "demo").json)
+    #expect(
+      try mlw(["manager", "export", "joints", "--kind", "raw", "--output", inputs + "/raw.csv"], root: root, as: "mia", workspace: "demo").status == 0
+    )
+    let stats = try #require(try mlw(["stats", "agreement", inputs + "/raw.csv", "--bootstrap", "0", "--json"], root: root).json)
+    for key in ["krippendorffAlpha", "fleissKappa", "gwetAC1", "percentAgreement", "congerKappa", "cohenKappa", "singleRatedUnits", "units"] {
+      #expect(report["agreement"]?[key] == stats[key], "\(key)")
+    }
+    #expect(report["items"] == .int(16) && report["singleLabelled"] == .int(4) && stats["singleRatedUnits"] == .int(4))
+    let text = try mlw(["manager", "report", "joints", "--bootstrap", "0"], root: root, as: "mia", workspace: "demo").stdout
+    #expect(text.contains("16 items with 2+ labels") && text.contains("4 unit(s) rated by one coder only"), "\(text)")
+  }
+
   /// A root whose dataset `big` (80 items, 30 of them gold) is assigned to ann and bo with the
   /// same settings every time.
   static func goldRoot() throws -> String {

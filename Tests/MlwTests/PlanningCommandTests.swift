@@ -98,6 +98,37 @@ import Testing
     #expect(try validateSchemas([root]).status == 0)
   }
 
+  /// `metric-policy set --metric error` stored "maximise error": the policy now keeps each
+  /// metric's direction (given ones stored) and ranks by it.
+  @Test func aPolicyKeepsItsDirections() throws {
+    let root = try makeDemoRoot()
+    let table = root + "/../results-\(UUID().uuidString).csv"
+    try "model,acc,latency_ms,error,widgets\nslow,0.9,300,0.10,3\nfast,0.9,20,0.30,1\nmid,0.8,100,0.20,2\n"
+      .write(toFile: table, atomically: true, encoding: .utf8)
+    func ranking() throws -> [String] {
+      let result = try mlw(["lead", "metric-policy", "rank", table, "--json"], root: root, as: "ana", workspace: "demo")
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.json?["models"]?.arrayValue?.compactMap { $0["model"]?.stringValue } ?? []
+    }
+    #expect(try mlw(["lead", "metric-policy", "set", "--metric", "error"], root: root, as: "ana", workspace: "demo").status == 0)
+    #expect(try ranking() == ["slow", "mid", "fast"])
+    let shown = try mlw(["lead", "metric-policy", "show"], root: root, as: "ana", workspace: "demo")
+    #expect(shown.stdout.contains("minimise error"), "\(shown.stdout)")
+
+    let set = try mlw(["sme", "metric-policy", "set", "--average", "error,widgets:min"], root: root, as: "sam", workspace: "demo")
+    #expect(set.status == 0, "\(set.stderr)")
+    #expect(try ranking() == ["fast", "mid", "slow"])
+    let stored = try mlw(["lead", "metric-policy", "show", "--json"], root: root, as: "ana", workspace: "demo").json
+    #expect(stored?["policy"]?["rule"]?["directions"] == .object(["widgets": .string("lower")]), "\(String(describing: stored))")
+    #expect(try validateSchemas([root]).status == 0)
+
+    // A mix whose signs would be a guess changes nothing.
+    let before = try snapshot(root)
+    let mixed = try mlw(["lead", "metric-policy", "set", "--average", "error,widgets"], root: root, as: "ana", workspace: "demo")
+    #expect(mixed.status == 3 && mixed.stderr.contains("widgets"), "\(mixed.stderr)")
+    #expect(try snapshot(root) == before)
+  }
+
   @Test func refusalsChangeNothing() throws {
     let root = try makeDemoRoot()
     #expect(try mlw(["lead", "metric-policy", "set", "--metric", "f1"], root: root, as: "ana", workspace: "demo").status == 0)

@@ -29,6 +29,38 @@ import VersionedStore
     #expect(degenerate?["cohenKappa"]?["undefined"] != nil)
   }
 
+  /// A file in which some unit has one rating was refused unless `--allow-single`: real data with
+  /// missing ratings always has such units. They are kept, counted, and each coefficient says
+  /// what it did with them; `--strict` keeps the old refusal.
+  @Test func agreementKeepsSingleRatedUnitsAndSaysWhatEachCoefficientDidWithThem() throws {
+    let pairs = "unit,coder,value\nu1,a,x\nu1,b,x\nu2,a,y\nu2,b,x\nu3,a,y\nu3,b,y\nu4,a,x\nu4,b,y\n"
+    let withSingles = try file("singles.csv", pairs + "u5,a,y\nu6,b,y\n")
+    let result = try run("mlw", ["stats", "agreement", withSingles, "--bootstrap", "0", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(result.json)
+    let without = try #require(try run("mlw", ["stats", "agreement", try file("pairs.csv", pairs), "--bootstrap", "0", "--json"]).json)
+    #expect(json["units"] == .int(6) && json["singleRatedUnits"] == .int(2))
+    #expect(without["singleRatedUnits"] == .int(0) && without["leftOut"] == .array([]))
+    // Unpairable units add nothing to alpha, percent agreement or Cohen's kappa...
+    for key in ["krippendorffAlpha", "percentAgreement", "cohenKappa"] { #expect(json[key] == without[key], "\(key)") }
+    // ...and count in the category shares of the Fleiss-Gwet family: by hand, p_a = 1/2 on the four
+    // pairs; π_y = (0 + 1/2 + 1 + 1/2 + 1 + 1)/6 = 2/3, so Fleiss' p_e = 5/9 and κ = (1/2 − 5/9)/(4/9) = −1/8.
+    #expect(json["fleissKappa"]?.doubleValue.map { abs($0 - -0.125) < 1e-12 } == true, "\(String(describing: json["fleissKappa"]))")
+    #expect(without["fleissKappa"]?.doubleValue.map { abs($0 - 0) < 1e-12 } == true)
+    let leftOut = json["leftOut"]?.arrayValue ?? []
+    #expect(leftOut.count == 2 && leftOut.allSatisfy { $0["units"] == .int(2) })
+    #expect(leftOut.first?["coefficients"] == .array([.string("krippendorffAlpha"), .string("percentAgreement"), .string("cohenKappa")]))
+    let text = try run("mlw", ["stats", "agreement", withSingles, "--bootstrap", "0"]).stdout
+    #expect(text.contains("2 unit(s) rated by one coder only (no pair of ratings):"), "\(text)")
+    #expect(text.contains("alpha, percent agreement, Cohen's kappa: no pair of ratings to compare, so left out"), "\(text)")
+    #expect(!(try run("mlw", ["stats", "agreement", try file("pairs2.csv", pairs), "--bootstrap", "0"]).stdout.contains("one coder only")))
+    // The strict behaviour, and the old flag still accepted.
+    #expect(try run("mlw", ["stats", "agreement", withSingles, "--strict"]).status == 3)
+    #expect(
+      try run("mlw", ["stats", "agreement", withSingles, "--allow-single", "--bootstrap", "0", "--json"]).json?["fleissKappa"] == json["fleissKappa"])
+    #expect(try run("mlw", ["stats", "agreement", withSingles, "--allow-single", "--strict"]).status == 2)
+  }
+
   @Test func rankReproducesTheDomainTable() throws {
     let path = try file("models.csv", "model,precision,recall\nmodel 1,0.9,0.5\nmodel 2,0.8,0.7\nmodel 3,0.7,0.9\n")
     let average = try run("mlw", ["stats", "rank", path, "--average", "precision,recall", "--json"]).json
@@ -38,6 +70,50 @@ import VersionedStore
     #expect(models.map { $0["model"]?.stringValue } == ["model 2", "model 3", "model 1"])
     #expect(models.map { $0["score"]?.doubleValue } == [0.8, 0.7, 0])
     #expect(models.map { $0["eligible"] } == [.bool(true), .bool(true), .bool(false)])
+  }
+
+  /// `--metric error` ranked the highest error first ("maximise error") and `--weights
+  /// acc=0.7,latency_ms=0.3` the slowest model first: each metric now counts in its direction.
+  @Test func rankCountsEachMetricInItsDirection() throws {
+    let path = try file(
+      "directions.csv", "model,acc,latency_ms,error,widgets\nslow,0.9,300,0.10,3\nfast,0.9,20,0.30,1\nmid,0.8,100,0.20,2\n")
+    func order(_ arguments: [String]) throws -> [String] {
+      let result = try run("mlw", ["stats", "rank", path] + arguments + ["--json"])
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      return result.json?["models"]?.arrayValue?.compactMap { $0["model"]?.stringValue } ?? []
+    }
+    #expect(try order(["--metric", "error"]) == ["slow", "mid", "fast"])
+    #expect(try order(["--weights", "acc=0.7,latency_ms=0.3"]) == ["fast", "mid", "slow"])
+    #expect(try order(["--optimize", "latency_ms", "--require", "acc>=0.85"]) == ["fast", "slow", "mid"])
+    // A given direction wins, in the list or as an option.
+    #expect(try order(["--metric", "error:max"]) == ["fast", "mid", "slow"])
+    #expect(try order(["--metric", "widgets", "--minimize", "widgets"]) == ["fast", "mid", "slow"])
+    #expect(try order(["--average", "error,widgets:min"]) == ["fast", "mid", "slow"])
+
+    let text = try run("mlw", ["stats", "rank", path, "--weights", "acc=0.7,latency_ms=0.3"]).stdout
+    #expect(text.contains("policy: maximise the weighted average 0.7×acc − 0.3×latency_ms (lower-is-better metrics enter negated)"), "\(text)")
+    #expect(!text.contains("assumed"))
+    #expect(try run("mlw", ["stats", "rank", path, "--metric", "error"]).stdout.hasPrefix("policy: minimise error\n"))
+    // An unknown name: higher is better, and the output says it assumed so.
+    let assumed = try run("mlw", ["stats", "rank", path, "--metric", "widgets"])
+    #expect(assumed.stdout.contains("note: widgets: higher is better, assumed"), "\(assumed.stdout)")
+    let json = try run("mlw", ["stats", "rank", path, "--metric", "widgets", "--json"]).json
+    #expect(json?["directions"]?.arrayValue?.first?["source"] == .string("assumed"))
+    #expect(json?["directions"]?.arrayValue?.first?["direction"] == .string("higher"))
+    #expect(
+      try run("mlw", ["stats", "rank", path, "--metric", "error", "--json"]).json?["directions"]?.arrayValue?.first?["source"] == .string("name"))
+
+    // Refused: a mix whose signs would be a guess, two directions for one name, a direction for a stray name.
+    for (arguments, fragment) in [
+      (["--average", "error,widgets"], "widgets"),
+      (["--metric", "error:max", "--minimize", "error"], "both directions"),
+      (["--metric", "acc", "--minimize", "widgets"], "'widgets' is not a metric of the rule"),
+      (["--metric", "acc:sideways"], "is not NAME, NAME:min or NAME:max"),
+    ] {
+      let refused = try run("mlw", ["stats", "rank", path] + arguments)
+      #expect(refused.status == 3, "\(arguments): \(refused.status) \(refused.stderr)")
+      #expect(refused.stderr.contains(fragment) && refused.stderr.split(separator: "\n").count == 1, "\(arguments): \(refused.stderr)")
+    }
   }
 
   @Test func malformedInputGetsOneLineNamingTheLine() throws {
@@ -50,8 +126,8 @@ import VersionedStore
       ),
       (["stats", "agreement", try file("empty.csv", "")], 3, "the file is empty"),
       (
-        ["stats", "agreement", try file("single.csv", "unit,coder,value\nu1,a,x\nu1,b,x\nu2,a,y\n")], 3,
-        "line 4: unit 'u2' is rated by one coder only"
+        ["stats", "agreement", try file("single.csv", "unit,coder,value\nu1,a,x\nu1,b,x\nu2,a,y\n"), "--strict"], 3,
+        "line 4: unit 'u2' is rated by one coder only (refused by --strict)"
       ),
       (
         ["stats", "agreement", try file("twice.csv", "unit,coder,value\nu1,a,x\nu1,b,x\nu1,a,y\n")], 3,

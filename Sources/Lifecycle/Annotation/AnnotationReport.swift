@@ -48,9 +48,9 @@ public struct AnnotationReport: Sendable, Encodable {
 
   public var scope: Scope
   public var task: LabelSchema.Task
-  /// Items with two or more labels: the units of every coefficient.
+  /// Items with two or more labels: the pairable units of every coefficient.
   public var items: Int
-  /// Items with one label only, left out (no agreement information in them).
+  /// Items with one label only (unpairable: left out of alpha, counted in category shares).
   public var singleLabelled: Int
   public var skips: Int
   public var agreement: AgreementReport
@@ -72,7 +72,8 @@ struct LabelTable {
   var units: [String]
   var singles: Int
 
-  /// Builds a table from `entries` (labels only), keeping items with two or more labels.
+  /// Builds a table from `entries` (labels only); nil when no item has two labels. An item with
+  /// one label is kept, as `mlw stats agreement` keeps it (see `AgreementReport.leftOut`).
   ///
   /// Units and coders are numbered in the order of the raw export (items by id, then annotators
   /// by name), whatever order the logs hold them in, so that the report's figures are the same to
@@ -91,14 +92,10 @@ struct LabelTable {
     var unitOf = [Int32](repeating: -1, count: labels.items.count)
     var units: [String] = []
     var singles = 0
-    for i in itemOrder {
-      let n = perItem[i]
-      if n >= 2 {
-        unitOf[i] = Int32(units.count)
-        units.append(labels.items[i])
-      } else if n == 1 {
-        singles += 1
-      }
+    for i in itemOrder where perItem[i] >= 1 {
+      unitOf[i] = Int32(units.count)
+      units.append(labels.items[i])
+      if perItem[i] == 1 { singles += 1 }
     }
     var coderOf = [Int32](repeating: -1, count: labels.annotators.count)
     var coders: [String] = []
@@ -113,7 +110,7 @@ struct LabelTable {
       v.append(e.value)
     }
     self.singles = singles
-    guard !units.isEmpty else { return nil }
+    guard units.count > singles else { return nil }
     let order = order.map { names in names.filter { labels.values.contains($0) } }
     table = try RatingTable(
       unitCount: units.count, coderCount: coders.count, values: labels.values, unitOf: u, coderOf: c, valueOf: v,
@@ -204,7 +201,7 @@ extension Workspace {
       let previous = trend.last?.krippendorffAlpha.value
       trend.append(
         .init(
-          guidelines: version, items: t.units.count, labels: t.table.ratingCount, krippendorffAlpha: r.krippendorffAlpha,
+          guidelines: version, items: t.units.count - t.singles, labels: t.table.ratingCount, krippendorffAlpha: r.krippendorffAlpha,
           percentAgreement: r.percentAgreement, fleissKappa: r.fleissKappa, gwetAC1: r.gwetAC1,
           alphaChange: previous.flatMap { p in r.krippendorffAlpha.value.map { $0 - p } }, goldAccuracy: goldAccuracy))
     }
@@ -237,7 +234,7 @@ extension Workspace {
     }.sorted { ($0.alpha.value ?? 0) > ($1.alpha.value ?? 0) }
 
     return AnnotationReport(
-      scope: .init(dataset: dataset, batch: batch, guidelines: guidelines), task: schema.task, items: built.units.count,
+      scope: .init(dataset: dataset, batch: batch, guidelines: guidelines), task: schema.task, items: built.units.count - built.singles,
       singleLabelled: built.singles, skips: skips, agreement: agreement, perLabel: perLabel, gold: goldRows, goldOverall: goldOverall,
       trend: trend, weakCategories: weakCategories, weakAnnotators: weakAnnotators)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import VersionedStore
 
 /// A baseline: a lower bound a model must beat (DOMAIN.md, "Baselines"). Stored at
@@ -76,11 +77,11 @@ public struct Baseline: DocumentBody, Equatable {
     return Timestamp.format(date).hasPrefix(text)  // rejects 2026-02-30, which would roll over
   }
 
-  /// Whether lower values of `metric` are better: names that contain error, loss, latency,
-  /// cost, mae, mse or rmse. Every other metric (accuracy, precision, f1, …) is higher-better.
+  /// Whether lower values of `metric` are better, read from its name as everywhere else
+  /// (`MetricDirection`): error, loss, latency, cost, mae, mse, rmse as words, a time unit at
+  /// the end; `cost_savings` is a gain. Every other metric (accuracy, f1, …) is higher-better.
   public static func lowerIsBetter(_ metric: String) -> Bool {
-    let name = metric.lowercased()
-    return ["error", "loss", "latency", "cost", "mae", "mse", "rmse"].contains { name.contains($0) }
+    MetricDirection.fromName(metric)?.0 == .lower
   }
 
   /// Parses `NAME=VALUE`.

@@ -21,8 +21,12 @@ public struct MetricPolicyRecord: DocumentBody, Equatable {
     public var requirements: [Requirement]?
     /// For a domain formula: its name (mAP, F1, …); models are ranked by the column `metric`.
     public var formula: String?
+    /// The directions given when the policy was set (`error:min`, `--minimize`), "higher" or
+    /// "lower" by metric; a metric not listed takes its direction from its name.
+    public var directions: [String: String]?
 
-    public init(_ policy: MetricPolicy, formula: String? = nil) {
+    public init(_ policy: MetricPolicy, formula: String? = nil, directions given: [String: MetricDirection] = [:]) {
+      directions = given.isEmpty ? nil : given.mapValues(\.rawValue)
       switch policy {
       case .single(let m):
         type = formula == nil ? "single" : "domain-formula"
@@ -40,6 +44,9 @@ public struct MetricPolicyRecord: DocumentBody, Equatable {
         requirements = rs.map { Requirement(metric: $0.metric, comparison: $0.comparison.rawValue, threshold: $0.threshold) }
       }
     }
+
+    /// The directions given, in the engine's form.
+    public var givenDirections: [String: MetricDirection] { (directions ?? [:]).compactMapValues(MetricDirection.init(rawValue:)) }
 
     /// The engine's policy.
     public var policy: MetricPolicy {
@@ -143,10 +150,20 @@ public struct MetricPolicyRecord: DocumentBody, Equatable {
     self.rationale = rationale
   }
 
+  /// The error for an average over metrics of both directions with some direction only assumed.
+  public static func mixedDirections(assumed: [String]) -> LifecycleError {
+    let names = assumed.map { "'\($0)'" }.joined(separator: ", ")
+    let which = assumed.count == 1 ? "the name \(names) does not say which it is" : "the names \(names) do not say which they are"
+    return .invalidValue(
+      what: "the rule",
+      reason: "it averages lower- and higher-is-better metrics and \(which); give it, e.g. \(assumed[0]):max or --minimize \(assumed[0])")
+  }
+
   /// A one-line account of the rule.
   public var summary: String {
-    if let formula = rule.formula { return "maximise \(rule.metric ?? "") (domain formula \(formula))" }
-    return rule.policy.description
+    let text = rule.policy.describe(directions: rule.givenDirections)
+    if let formula = rule.formula { return "\(text) (domain formula \(formula))" }
+    return text
   }
 }
 
@@ -172,6 +189,9 @@ extension Workspace {
     if let bad = (metrics + record.sliceBars.map(\.metric) + record.candidates).first(where: { Name.problem(with: $0) != nil }) {
       throw LifecycleError.invalidValue(what: "metric name", reason: "'\(bad)' must be like f1 or recall-defect ([a-z0-9][a-z0-9._-]*)")
     }
+    if case .mixedDirections(let assumed)? = record.rule.policy.directionProblem(given: record.rule.givenDirections) {
+      throw MetricPolicyRecord.mixedDirections(assumed: assumed)
+    }
     if !record.candidates.isEmpty, let missing = metrics.first(where: { !record.candidates.contains($0) }) {
       throw LifecycleError.invalidValue(what: "--candidates", reason: "the rule uses '\(missing)', which is not among the candidates")
     }
@@ -191,6 +211,6 @@ extension Workspace {
     for bar in record.sliceBars {
       for (model, failures) in try bar.failures(models, columns: columns) { gates[model, default: []] += failures }
     }
-    return (record, try record.rule.policy.rank(models, gates: gates))
+    return (record, try record.rule.policy.rank(models, gates: gates, directions: record.rule.givenDirections))
   }
 }

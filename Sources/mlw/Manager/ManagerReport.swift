@@ -37,8 +37,8 @@ extension Mlw.Manager {
         if let g = r.scope.guidelines { scope += ", guidelines v\(g)" }
         var text =
           "\(scope): \(r.items) items with 2+ labels, \(r.agreement.coders) annotators, \(r.agreement.ratings) labels, level \(r.agreement.level.rawValue)"
-        text += "; left out: \(r.singleLabelled) item(s) with one label, \(r.skips) skip(s)\n\n"
-        text += agreementTables(r.agreement)
+        text += "; \(r.skips) skip(s) left out\n"
+        text += leftOutLines(r.agreement) + "\n" + agreementTables(r.agreement)
         if let perLabel = r.perLabel {
           text += "\nper label (presence, yes/no):\n"
           var table = TextTable(["LABEL", "ALPHA", "AGREEMENT"], alignments: [.left, .right, .right])

@@ -31,14 +31,18 @@ extension Mlw.Stats {
     @Option(help: "Seed of the bootstrap, for reproducible intervals.")
     var seed: UInt64 = 1
 
-    @Flag(help: "Keep units rated by one coder only (they inform category prevalence, not agreement).")
-    var allowSingle = false
+    @Flag(help: "Refuse a file in which some unit is rated by one coder only (by default such units are kept and reported).")
+    var strict = false
+
+    /// The default since single-rated units are kept; accepted so that older scripts still run.
+    @Flag(help: .hidden) var allowSingle = false
 
     @Option(help: "The categories in order, comma-separated (an ordinal scale of named grades, e.g. low,medium,high).")
     var categories: String?
 
     func validate() throws {
       guard (0...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be from 0 to 100000") }
+      if strict, allowSingle { throw ValidationError("--strict refuses the single-rated units that --allow-single keeps; give one of them") }
     }
 
     struct Output: CommandOutput {
@@ -49,18 +53,34 @@ extension Mlw.Stats {
 
       func render() -> String {
         return
-          "\(file): \(report.units) units, \(report.coders) coders, \(report.ratings) ratings, \(report.categories.count) categories, level \(report.level.rawValue)\n\n"
-          + agreementTables(report)
+          "\(file): \(report.units) units, \(report.coders) coders, \(report.ratings) ratings, \(report.categories.count) categories, level \(report.level.rawValue)\n"
+          + leftOutLines(report) + "\n" + agreementTables(report)
       }
     }
 
     func execute(_ context: CommandContext) throws -> Output {
       let order = categories.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-      let input = try RatingsInput(file: try context.path(reading: file), level: level, allowSingle: allowSingle, categoryOrder: order)
+      let input = try RatingsInput(file: try context.path(reading: file), level: level, strict: strict, categoryOrder: order)
       let report = AgreementReport.analyze(input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed)
       return Output(report: report, file: file.given)
     }
   }
+}
+
+/// What the coefficients did with single-rated units, one line each ("" when there are none).
+func leftOutLines(_ report: AgreementReport) -> String {
+  let names = [
+    "krippendorffAlpha": "alpha", "percentAgreement": "percent agreement", "cohenKappa": "Cohen's kappa", "fleissKappa": "Fleiss",
+    "randolphKappa": "Randolph", "gwetAC1": "Gwet's AC1", "brennanPrediger": "Brennan-Prediger", "congerKappa": "Conger",
+    "weighted": "the weighted coefficients",
+  ]
+  guard report.singleRatedUnits > 0 else { return "" }
+  var text = "\(report.singleRatedUnits) unit(s) rated by one coder only (no pair of ratings):\n"
+  for item in report.leftOut {
+    let what = item.reason.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? item.reason
+    text += "  \(item.coefficients.map { names[$0] ?? $0 }.joined(separator: ", ")): \(what)\n"
+  }
+  return text
 }
 
 /// The tables of an agreement report: coefficients with intervals, per category, per coder, the

@@ -22,6 +22,8 @@ extension Mlw.Stats {
 
     struct Output: CommandOutput {
       var policy: String
+      /// Each ranked metric's direction and where it came from.
+      var directions: [MetricDirection.Resolved]
       var models: [RankedModel]
 
       func render() -> String {
@@ -29,16 +31,17 @@ extension Mlw.Stats {
         for m in models {
           table.add([String(m.rank), m.model, String(format: "%.4f", m.score), m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
         }
-        return "policy: \(policy)\n" + table.render()
+        return "policy: \(policy)\n" + DirectionNotes.render(directions) + table.render()
       }
     }
 
     func execute(_ context: CommandContext) throws -> Output {
       let path = try context.path(reading: file)
       let input = try ResultsInput(file: path)
-      let policy = try rule.policy()
+      let (policy, directions) = try rule.rule()
       do {
-        return Output(policy: policy.description, models: try policy.rank(input.models))
+        let ranked = try policy.rank(input.models, directions: directions)
+        return Output(policy: policy.describe(directions: directions), directions: policy.directions(given: directions), models: ranked)
       } catch {
         switch error {
         case .unknownMetric(let name, let available):
@@ -47,6 +50,8 @@ extension Mlw.Stats {
           throw LifecycleError.invalidValue(what: "--weights", reason: "weight of \(what) must be a non-negative number, and not all zero")
         case .empty:
           throw InputError(file: path, "no models")
+        case .mixedDirections(let assumed):
+          throw MetricPolicyRecord.mixedDirections(assumed: assumed)
         }
       }
     }

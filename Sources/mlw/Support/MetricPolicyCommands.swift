@@ -32,9 +32,10 @@ struct MetricPolicySetOptions: ParsableArguments {
   }
 
   func record() throws -> MetricPolicyRecord {
+    let (policy, directions) = try rule.rule()
     let candidates = (candidates ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     return MetricPolicyRecord(
-      candidates: candidates, rule: .init(try rule.policy(), formula: formula),
+      candidates: candidates, rule: .init(policy, formula: formula, directions: directions),
       sliceBars: try sliceBars.map { try MetricPolicyRecord.SliceBar(parsing: $0) }, rationale: rationale)
   }
 }
@@ -47,6 +48,7 @@ struct MetricPolicyOutput: CommandOutput {
 
   func render() -> String {
     var text = "metric policy v\(version)\(author.map { " by \($0)" } ?? ""): \(policy.summary)\n"
+    text += DirectionNotes.render(policy.rule.policy.directions(given: policy.rule.givenDirections))
     if !policy.candidates.isEmpty { text += "candidates: \(policy.candidates.joined(separator: ", "))\n" }
     for bar in policy.sliceBars { text += "bar: \(bar)\n" }
     if let rationale = policy.rationale { text += "why: \(rationale)\n" }
@@ -58,6 +60,8 @@ struct MetricPolicyOutput: CommandOutput {
 struct PolicyRankingOutput: CommandOutput {
   var policy: String
   var version: Int
+  /// Each ranked metric's direction and where it came from.
+  var directions: [MetricDirection.Resolved]
   var models: [RankedModel]
 
   func render() -> String {
@@ -65,7 +69,7 @@ struct PolicyRankingOutput: CommandOutput {
     for m in models {
       table.add([String(m.rank), m.model, String(format: "%.4f", m.score), m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
     }
-    return "policy v\(version): \(policy)\n" + table.render()
+    return "policy v\(version): \(policy)\n" + DirectionNotes.render(directions) + table.render()
   }
 }
 
@@ -93,11 +97,22 @@ enum MetricPolicyCommands {
     let workspace = try context.requireWorkspace()
     do {
       let (record, ranked) = try workspace.rankUnderPolicy(input.models, columns: input.metrics)
-      return PolicyRankingOutput(policy: record.summary, version: try workspace.metricPolicy()!.1, models: ranked)
+      return PolicyRankingOutput(
+        policy: record.summary, version: try workspace.metricPolicy()!.1,
+        directions: record.rule.policy.directions(given: record.rule.givenDirections), models: ranked)
     } catch PolicyProblem.unknownMetric(let name, let available) {
       throw InputError(file: file, line: 1, "the policy uses '\(name)', which the table lacks (columns: \(available.joined(separator: ", ")))")
+    } catch PolicyProblem.mixedDirections(let assumed) {
+      throw MetricPolicyRecord.mixedDirections(assumed: assumed)
     } catch PolicyTableError.missingColumn(let column, let bar) {
       throw InputError(file: file, line: 1, "the bar '\(bar)' needs the column '\(column)', which the table lacks")
     }
+  }
+}
+
+/// The lines that say which metrics' directions were only assumed from an unknown name.
+enum DirectionNotes {
+  static func render(_ directions: [MetricDirection.Resolved]) -> String {
+    directions.filter { !$0.isKnown }.map { "note: \($0.metric): \($0.reason)\n" }.joined()
   }
 }

@@ -5,13 +5,20 @@ import Statistics
 
 /// The single-number rule, as options: exactly one of --metric, --average, --weights,
 /// --optimize (with --require). Shared by `mlw stats rank` and `metric-policy set`.
+///
+/// A metric's direction comes from its name (`MetricDirection`) unless given: `error:min` or
+/// `acc:max` wherever a name is listed, or `--minimize NAME` / `--maximize NAME`.
 struct PolicyOptions: ParsableArguments {
-  @Option(help: "Rank by this metric.") var metric: String?
-  @Option(help: "Rank by the average of these metrics (comma-separated).") var average: String?
-  @Option(help: "Rank by a weighted average: NAME=W,NAME=W.") var weights: String?
+  @Option(help: "Rank by this metric (NAME, or NAME:min / NAME:max to give its direction).") var metric: String?
+  @Option(help: "Rank by the average of these metrics (comma-separated; NAME:min gives a direction).") var average: String?
+  @Option(help: "Rank by a weighted average: NAME=W,NAME=W (NAME:min=W gives a direction).") var weights: String?
   @Option(help: "Rank by this metric among models meeting every --require.") var optimize: String?
   @Option(name: .customLong("require"), help: "A bar: 'NAME>=X', 'NAME>X', 'NAME<=X' or 'NAME<X' (repeatable).")
   var requirements: [String] = []
+  @Option(name: .customLong("minimize"), help: "Lower values of this metric are better, whatever its name says (repeatable).")
+  var minimized: [String] = []
+  @Option(name: .customLong("maximize"), help: "Higher values of this metric are better, whatever its name says (repeatable).")
+  var maximized: [String] = []
 
   func validate() throws {
     let given = [metric, average, weights, optimize].compactMap { $0 }.count
@@ -19,10 +26,38 @@ struct PolicyOptions: ParsableArguments {
     if !requirements.isEmpty, optimize == nil { throw ValidationError("--require goes with --optimize") }
   }
 
-  func policy() throws -> MetricPolicy {
-    if let metric { return .single(metric) }
+  /// The policy, and the directions given for its metrics.
+  func rule() throws -> (policy: MetricPolicy, directions: [String: MetricDirection]) {
+    var directions: [String: MetricDirection] = [:]
+    func give(_ name: String, _ direction: MetricDirection, _ option: String) throws {
+      if let other = directions[name], other != direction {
+        throw LifecycleError.invalidValue(what: option, reason: "'\(name)' is given both directions; say once whether lower or higher is better")
+      }
+      directions[name] = direction
+    }
+    /// `NAME` or `NAME:min`.
+    func name(_ text: String, _ option: String) throws -> String {
+      guard let (name, direction) = MetricDirection.split(text.trimmingCharacters(in: .whitespaces)), !name.isEmpty else {
+        throw LifecycleError.invalidValue(what: option, reason: "'\(text)' is not NAME, NAME:min or NAME:max")
+      }
+      if let direction { try give(name, direction, option) }
+      return name
+    }
+    for m in minimized { try give(try name(m, "--minimize"), .lower, "--minimize") }
+    for m in maximized { try give(try name(m, "--maximize"), .higher, "--maximize") }
+    let policy = try policy(name)
+    let read = Set(policy.metrics)
+    if let stray = directions.keys.sorted().first(where: { !read.contains($0) }) {
+      throw LifecycleError.invalidValue(
+        what: "--minimize/--maximize", reason: "'\(stray)' is not a metric of the rule (\(policy.metrics.joined(separator: ", ")))")
+    }
+    return (policy, directions)
+  }
+
+  private func policy(_ name: (String, String) throws -> String) throws -> MetricPolicy {
+    if let metric { return .single(try name(metric, "--metric")) }
     if let average {
-      let names = average.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+      let names = try average.split(separator: ",", omittingEmptySubsequences: false).map { try name(String($0), "--average") }
       guard names.count >= 1, !names.contains("") else {
         throw LifecycleError.invalidValue(what: "--average", reason: "list metric names separated by commas")
       }
@@ -34,7 +69,7 @@ struct PolicyOptions: ParsableArguments {
         guard pieces.count == 2, !pieces[0].isEmpty, let w = Double(pieces[1]) else {
           throw LifecycleError.invalidValue(what: "--weights", reason: "'\(part)' is not NAME=WEIGHT")
         }
-        return .init(metric: pieces[0], weight: w)
+        return .init(metric: try name(pieces[0], "--weights"), weight: w)
       }
       return .weightedAverage(parts)
     }
@@ -44,6 +79,6 @@ struct PolicyOptions: ParsableArguments {
       }
       return requirement
     }
-    return .optimize(metric: optimize!, requirements: bars)
+    return .optimize(metric: try name(optimize!, "--optimize"), requirements: bars)
   }
 }

@@ -198,7 +198,7 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     var changed = same
     changed[0].payload = .object(["n": .int(99)])
     changed.append(Item(id: "i900", payload: nil, uri: "s3://b/i900.png"))
-    #expect(throws: AnnotationError.changedItems(dataset: "d", count: 1, first: "i002")) {
+    #expect(throws: AnnotationError.changedItems(dataset: "d", changed: 1, removed: 0, first: "i002")) {
       try workspace.importDataset("d", items: changed, source: "x", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
     }
     let (v2, _) = try workspace.importDataset(

@@ -177,6 +177,68 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// Adding `c` to `a,b` was refused as "changes 1 existing item 'b'" (the last stored line was
+  /// compared with its newline), and with --allow-changes recorded 1 changed. Every position,
+  /// CSV and JSON Lines, LF and CRLF, with and without a final newline.
+  @Test func addingItemsRecordsExactlyWhatWasAdded() throws {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-inputs")
+    var trial = 0
+    func changes(_ result: RunResult) -> [String: Int] {
+      let changes = result.json?["dataset"]?["dataset"]?["changes"]
+      return ["added", "removed", "changed"].reduce(into: [:]) { $0[$1] = changes?[$1]?.intValue ?? -1 }
+    }
+    for format in ["csv", "jsonl"] {
+      for newline in ["\n", "\r\n"] {
+        for final in [true, false] {
+          func file(_ ids: [String], _ name: String, change: String? = nil) throws -> String {
+            let rows = ids.map { id in
+              let x = id == change ? "7" : String(id.unicodeScalars.first!.value)
+              return format == "csv" ? "\(id),\(x)" : #"{"id":"\#(id)","x":\#(x)}"#
+            }
+            let text = ((format == "csv" ? ["id,x"] : []) + rows).joined(separator: newline) + (final ? newline : "")
+            let path = inputs + "/\(name)-\(trial).\(format)"
+            try write(text, to: path)
+            return path
+          }
+          for (position, added) in [("front", "a"), ("middle", "c"), ("end", "e")] {
+            trial += 1
+            let dataset = "d\(trial)"
+            let context = "\(format) \(newline == "\n" ? "LF" : "CRLF") final:\(final) \(position)"
+            let base = ["b", "d"]
+            let first = try mlw(["manager", "dataset", "import", dataset, try file(base, "base")], root: root, as: "mia", workspace: "demo")
+            #expect(first.status == 0, "\(context): \(first.stderr)")
+            let grown = try mlw(
+              ["manager", "dataset", "import", dataset, try file((base + [added]).sorted(), "grown"), "--json"], root: root, as: "mia",
+              workspace: "demo")
+            #expect(grown.status == 0, "\(context): \(grown.stderr)")
+            #expect(changes(grown) == ["added": 1, "removed": 0, "changed": 0], "\(context)")
+            #expect(grown.json?["dataset"]?["message"] == .string("import: 1 added, 0 removed, 0 changed"), "\(context)")
+          }
+          // Removing and changing are compared item by item.
+          trial += 1
+          let dataset = "d\(trial)"
+          #expect(
+            try mlw(["manager", "dataset", "import", dataset, try file(["a", "b", "c"], "three")], root: root, as: "mia", workspace: "demo").status
+              == 0)
+          let before = try snapshot(root)
+          let removed = try mlw(["manager", "dataset", "import", dataset, try file(["b", "c"], "less")], root: root, as: "mia", workspace: "demo")
+          #expect(
+            removed.status == 6 && removed.stderr.contains("removes 1 existing item(s)") && removed.stderr.contains("first 'a'"), "\(removed.stderr)")
+          let edited = try mlw(
+            ["manager", "dataset", "import", dataset, try file(["a", "b", "c"], "edit", change: "c")], root: root, as: "mia", workspace: "demo")
+          #expect(
+            edited.status == 6 && edited.stderr.contains("changes 1 existing item(s)") && edited.stderr.contains("first 'c'"), "\(edited.stderr)")
+          #expect(try snapshot(root) == before)
+          let both = try mlw(
+            ["manager", "dataset", "import", dataset, try file(["b", "c", "d"], "both", change: "b"), "--allow-changes", "--json"], root: root,
+            as: "mia", workspace: "demo")
+          #expect(changes(both) == ["added": 1, "removed": 1, "changed": 1], "\(format) \(final)")
+        }
+      }
+    }
+  }
+
   /// An item with one label is kept by the report as by `stats agreement`, so that the two still
   /// agree to the last bit when some items have a single label.
   @Test func theReportKeepsSingleLabelledItemsAsStatsAgreementDoes() throws {

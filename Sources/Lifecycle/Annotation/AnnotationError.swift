@@ -11,7 +11,7 @@ public enum AnnotationError: CategorizedError, Equatable {
   case notInAssignment(annotator: String, dataset: String)
   case whichDataset(annotator: String, datasets: [String])
   case noLabels(dataset: String)
-  case changedItems(dataset: String, count: Int, first: String)
+  case changedItems(dataset: String, changed: Int, removed: Int, first: String)
   case labelerMismatch(name: String, actor: String)
 
   public var category: ErrorCategory {
@@ -48,9 +48,10 @@ public enum AnnotationError: CategorizedError, Equatable {
         : "\(annotator) has work in several datasets (\(datasets.joined(separator: ", "))); name one with --dataset"
     case .noLabels(let dataset):
       return "dataset '\(dataset)' has no labels yet; annotators label it (mlw annotator next), or import labels (mlw manager labels import)"
-    case .changedItems(let dataset, let count, let first):
+    case .changedItems(let dataset, let changed, let removed, let first):
+      let what = [changed > 0 ? "changes \(changed)" : nil, removed > 0 ? "removes \(removed)" : nil].compactMap { $0 }.joined(separator: " and ")
       return
-        "the import changes \(count) existing item(s) of dataset '\(dataset)', first '\(first)'; items are never changed silently: pass --allow-changes to publish a new version with the changes"
+        "the import \(what) existing item(s) of dataset '\(dataset)', first '\(first)'; items are never changed or removed silently: pass --allow-changes to publish a new version with them (added items need no flag)"
     case .labelerMismatch(let name, let actor):
       return "you are \(actor), so you cannot label as \(name); each annotator labels as themselves"
     }

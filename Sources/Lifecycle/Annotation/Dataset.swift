@@ -90,6 +90,14 @@ public struct ItemsFile: Sendable {
     lineStarts = starts
   }
 
+  /// The bytes of item `i`'s line, without its newline (the last line's included: comparing
+  /// it with the line of the same item in another version must not see the newline as a change).
+  public func line(_ i: Int) -> ArraySlice<UInt8> {
+    var end = i + 1 < lineStarts.count ? lineStarts[i + 1] - 1 : bytes.count
+    if i + 1 == lineStarts.count, end > lineStarts[i], bytes[end - 1] == 0x0A { end -= 1 }
+    return bytes[lineStarts[i]..<end]
+  }
+
   /// The id of a canonical item line: `{"id":"…",…}` sorts first.
   static func id(in line: ArraySlice<UInt8>) -> String? {
     let prefix = Array(#"{"id":""#.utf8)
@@ -131,8 +139,7 @@ public struct ItemsFile: Sendable {
   /// Every item, in id order.
   public func items() throws -> [Item] {
     try lineStarts.indices.map { i in
-      let end = i + 1 < lineStarts.count ? lineStarts[i + 1] - 1 : bytes.count
-      return try ItemsFile.parseLine(bytes[lineStarts[i]..<end], file: path, line: i + 1)
+      try ItemsFile.parseLine(line(i), file: path, line: i + 1)
     }
   }
 }
@@ -301,9 +308,8 @@ extension Workspace {
       for i in old.ids.indices {
         let id = old.ids[i]
         oldIDs.insert(id)
-        let end = i + 1 < old.lineStarts.count ? old.lineStarts[i + 1] - 1 : old.bytes.count
         if let new = lines[id] {
-          if !new.elementsEqual(old.bytes[old.lineStarts[i]..<end]) {
+          if !new.elementsEqual(old.line(i)) {
             changes.changed += 1
             changedFirst = changedFirst ?? id
           }
@@ -314,7 +320,7 @@ extension Workspace {
       }
       changes.added = sorted.filter { !oldIDs.contains($0.id) }.count
       if !allowChanges, changes.changed + changes.removed > 0 {
-        throw AnnotationError.changedItems(dataset: id, count: changes.changed + changes.removed, first: changedFirst!)
+        throw AnnotationError.changedItems(dataset: id, changed: changes.changed, removed: changes.removed, first: changedFirst!)
       }
     }
     let file = itemsFilePath(id, hash: hash)

@@ -47,6 +47,39 @@ import Testing
       date: "2026-11-20")
   }
 
+  func figures(_ train: Double, _ dev: Double, unit: FigureUnit? = nil, human: Figure? = nil) -> DiagnosisFigures {
+    DiagnosisFigures(train: Figure(value: train, unit: unit), trainDev: nil, dev: Figure(value: dev, unit: unit), test: nil, human: human)
+  }
+
+  /// A human level of error=0.01 and `--train 8 --dev 10` gave avoidable bias 7.99: bare figures
+  /// are in the baseline's unit, `%` converts, and a figure that cannot be in that unit is refused.
+  @Test func figuresAreConvertedIntoOneUnitOrRefused() throws {
+    let sme = Actor(name: "sam", role: .sme)
+    let fraction = Baseline(
+      type: .humanLevel, quality: .domainExpert, measured: "3 experts", metrics: ["error": 0.01], source: "s", date: "2026-11-20")
+    try workspace.recordBaseline("hlp", fraction, actor: sme, message: nil, ifVersion: nil, now: now)
+    #expect(throws: LifecycleError.self) { try workspace.diagnose(metric: "error", figures: figures(8, 10), unit: nil, baselineID: nil) }
+    let percent = try workspace.diagnose(metric: "error", figures: figures(8, 10, unit: .percent), unit: nil, baselineID: nil)
+    #expect(percent.unit == .fraction && percent.avoidableBias == 0.07 && percent.variance == 0.02 && percent.notes.count == 2)
+    let stated = try workspace.diagnose(metric: "error", figures: figures(8, 10), unit: .percent, baselineID: nil)
+    #expect(stated.unit == .percent && stated.humanError == 1 && stated.avoidableBias == 7)
+    // Accuracy against an error baseline: 1 − accuracy on both sides.
+    let accuracy = try workspace.diagnose(metric: "accuracy", figures: figures(92, 90, unit: .percent), unit: nil, baselineID: nil)
+    #expect(accuracy.humanError == 0.01 && accuracy.trainError == 0.08 && accuracy.avoidableBias == 0.07)
+    // A baseline given in percent makes percent the default, and compares with fractions in one unit.
+    let inPercent = Baseline(
+      type: .humanLevel, quality: .specialist, measured: "2 specialists", metrics: ["error": 0.5], units: ["error": .percent], source: "s",
+      date: "2026-11-21")
+    try workspace.recordBaseline("specialists", inPercent, actor: sme, message: nil, ifVersion: nil, now: now)
+    #expect(Workspace.bestBaselines(try workspace.baselines()).first?.id == "specialists")  // 0.5% beats 0.01
+    let d = try workspace.diagnose(metric: "error", figures: figures(8, 10), unit: nil, baselineID: nil)
+    #expect(d.unit == .percent && d.humanError == 0.5 && d.avoidableBias == 7.5)
+    // Without a baseline.
+    let given = try workspace.diagnose(
+      metric: "error", figures: figures(0.08, 0.1, human: Figure(value: 0.02, unit: nil)), unit: nil, baselineID: nil)
+    #expect(given.humanBaseline == "--human" && given.avoidableBias == 0.06)
+  }
+
   @Test func bestPerMetricAndHumanLevelFeedTheDiagnosis() throws {
     let sme = Actor(name: "sam", role: .sme)
     try workspace.recordBaseline("experts", human(0.02), actor: sme, message: nil, ifVersion: nil, now: now)
@@ -56,13 +89,13 @@ import Testing
     let best = Workspace.bestBaselines(try workspace.baselines())
     #expect(best.first { $0.metric == "error" }?.id == "specialists")
     #expect(best.first { $0.metric == "accuracy" }?.value == 0.99)
-    let d = try workspace.diagnose(metric: "accuracy", train: 0.95, trainDev: nil, dev: 0.90, test: nil, baselineID: nil)
+    let d = try workspace.diagnose(metric: "accuracy", figures: figures(0.95, 0.90), unit: nil, baselineID: nil)
     #expect(d.humanError == 0.01 && d.avoidableBias == 0.04 && d.variance == 0.05 && d.focus == .variance)
     #expect(throws: LifecycleError.self) {
-      try workspace.diagnose(metric: "error", train: 0.1, trainDev: nil, dev: 0.2, test: nil, baselineID: "rules")
+      try workspace.diagnose(metric: "error", figures: figures(0.1, 0.2), unit: nil, baselineID: "rules")
     }
     #expect(throws: LifecycleError.self) {
-      try workspace.diagnose(metric: "f1", train: 0.1, trainDev: nil, dev: 0.2, test: nil, baselineID: nil)
+      try workspace.diagnose(metric: "f1", figures: figures(0.1, 0.2), unit: nil, baselineID: nil)
     }
   }
 

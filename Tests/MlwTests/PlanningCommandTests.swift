@@ -7,22 +7,39 @@ import Testing
     let added = try mlw(
       [
         "sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 experts on 500 images",
-        "--metric", "error=1", "--source", "internal study", "--date", "2026-11-20", "--json",
+        "--metric", "error=1%", "--source", "internal study", "--date", "2026-11-20", "--json",
       ], root: root, as: "sam", workspace: "demo")
     #expect(added.status == 0, "\(added.stderr)")
     #expect(added.json?["version"] == .int(1) && added.json?["quality"] == .string("domain-expert"))
     let rules = try mlw(
-      ["engineer", "baseline", "add", "rules", "--type", "rule-based", "--metric", "error=12", "--source", "AOI vendor rules"],
+      ["engineer", "baseline", "add", "rules", "--type", "rule-based", "--metric", "error=0.12", "--source", "AOI vendor rules"],
       root: root, as: "eve", workspace: "demo")
     #expect(rules.status == 0, "\(rules.stderr)")
     let listed = try mlw(["sme", "baseline", "list", "--json"], root: root, as: "sam", workspace: "demo").json
     #expect(listed?["baselines"]?.arrayValue?.count == 2)
     #expect(listed?["humanLevel"]?.arrayValue?.first?["id"] == .string("hlp"))
+    #expect(listed?["best"]?.arrayValue?.first?["id"] == .string("hlp"))  // 1% beats 0.12: one unit when comparing
+    #expect(listed?["baselines"]?.arrayValue?.first?["units"] == .object(["error": .string("percent")]))
+    let text = try mlw(["sme", "baseline", "list"], root: root, as: "sam", workspace: "demo").stdout
+    #expect(text.contains("error=1%") && text.contains("error=0.12"), "\(text)")
 
     let diagnosis = try mlw(["engineer", "diagnose", "--train", "8", "--dev", "10", "--json"], root: root, as: "eve", workspace: "demo").json
     #expect(diagnosis?["avoidableBias"] == .int(7) && diagnosis?["variance"] == .int(2) && diagnosis?["focus"] == .string("bias"))
     let lead = try mlw(["lead", "diagnose", "--train", "8", "--dev", "10"], root: root, as: "ana", workspace: "demo")
-    #expect(lead.status == 0 && lead.stdout.contains("avoidable bias dominates"))
+    #expect(lead.status == 0 && lead.stdout.contains("avoidable bias dominates") && lead.stdout.contains("ERROR (%)"))
+    // The same in fractions, 8% and 0.08 alike: converted into the baseline's percent, and said so.
+    for (figures, bias, unit) in [
+      (["--train", "0.08", "--dev", "0.1", "--unit", "fraction"], 0.07, "fraction"), (["--train", "8%", "--dev", "10"], 7, "percent"),
+    ] {
+      let d = try mlw(["lead", "diagnose", "--json"] + figures, root: root, as: "ana", workspace: "demo")
+      #expect(d.status == 0, "\(figures): \(d.stderr)")
+      #expect(d.json?["avoidableBias"]?.doubleValue.map { abs($0 - bias) < 1e-12 } == true, "\(figures): \(String(describing: d.json))")
+      #expect(d.json?["unit"] == .string(unit))
+    }
+    let accuracy = try mlw(
+      ["lead", "diagnose", "--metric", "accuracy", "--train", "92%", "--dev", "90%", "--json"], root: root, as: "ana", workspace: "demo")
+    #expect(accuracy.json?["avoidableBias"] == .int(7) && accuracy.json?["humanError"] == .int(1), "\(accuracy.stderr)")
+    #expect(accuracy.json?["notes"]?.arrayValue?.first?.stringValue?.contains("records error, not accuracy") == true)
 
     let status = try mlw(["status", "--json"], root: root, workspace: "demo").json
     let planning = status?["stages"]?.arrayValue?.first
@@ -33,7 +50,7 @@ import Testing
   @Test func refusalsChangeNothing() throws {
     let root = try makeDemoRoot()
     let before = try snapshot(root)
-    let human = ["--type", "human-level", "--quality", "crowd", "--measured", "5 crowd workers", "--metric", "error=3", "--source", "s"]
+    let human = ["--type", "human-level", "--quality", "crowd", "--measured", "5 crowd workers", "--metric", "error=3%", "--source", "s"]
     let cases: [([String], String, Int32, String)] = [
       (["sme", "baseline", "add", "h"] + human, "mia", 5, "needs the sme role"),
       (["engineer", "baseline", "add", "h"] + human, "eve", 3, "human-level baselines are the SME's"),
@@ -47,7 +64,13 @@ import Testing
       (["sme", "baseline", "add", "h"] + human + ["--metric", "error"], "sam", 3, "not NAME=VALUE"),
       (["engineer", "diagnose", "--train", "8", "--dev", "10"], "eve", 3, "no human-level baseline records 'error'"),
       (["engineer", "diagnose", "--train", "8", "--dev", "10"], "ann", 5, "needs the engineer role"),
-      (["engineer", "diagnose", "--train=-1", "--dev", "10"], "eve", 3, "not a non-negative number"),
+      (["engineer", "diagnose", "--train=-1", "--dev", "10", "--human", "1"], "eve", 3, "is negative"),
+      (["engineer", "diagnose", "--train", "8", "--dev", "10", "--human", "0.01"], "eve", 3, "8 is above 1, so it is not a fraction"),
+      (["engineer", "diagnose", "--train", "8%", "--dev", "0.1", "--human", "1%"], "eve", 3, "some are written as percentages and some as bare"),
+      (["engineer", "diagnose", "--train", "8", "--dev", "10", "--human", "1", "--baseline", "b"], "eve", 2, "--human or --baseline"),
+      (["engineer", "diagnose", "--train", "8", "--dev", "10", "--unit", "permille"], "eve", 2, "--unit"),
+      (["engineer", "diagnose", "--metric", "log_loss", "--train", "8%", "--dev", "10", "--human", "1"], "eve", 3, "a percentage is for a rate"),
+      (["sme", "baseline", "add", "h"] + human.dropLast(4) + ["--metric", "error=3", "--source", "s"], "sam", 3, "write error=3% for a percentage"),
     ]
     for (arguments, member, code, fragment) in cases {
       let result = try mlw(arguments, root: root, as: member, workspace: "demo")

@@ -38,16 +38,24 @@ public struct Baseline: DocumentBody, Equatable {
   public var measured: String?
   /// Metric name → value.
   public var metrics: [String: Double]
+  /// The unit of a figure given as a percentage (`error=1%` records `error: percent`); a
+  /// metric not named here is in its plain unit (a fraction, for a rate). Older baselines have
+  /// no units: their figures are read as fractions.
+  public var units: [String: FigureUnit]?
   /// Source or citation.
   public var source: String
   /// When it was measured or published, `YYYY-MM-DD`.
   public var date: String
 
-  public init(type: Source, quality: HumanQuality?, measured: String?, metrics: [String: Double], source: String, date: String) {
+  public init(
+    type: Source, quality: HumanQuality?, measured: String?, metrics: [String: Double], units: [String: FigureUnit]? = nil, source: String,
+    date: String
+  ) {
     self.type = type
     self.quality = quality
     self.measured = measured
     self.metrics = metrics
+    self.units = units?.isEmpty == true ? nil : units
     self.source = source
     self.date = date
   }
@@ -66,6 +74,13 @@ public struct Baseline: DocumentBody, Equatable {
       throw LifecycleError.invalidValue(what: "baseline", reason: "--quality is for human-level baselines only")
     }
     guard !metrics.isEmpty else { throw LifecycleError.invalidValue(what: "baseline", reason: "give at least one --metric NAME=VALUE") }
+    for (metric, value) in metrics.sorted(by: { $0.key < $1.key }) where units?[metric] != .percent && Figure.isKnownRate(metric) {
+      guard (0...1).contains(value) else {
+        throw LifecycleError.invalidValue(
+          what: "--metric",
+          reason: "\(metric)=\(Figure.format(value)) is not a fraction from 0 to 1; write \(metric)=\(Figure.format(value))% for a percentage")
+      }
+    }
     guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw LifecycleError.invalidValue(what: "baseline", reason: "--source is empty; say where the figure comes from")
     }
@@ -84,16 +99,28 @@ public struct Baseline: DocumentBody, Equatable {
     MetricDirection.fromName(metric)?.0 == .lower
   }
 
-  /// Parses `NAME=VALUE`.
-  public static func parseMetric(_ text: String) throws -> (String, Double) {
+  /// Parses `NAME=VALUE`, or `NAME=VALUE%` for a rate given as a percentage.
+  public static func parseMetric(_ text: String) throws -> (name: String, value: Double, unit: FigureUnit?) {
     let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-    guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
-      throw LifecycleError.invalidValue(what: "--metric", reason: "'\(text)' is not NAME=VALUE, e.g. error=0.012")
+    guard parts.count == 2, !parts[0].isEmpty else {
+      throw LifecycleError.invalidValue(what: "--metric", reason: "'\(text)' is not NAME=VALUE, e.g. error=0.012 or error=1.2%")
     }
     guard Name.problem(with: parts[0]) == nil else {
       throw LifecycleError.invalidValue(what: "--metric", reason: "metric name '\(parts[0])' must be like f1 or recall-defect ([a-z0-9][a-z0-9._-]*)")
     }
-    return (parts[0], value)
+    let figure = try Figure(parts[1], what: "--metric \(parts[0])", metric: parts[0])
+    return (parts[0], figure.value, figure.unit)
+  }
+
+  /// The figure of `metric` as a fraction when it was given as a percentage, else as stored.
+  public func plainValue(_ metric: String) -> Double? {
+    metrics[metric].map { units?[metric] == .percent ? $0 / 100 : $0 }
+  }
+
+  /// `1.2%` or `0.012`, as the figure was given.
+  public func shown(_ metric: String) -> String {
+    guard let value = metrics[metric] else { return "-" }
+    return Figure.format(value) + (units?[metric] == .percent ? "%" : "")
   }
 }
 
@@ -104,7 +131,7 @@ public struct StoredBaseline: Sendable, Encodable, Equatable {
   public var author: String
   public var baseline: Baseline
 
-  enum CodingKeys: String, CodingKey { case id, version, author, type, quality, measured, metrics, source, date }
+  enum CodingKeys: String, CodingKey { case id, version, author, type, quality, measured, metrics, units, source, date }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
@@ -115,6 +142,7 @@ public struct StoredBaseline: Sendable, Encodable, Equatable {
     try c.encodeIfPresent(baseline.quality, forKey: .quality)
     try c.encodeIfPresent(baseline.measured, forKey: .measured)
     try c.encode(baseline.metrics, forKey: .metrics)
+    try c.encodeIfPresent(baseline.units, forKey: .units)
     try c.encode(baseline.source, forKey: .source)
     try c.encode(baseline.date, forKey: .date)
   }
@@ -125,6 +153,8 @@ public struct BestBaseline: Sendable, Encodable, Equatable {
   public var metric: String
   public var lowerIsBetter: Bool
   public var value: Double
+  /// `percent` when the figure was given as a percentage (absent: its plain unit).
+  public var unit: FigureUnit?
   public var id: String
   public var type: Baseline.Source
 }
@@ -178,16 +208,96 @@ extension Workspace {
     return StoredBaseline(id: id.value, version: stored.envelope.version, author: actor.name, baseline: baseline)
   }
 
-  /// The best baseline per metric: the lowest value of a lower-is-better metric, else the highest.
+  /// The best baseline per metric: the lowest value of a lower-is-better metric, else the
+  /// highest, comparing figures given as percentages and as fractions in one unit.
   public static func bestBaselines(_ baselines: [StoredBaseline], types: Set<Baseline.Source>? = nil) -> [BestBaseline] {
-    var best: [String: BestBaseline] = [:]
+    var best: [String: (BestBaseline, plain: Double)] = [:]
     for stored in baselines where types?.contains(stored.baseline.type) ?? true {
       for (metric, value) in stored.baseline.metrics {
         let lower = Baseline.lowerIsBetter(metric)
-        if let current = best[metric], lower ? current.value <= value : current.value >= value { continue }
-        best[metric] = BestBaseline(metric: metric, lowerIsBetter: lower, value: value, id: stored.id, type: stored.baseline.type)
+        let plain = stored.baseline.plainValue(metric)!
+        if let current = best[metric], lower ? current.plain <= plain : current.plain >= plain { continue }
+        best[metric] = (
+          BestBaseline(
+            metric: metric, lowerIsBetter: lower, value: value, unit: stored.baseline.units?[metric], id: stored.id, type: stored.baseline.type),
+          plain
+        )
       }
     }
-    return best.keys.sorted().map { best[$0]! }
+    return best.keys.sorted().map { best[$0]!.0 }
+  }
+}
+
+/// The unit of a rate's figure: a fraction (0.08) or a percentage (8%).
+public enum FigureUnit: String, Codable, Sendable, CaseIterable {
+  case fraction
+  case percent
+
+  /// The figure `value` (in this unit) in `other`.
+  public func convert(_ value: Double, to other: FigureUnit) -> Double {
+    switch (self, other) {
+    case (.percent, .fraction): value / 100
+    case (.fraction, .percent): value * 100
+    default: value
+    }
+  }
+}
+
+/// A figure as a person writes it: `0.08`, or `8%` for a percentage.
+public struct Figure: Sendable, Equatable {
+  public var value: Double
+  /// `.percent` when written with `%`; nil for a bare number, whose unit the context states.
+  public var unit: FigureUnit?
+
+  public init(value: Double, unit: FigureUnit?) {
+    self.value = value
+    self.unit = unit
+  }
+
+  /// Parses `0.08` or `8%`. `%` is for rates only (errors, accuracy and the like).
+  public init(_ text: String, what: String, metric: String) throws {
+    var body = Substring(text.trimmingCharacters(in: .whitespaces))
+    if body.hasSuffix("%") {
+      body = body.dropLast()
+      unit = .percent
+      guard Figure.isRate(metric) else {
+        throw LifecycleError.invalidValue(
+          what: what, reason: "'\(text)': a percentage is for a rate (error, accuracy, …); '\(metric)' is not one, give it in its own unit")
+      }
+    } else {
+      unit = nil
+    }
+    guard let value = Double(body.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+      throw LifecycleError.invalidValue(what: what, reason: "'\(text)' is not a number like 0.08 or 8%")
+    }
+    if unit == .percent, !(0...100).contains(value) {
+      throw LifecycleError.invalidValue(what: what, reason: "'\(text)' is not a percentage from 0% to 100%")
+    }
+    self.value = value
+  }
+
+  /// Whether `metric` is a rate, a share between 0 and 1 (or 0% and 100%): a higher-is-better
+  /// metric the diagnosis turns into an error (accuracy, f1, …), or an error rate.
+  public static func isRate(_ metric: String) -> Bool {
+    guard let (direction, word) = MetricDirection.fromName(metric) else { return true }
+    return direction == .higher || ["error", "errors", "err", "wer", "cer"].contains(word)
+  }
+
+  /// Whether `metric` is by its name a share that cannot exceed 1 as a fraction: an error rate
+  /// or a known rate such as accuracy, precision, recall, F1 or AUC (not BLEU, not throughput).
+  public static func isKnownRate(_ metric: String) -> Bool {
+    let rates: Set<String> = [
+      "error", "errors", "err", "wer", "cer", "accuracy", "acc", "precision", "recall", "f1", "f2", "fbeta", "auc", "specificity",
+      "sensitivity", "tpr", "tnr", "fpr", "fnr", "ppv", "npv", "iou", "miou", "dice", "ap", "map",
+    ]
+    let words = metric.lowercased().split(whereSeparator: { "_-. []=".contains($0) }).map(String.init)
+    if let (direction, _) = MetricDirection.fromName(metric), direction == .lower, !words.contains(where: rates.contains) { return false }
+    return words.contains(where: rates.contains)
+  }
+
+  /// A figure for people: up to 10 decimals, no binary noise (0.06, not 0.06000000000000005).
+  public static func format(_ value: Double) -> String {
+    let rounded = (value * 1e10).rounded() / 1e10
+    return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
   }
 }

@@ -17,7 +17,7 @@ struct BaselineOptions: ParsableArguments {
   @Option(help: "For human-level: how it was measured (who labelled what, how many items).")
   var measured: String?
 
-  @Option(name: .customLong("metric"), help: "A figure as NAME=VALUE, e.g. error=0.012 (repeatable).")
+  @Option(name: .customLong("metric"), help: "A figure as NAME=VALUE, e.g. error=0.012, or error=1.2% for a percentage (repeatable).")
   var metrics: [String] = []
 
   @Option(help: "Source or citation of the figures.")
@@ -45,14 +45,16 @@ struct BaselineOptions: ParsableArguments {
       return q
     }
     var figures: [String: Double] = [:]
+    var units: [String: FigureUnit] = [:]
     for text in metrics {
-      let (name, value) = try Baseline.parseMetric(text)
+      let (name, value, unit) = try Baseline.parseMetric(text)
       guard figures.updateValue(value, forKey: name) == nil else {
         throw LifecycleError.invalidValue(what: "--metric", reason: "'\(name)' is given twice")
       }
+      if let unit { units[name] = unit }
     }
     return Baseline(
-      type: type, quality: quality, measured: measured, metrics: figures, source: source,
+      type: type, quality: quality, measured: measured, metrics: figures, units: units, source: source,
       date: date ?? String(Timestamp.format(now).prefix(10)))
   }
 }
@@ -64,7 +66,7 @@ struct BaselineOutput: CommandOutput {
   func encode(to encoder: any Encoder) throws { try stored.encode(to: encoder) }
 
   func render() -> String {
-    let figures = stored.baseline.metrics.keys.sorted().map { "\($0)=\(stored.baseline.metrics[$0]!)" }.joined(separator: ", ")
+    let figures = stored.baseline.metrics.keys.sorted().map { "\($0)=\(stored.baseline.shown($0))" }.joined(separator: ", ")
     return "baseline \(stored.id) v\(stored.version): \(stored.baseline.type.rawValue) \(figures)\n"
   }
 }
@@ -82,15 +84,16 @@ struct BaselineListOutput: CommandOutput {
     }
     var table = TextTable(["ID", "TYPE", "QUALITY", "METRICS", "SOURCE", "DATE", "BY"])
     for b in baselines {
-      let figures = b.baseline.metrics.keys.sorted().map { "\($0)=\(b.baseline.metrics[$0]!)" }.joined(separator: " ")
+      let figures = b.baseline.metrics.keys.sorted().map { "\($0)=\(b.baseline.shown($0))" }.joined(separator: " ")
       table.add([b.id, b.baseline.type.rawValue, b.baseline.quality?.rawValue ?? "-", figures, b.baseline.source, b.baseline.date, b.author])
     }
     var text = table.render() + "\nbest per metric:\n"
     var bests = TextTable(["METRIC", "BEST", "BASELINE", "TYPE", "BETTER"])
-    for b in best { bests.add([b.metric, String(b.value), b.id, b.type.rawValue, b.lowerIsBetter ? "lower" : "higher"]) }
+    func shown(_ b: BestBaseline) -> String { Figure.format(b.value) + (b.unit == .percent ? "%" : "") }
+    for b in best { bests.add([b.metric, shown(b), b.id, b.type.rawValue, b.lowerIsBetter ? "lower" : "higher"]) }
     text += bests.render(indent: "  ")
     if !humanLevel.isEmpty {
-      text += "human level (the Bayes-error proxy): " + humanLevel.map { "\($0.metric)=\($0.value) (\($0.id))" }.joined(separator: ", ") + "\n"
+      text += "human level (the Bayes-error proxy): " + humanLevel.map { "\($0.metric)=\(shown($0)) (\($0.id))" }.joined(separator: ", ") + "\n"
     }
     return text
   }
@@ -114,16 +117,34 @@ func listBaselines(_ context: CommandContext) throws -> BaselineListOutput {
 
 /// The options of `diagnose`, shared by the engineer's and the lead's commands.
 struct DiagnoseOptions: ParsableArguments {
-  @Option(help: "The metric the figures are in (default: error). A higher-is-better metric is turned into an error.")
+  @Option(
+    help:
+      "The metric the figures are in (default: error). A higher-is-better metric is turned into an error; accuracy is diagnosed against an error baseline and back."
+  )
   var metric: String = "error"
 
-  @Option(help: "Training-set figure.") var train: Double
+  @Option(help: "Training-set figure: 0.08, or 8% (a bare number is in --unit).") var train: String
   @Option(help: "Train-dev figure (held out from the training distribution), to separate variance from data mismatch.")
-  var trainDev: Double?
-  @Option(help: "Dev (validation) figure.") var dev: Double
-  @Option(help: "Test figure, to detect over-fitting of the validation set.") var test: Double?
+  var trainDev: String?
+  @Option(help: "Dev (validation) figure.") var dev: String
+  @Option(help: "Test figure, to detect over-fitting of the validation set.") var test: String?
   @Option(help: "The human-level baseline to use (default: the best one for the metric).") var baseline: String?
+  @Option(help: "Human-level figure, to diagnose without a recorded baseline.") var human: String?
+  @Option(help: "The unit of the bare figures: fraction or percent (default: the baseline's).") var unit: FigureUnit?
+
+  func validate() throws {
+    if human != nil, baseline != nil { throw ValidationError("give --human or --baseline, not both") }
+  }
+
+  func figures() throws -> DiagnosisFigures {
+    func figure(_ text: String, _ option: String) throws -> Figure { try Figure(text, what: option, metric: metric) }
+    return DiagnosisFigures(
+      train: try figure(train, "--train"), trainDev: try trainDev.map { try figure($0, "--train-dev") }, dev: try figure(dev, "--dev"),
+      test: try test.map { try figure($0, "--test") }, human: try human.map { try figure($0, "--human") })
+  }
 }
+
+extension FigureUnit: ExpressibleByArgument {}
 
 /// What `diagnose` prints.
 struct DiagnosisOutput: CommandOutput {
@@ -133,17 +154,21 @@ struct DiagnosisOutput: CommandOutput {
 
   func render() -> String {
     let d = diagnosis
-    var table = TextTable(["", d.metric == "error" ? "ERROR" : "ERROR (from \(d.metric))"], alignments: [.left, .right])
-    table.add(["human level (\(d.humanBaseline))", String(d.humanError)])
-    table.add(["training", String(d.trainError)])
-    if let v = d.trainDevError { table.add(["train-dev", String(v)]) }
-    table.add(["dev", String(d.devError)])
-    if let v = d.testError { table.add(["test", String(v)]) }
+    let percent = d.unit == .percent
+    func shown(_ value: Double) -> String { Figure.format(value) + (percent ? "%" : "") }
+    let unitName = d.unit.map { " (\($0 == .percent ? "%" : "fraction"))" } ?? ""
+    var table = TextTable(
+      ["", d.metric == "error" ? "ERROR\(unitName)" : "ERROR (from \(d.metric))\(unitName)"], alignments: [.left, .right])
+    table.add([d.humanBaseline == "--human" ? "human level (given)" : "human level (\(d.humanBaseline))", shown(d.humanError)])
+    table.add(["training", shown(d.trainError)])
+    if let v = d.trainDevError { table.add(["train-dev", shown(v)]) }
+    table.add(["dev", shown(d.devError)])
+    if let v = d.testError { table.add(["test", shown(v)]) }
     var gaps = TextTable(["GAP", "SIZE"], alignments: [.left, .right])
-    gaps.add(["avoidable bias (training - human)", String(d.avoidableBias)])
-    gaps.add(["variance (\(d.trainDevError == nil ? "dev" : "train-dev") - training)", String(d.variance)])
-    if let v = d.dataMismatch { gaps.add(["data mismatch (dev - train-dev)", String(v)]) }
-    if let v = d.validationGap { gaps.add(["validation gap (test - dev)", String(v)]) }
+    gaps.add(["avoidable bias (training - human)", shown(d.avoidableBias)])
+    gaps.add(["variance (\(d.trainDevError == nil ? "dev" : "train-dev") - training)", shown(d.variance)])
+    if let v = d.dataMismatch { gaps.add(["data mismatch (dev - train-dev)", shown(v)]) }
+    if let v = d.validationGap { gaps.add(["validation gap (test - dev)", shown(v)]) }
     let focus: String
     switch d.focus {
     case .bias: focus = "avoidable bias dominates: work on bias (the model under-fits)"
@@ -161,6 +186,5 @@ struct DiagnosisOutput: CommandOutput {
 func diagnose(_ options: DiagnoseOptions, _ context: CommandContext) throws -> DiagnosisOutput {
   DiagnosisOutput(
     diagnosis: try context.requireWorkspace().diagnose(
-      metric: options.metric, train: options.train, trainDev: options.trainDev, dev: options.dev, test: options.test,
-      baselineID: options.baseline))
+      metric: options.metric, figures: try options.figures(), unit: options.unit, baselineID: options.baseline))
 }

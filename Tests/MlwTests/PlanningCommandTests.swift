@@ -121,6 +121,34 @@ import Testing
     #expect(try validateSchemas([root]).status == 0)
   }
 
+  /// `metric-policy set` dropped the candidates and slice bars set before: they are kept unless
+  /// given again or cleared, and the output says what was kept.
+  @Test func aNewRuleKeepsTheCandidatesAndSliceBars() throws {
+    let root = try makeDemoRoot()
+    func set(_ arguments: [String], as member: String = "ana") throws -> RunResult {
+      try mlw(["lead", "metric-policy", "set"] + arguments + ["--json"], root: root, as: member, workspace: "demo")
+    }
+    #expect(try set(["--metric", "precision", "--candidates", "precision,recall", "--slice-bar", "recall[defect]>=0.8"]).status == 0)
+    let second = try set(["--metric", "recall"])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.json?["kept"] == .array([.string("candidates"), .string("slice bars")]))
+    #expect(second.json?["policy"]?["candidates"] == .array([.string("precision"), .string("recall")]))
+    #expect(second.json?["policy"]?["sliceBars"]?.arrayValue?.count == 1)
+    let text = try mlw(["lead", "metric-policy", "set", "--metric", "precision"], root: root, as: "ana", workspace: "demo").stdout
+    #expect(text.contains("kept from v2: candidates, slice bars"), "\(text)")
+    // A rule outside the kept candidates is refused, and changes nothing.
+    let before = try snapshot(root)
+    let outside = try set(["--metric", "f1"])
+    #expect(outside.status == 3 && outside.stderr.contains("not among the candidates (precision, recall)"), "\(outside.stderr)")
+    #expect(try snapshot(root) == before)
+    let replaced = try set(["--metric", "f1", "--candidates", "f1,recall", "--slice-bar", "recall[defect]>=0.9"])
+    #expect(replaced.json?["kept"] == .array([]) && replaced.json?["policy"]?["candidates"] == .array([.string("f1"), .string("recall")]))
+    let cleared = try set(["--metric", "f1", "--no-candidates", "--no-slice-bars"])
+    #expect(cleared.json?["policy"]?["candidates"] == .array([]) && cleared.json?["policy"]?["sliceBars"] == .array([]))
+    #expect(try set(["--metric", "f1", "--no-candidates", "--candidates", "f1"]).status == 2)
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
   /// `metric-policy set --metric error` stored "maximise error": the policy now keeps each
   /// metric's direction (given ones stored) and ranks by it.
   @Test func aPolicyKeepsItsDirections() throws {

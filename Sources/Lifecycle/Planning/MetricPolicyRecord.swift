@@ -193,7 +193,11 @@ extension Workspace {
       throw MetricPolicyRecord.mixedDirections(assumed: assumed)
     }
     if !record.candidates.isEmpty, let missing = metrics.first(where: { !record.candidates.contains($0) }) {
-      throw LifecycleError.invalidValue(what: "--candidates", reason: "the rule uses '\(missing)', which is not among the candidates")
+      throw LifecycleError.invalidValue(
+        what: "--candidates",
+        reason:
+          "the rule uses '\(missing)', which is not among the candidates (\(record.candidates.joined(separator: ", "))); give --candidates, or --no-candidates"
+      )
     }
     let stored = try publish(
       MetricPolicyRecord.path, record, actor: actor, message: message ?? "metric policy: \(record.summary)",

@@ -10,13 +10,21 @@ struct MetricPolicySetOptions: ParsableArguments {
   @Option(help: "With --metric: the metric is a named domain formula (mAP, F1, …).")
   var formula: String?
 
-  @Option(help: "The candidate metrics considered (comma-separated).")
+  @Option(help: "The candidate metrics considered (comma-separated; default: those of the current policy).")
   var candidates: String?
+
+  @Flag(help: "Clear the candidate metrics of the current policy.")
+  var noCandidates = false
 
   @Option(
     name: .customLong("slice-bar"),
-    help: "A bar for a slice or rare class: 'recall[defect]>=0.8', or 'accuracy[region]~0.02' for every region within 0.02 of overall (repeatable).")
+    help:
+      "A bar for a slice or rare class: 'recall[defect]>=0.8', or 'accuracy[region]~0.02' for every region within 0.02 of overall (repeatable; replaces the current bars)."
+  )
   var sliceBars: [String] = []
+
+  @Flag(help: "Clear the slice bars of the current policy.")
+  var noSliceBars = false
 
   @Option(help: "Why this rule: recorded with the policy.")
   var rationale: String?
@@ -29,14 +37,28 @@ struct MetricPolicySetOptions: ParsableArguments {
 
   func validate() throws {
     if formula != nil, rule.metric == nil { throw ValidationError("--formula goes with --metric") }
+    if noCandidates, candidates != nil { throw ValidationError("give --candidates or --no-candidates, not both") }
+    if noSliceBars, !sliceBars.isEmpty { throw ValidationError("give --slice-bar or --no-slice-bars, not both") }
   }
 
-  func record() throws -> MetricPolicyRecord {
+  /// The new policy: the rule given, and the candidates and slice bars given, cleared, or else
+  /// kept from `current`; with what was kept.
+  func record(keeping current: MetricPolicyRecord?) throws -> (MetricPolicyRecord, kept: [String]) {
     let (policy, directions) = try rule.rule()
-    let candidates = (candidates ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    return MetricPolicyRecord(
-      candidates: candidates, rule: .init(policy, formula: formula, directions: directions),
-      sliceBars: try sliceBars.map { try MetricPolicyRecord.SliceBar(parsing: $0) }, rationale: rationale)
+    var kept: [String] = []
+    var chosen = (candidates ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    if candidates == nil, !noCandidates, let current, !current.candidates.isEmpty {
+      chosen = current.candidates
+      kept.append("candidates")
+    }
+    var bars = try sliceBars.map { try MetricPolicyRecord.SliceBar(parsing: $0) }
+    if sliceBars.isEmpty, !noSliceBars, let current, !current.sliceBars.isEmpty {
+      bars = current.sliceBars
+      kept.append("slice bars")
+    }
+    let record = MetricPolicyRecord(
+      candidates: chosen, rule: .init(policy, formula: formula, directions: directions), sliceBars: bars, rationale: rationale)
+    return (record, kept)
   }
 }
 
@@ -45,9 +67,14 @@ struct MetricPolicyOutput: CommandOutput {
   var version: Int
   var policy: MetricPolicyRecord
   var author: String?
+  /// What `set` kept from the previous version because it was not given (absent for `show`).
+  var kept: [String]?
 
   func render() -> String {
     var text = "metric policy v\(version)\(author.map { " by \($0)" } ?? ""): \(policy.summary)\n"
+    if let kept, !kept.isEmpty {
+      text += "kept from v\(version - 1): \(kept.joined(separator: ", ")) (--no-candidates, --no-slice-bars clear them)\n"
+    }
     text += DirectionNotes.render(policy.rule.policy.directions(given: policy.rule.givenDirections))
     if !policy.candidates.isEmpty { text += "candidates: \(policy.candidates.joined(separator: ", "))\n" }
     for bar in policy.sliceBars { text += "bar: \(bar)\n" }
@@ -75,11 +102,14 @@ struct PolicyRankingOutput: CommandOutput {
 
 enum MetricPolicyCommands {
   static func set(_ options: MetricPolicySetOptions, _ context: CommandContext) throws -> MetricPolicyOutput {
-    let record = try options.record()
+    let workspace = try context.requireWorkspace()
+    let current = try workspace.metricPolicy()
+    let (record, kept) = try options.record(keeping: current?.0)
     let actor = try context.requireActor()
-    let version = try context.requireWorkspace().setMetricPolicy(
-      record, actor: actor, message: options.message, ifVersion: options.ifVersion, now: context.now)
-    return MetricPolicyOutput(version: version, policy: record, author: actor.name)
+    // What is kept was read at this version: publish only over it.
+    let version = try workspace.setMetricPolicy(
+      record, actor: actor, message: options.message, ifVersion: options.ifVersion ?? current?.1 ?? 0, now: context.now)
+    return MetricPolicyOutput(version: version, policy: record, author: actor.name, kept: kept)
   }
 
   static func show(_ context: CommandContext) throws -> MetricPolicyOutput {

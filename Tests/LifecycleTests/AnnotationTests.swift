@@ -126,8 +126,10 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     for item in done {
       _ = try workspace.submit(dataset: "d", item: item, label: "ok", skip: nil, actor: Actor(name: "a1", role: .annotator), now: now)
     }
+    // The first assignment named its annotators, so the newcomer is named too (a list not given is kept).
     let result = try workspace.assign(
-      "d", overlap: nil, annotators: nil, goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil, ifVersion: nil, now: now)
+      "d", overlap: nil, annotators: ["a1", "a2", "a3", "a4"], goldRate: nil, batchSize: nil, seed: nil, actor: manager, message: nil,
+      ifVersion: nil, now: now)
     let newcomer = try queue(workspace, "a4")
     // 120 slots, 10 done: 110 open slots over 4 annotators is at most 28 each.
     #expect(newcomer.count >= 25 && newcomer.count <= 28, "\(newcomer.count) \(result.assignment.annotators)")

@@ -177,6 +177,39 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// Re-running `assign` dropped `--annotators`, so an engineer who also holds the annotator role
+  /// got items: every setting not given keeps its value, and the output says which.
+  @Test func reassigningKeepsEverySettingNotGiven() throws {
+    let (root, _) = try annotationRoot()
+    #expect(try mlw(["lead", "member", "grant", "eve", "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
+    let first = try mlw(
+      ["manager", "assign", "joints", "--annotators", "ann,bo", "--overlap", "2", "--batch-size", "5", "--gold-rate", "0.1", "--json"],
+      root: root, as: "mia", workspace: "demo")
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.json?["kept"] == .array([]))
+    let again = try mlw(["manager", "assign", "joints", "--seed", "9", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(again.status == 0, "\(again.stderr)")
+    let assignment = again.json?["assignment"]
+    #expect(assignment?["annotators"]?.objectValue.map { Set($0.keys) } == ["ann", "bo"], "\(String(describing: assignment))")
+    #expect(assignment?["overlap"] == .int(2) && assignment?["batchSize"] == .int(5) && assignment?["seed"] == .int(9))
+    #expect(again.json?["kept"] == .array(["overlap 2", "gold rate 0.1", "batch size 5", "annotators ann,bo"].map { .string($0) }))
+    let text = try mlw(["manager", "assign", "joints"], root: root, as: "mia", workspace: "demo").stdout
+    #expect(text.contains("kept from v2: overlap 2, gold rate 0.1, batch size 5, seed 9, annotators ann,bo"), "\(text)")
+    // Someone on the kept list who leaves the role is left out, and the output says so.
+    let named = try mlw(["manager", "assign", "joints", "--annotators", "ann,bo,cy", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(named.status == 0 && !(named.json?["kept"]?.arrayValue ?? []).contains(.string("annotators ann,bo")))
+    #expect(try mlw(["lead", "member", "grant", "cy", "--role", "engineer"], root: root, as: "ana", workspace: "demo").status == 0)
+    #expect(try mlw(["lead", "member", "revoke", "cy", "--role", "annotator"], root: root, as: "ana", workspace: "demo").status == 0)
+    let left = try mlw(["manager", "assign", "joints", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(left.status == 0, "\(left.stderr)")
+    #expect(left.json?["dropped"] == .array([.string("cy")]))
+    #expect(left.json?["assignment"]?["annotators"]?.objectValue.map { Set($0.keys) } == ["ann", "bo"])
+    // A list given again replaces the kept one.
+    let everyone = try mlw(["manager", "assign", "joints", "--annotators", "ann,bo,eve", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(everyone.json?["assignment"]?["annotators"]?.objectValue?.count == 3)
+    #expect(try validateSchemas([root]).status == 0)
+  }
+
   /// Adding `c` to `a,b` was refused as "changes 1 existing item 'b'" (the last stored line was
   /// compared with its newline), and with --allow-changes recorded 1 changed. Every position,
   /// CSV and JSON Lines, LF and CRLF, with and without a final newline.

@@ -56,6 +56,9 @@ public struct Assignment: DocumentBody, Equatable {
   /// items go, so that nothing an annotator sees (the seed is visible in the record's history)
   /// tells them which items are gold. Absent for an assignment made without gold.
   public var goldKey: String?
+  /// The annotators named with `--annotators`, kept by a re-assignment that names none; absent
+  /// when every member with the annotator role takes part (a newcomer then joins).
+  public var chosenAnnotators: [String]?
 
   public static func path(_ dataset: String) -> RecordPath { RecordPath(trusted: ["assignments", dataset]) }
 
@@ -245,6 +248,10 @@ extension Workspace {
     public var moved: Int
     /// Items that already had `overlap` labels and needed no one new.
     public var complete: Int
+    /// The settings not given that kept the previous assignment's value ("overlap 3", …).
+    public var kept: [String]
+    /// Annotators of a kept `--annotators` list who no longer hold the role, left out.
+    public var dropped: [String]
   }
 
   /// Assigns (or re-assigns) `dataset` to `annotators`.
@@ -263,12 +270,28 @@ extension Workspace {
   ) throws -> AssignmentResult {
     let stored = try self.dataset(dataset)
     let previous = try assignment(dataset)
-    let overlap = overlap ?? previous?.0.overlap ?? 1
-    let goldRate = goldRate ?? previous?.0.goldRate ?? 0.05
-    let batchSize = batchSize ?? previous?.0.batchSize ?? 500
-    let seed = seed ?? previous?.0.seed ?? 1
+    var kept: [String] = []
+    func keep<T>(_ given: T?, _ old: T?, _ fallback: T, _ name: String) -> T {
+      if let given { return given }
+      if let old {
+        kept.append("\(name) \(old)")
+        return old
+      }
+      return fallback
+    }
+    let overlap = keep(overlap, previous?.0.overlap, 1, "overlap")
+    let goldRate = keep(goldRate, previous?.0.goldRate, 0.05, "gold rate")
+    let batchSize = keep(batchSize, previous?.0.batchSize, 500, "batch size")
+    let seed = keep(seed, previous?.0.seed, 1, "seed")
     let members = try record().0
-    let annotators = (chosen ?? members.holders(of: .annotator)).sorted()
+    var dropped: [String] = []
+    var listed = chosen
+    if chosen == nil, let old = previous?.0.chosenAnnotators {
+      listed = old.filter { members.roles(of: $0).contains(.annotator) }
+      dropped = old.filter { !members.roles(of: $0).contains(.annotator) }
+      kept.append("annotators \(listed!.joined(separator: ","))")
+    }
+    let annotators = (listed ?? members.holders(of: .annotator)).sorted()
     for name in annotators where !members.roles(of: name).contains(.annotator) {
       throw LifecycleError.invalidValue(
         what: "--annotators", reason: "\(name) does not hold the annotator role here (mlw lead member grant \(name) annotator)")
@@ -432,14 +455,16 @@ extension Workspace {
     let body = Assignment(
       datasetVersion: stored.version, items: stored.dataset.items, overlap: overlap, goldRate: goldRate, batchSize: batchSize,
       batches: (pool.count + batchSize - 1) / batchSize, seed: seed, annotators: shares, underCovered: underCovered,
-      queues: queueFolder, lineWidth: idWidth + 2 + Queue.batchDigits + Queue.offsetDigits + 1, goldKey: goldKey)
+      queues: queueFolder, lineWidth: idWidth + 2 + Queue.batchDigits + Queue.offsetDigits + 1, goldKey: goldKey,
+      chosenAnnotators: listed.map { _ in annotators })
     let summary =
       previous == nil
       ? "assign \(pool.count) items to \(annotators.count) annotators, overlap \(overlap)"
       : "re-assign to \(annotators.joined(separator: ", ")): \(moved) items moved"
     let published = try publish(
       Assignment.path(dataset), body, actor: actor, message: message ?? summary, expecting: ifVersion ?? previous?.1 ?? 0, now: now)
-    return AssignmentResult(dataset: dataset, version: published.envelope.version, assignment: body, moved: moved, complete: complete)
+    return AssignmentResult(
+      dataset: dataset, version: published.envelope.version, assignment: body, moved: moved, complete: complete, kept: kept, dropped: dropped)
   }
 }
 

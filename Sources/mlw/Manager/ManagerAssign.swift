@@ -16,7 +16,7 @@ extension Mlw.Manager {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The dataset.") var dataset: String
     @Option(help: "Distinct annotators per item (default 1, or the previous value).") var overlap: Int?
-    @Option(help: "Comma-separated annotators (default: every member with the annotator role).") var annotators: String?
+    @Option(help: "Comma-separated annotators (default: the previous list, or every member with the annotator role).") var annotators: String?
     @Option(help: "Share of each queue that is gold items (default 0.05).") var goldRate: Double?
     @Option(help: "Items per batch (default 500).") var batchSize: Int?
     @Option(help: "Seed of the shuffle (default 1).") var seed: Int?
@@ -33,6 +33,10 @@ extension Mlw.Manager {
         var text =
           "assignment of \(result.dataset) v\(result.version): overlap \(a.overlap), \(a.batches) batch(es) of up to \(a.batchSize), gold rate \(a.goldRate), seed \(a.seed)\n"
         if result.version > 1 { text += "  \(result.moved) item(s) changed hands; \(result.complete) already had \(a.overlap) label(s)\n" }
+        if !result.kept.isEmpty { text += "  kept from v\(result.version - 1): \(result.kept.joined(separator: ", "))\n" }
+        if !result.dropped.isEmpty {
+          text += "  left out (no longer annotators): \(result.dropped.joined(separator: ", "))\n"
+        }
         if a.underCovered > 0 { text += "  warning: \(a.underCovered) item(s) have fewer than \(a.overlap) annotators left to label them\n" }
         var table = TextTable(["ANNOTATOR", "ITEMS", "GOLD"], alignments: [.left, .right, .right])
         for name in a.annotators.keys.sorted() { table.add([name, String(a.annotators[name]!.items), String(a.annotators[name]!.gold)]) }

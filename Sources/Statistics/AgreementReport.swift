@@ -93,7 +93,7 @@ public struct AgreementReport: Sendable, Encodable {
     _ table: RatingTable, level: MeasurementLevel, coderNames: [String], bootstrap: Int = 0, seed: UInt64 = 1
   ) -> AgreementReport {
     let counts = UnitCounts(table)
-    let values = table.numericValues
+    let values = table.numericValues.map(scaledForArithmetic)
     let positions = (0..<table.categories.count).map { Double($0 + 1) }
     let alpha = Agreement.krippendorffAlpha(counts, level: level, values: values)
     let observed = Agreement.observed(counts, weights: nil, multiplicity: nil)
@@ -150,6 +150,16 @@ public struct AgreementReport: Sendable, Encodable {
       report.confidenceIntervals = intervals(counts, level: level, values: values, draws: bootstrap, seed: seed)
     }
     return report
+  }
+
+  /// `values` times the power of two that puts the largest magnitude in [0.5, 1). Interval and
+  /// ratio alpha and the weighted coefficients are unchanged by a common scale, and scaling by a
+  /// power of two is exact, so every figure keeps its bits; but squared differences of values
+  /// near 1e200 or 1e308 no longer overflow to infinity (and inf/inf to NaN).
+  static func scaledForArithmetic(_ values: [Double]) -> [Double] {
+    guard let largest = values.lazy.map(\.magnitude).max(), largest > 0, largest.isFinite else { return values }
+    let shift = Int(largest.exponent) + 1
+    return values.map { Double(sign: .plus, exponent: -shift, significand: $0) }
   }
 
   /// What the coefficients do with `singles` units rated by one coder only. Alpha, percent
@@ -293,7 +303,7 @@ public struct AgreementReport: Sendable, Encodable {
     var samples: [String: [Double]] = [:]
     var undefined: [String: Int] = [:]
     func record(_ name: String, _ estimate: Estimate) {
-      if let v = estimate.value { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
+      if let v = estimate.value, v.isFinite { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
     }
     var multiplicity = [Double](repeating: 0, count: counts.unitCount)
     var pi = [Double](repeating: 0, count: q)

@@ -35,8 +35,12 @@ public struct ColumnDrift: Sendable, Encodable {
   public var drifted: Bool?
   public var referenceCount: Int
   public var currentCount: Int
+  /// Empty cells, and in a numeric column cells reading NaN or ±infinity too.
   public var missingReference: Int
   public var missingCurrent: Int
+  /// Of the missing cells, those reading NaN or ±infinity (counted only in a numeric column).
+  public var nonFiniteReference: Int
+  public var nonFiniteCurrent: Int
 }
 
 /// Every column's verdict and the dataset's.
@@ -64,7 +68,8 @@ public enum Drift {
     """
 
   /// Compares two samples column by column. Values are text as read from a file; empty is
-  /// missing. A column is numeric when every present value in both samples is a number.
+  /// missing. A column is numeric when every present value in both samples is a number; there a
+  /// cell reading NaN or ±infinity is missing too, whatever the test (`nonFinite…` counts them).
   public static func analyze(
     reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?
   ) throws -> DriftReport {
@@ -72,11 +77,19 @@ public enum Drift {
     for column in columns {
       let refRaw = reference[column] ?? []
       let curRaw = current[column] ?? []
-      let ref = refRaw.filter { !$0.isEmpty }
-      let cur = curRaw.filter { !$0.isEmpty }
+      var ref = refRaw.filter { !$0.isEmpty }
+      var cur = curRaw.filter { !$0.isEmpty }
+      // NaN and ±infinity in a column of numbers are missing values, for every test alike.
+      func isNonFinite(_ text: String) -> Bool { Double(text).map { !$0.isFinite } ?? false }
       let refNumbers = ref.compactMap { Double($0) }.filter(\.isFinite)
       let curNumbers = cur.compactMap { Double($0) }.filter(\.isFinite)
-      let numeric = refNumbers.count == ref.count && curNumbers.count == cur.count && !(ref.isEmpty && cur.isEmpty)
+      let (refNonFinite, curNonFinite) = (ref.filter(isNonFinite).count, cur.filter(isNonFinite).count)
+      let numeric =
+        refNumbers.count + refNonFinite == ref.count && curNumbers.count + curNonFinite == cur.count && !(refNumbers.isEmpty && curNumbers.isEmpty)
+      if numeric, refNonFinite + curNonFinite > 0 {
+        ref = ref.filter { !isNonFinite($0) }
+        cur = cur.filter { !isNonFinite($0) }
+      }
       let distinct = Set(ref).union(cur).count
       let (test, rule) =
         forced.map { ($0, "chosen with --test") }
@@ -95,7 +108,8 @@ public enum Drift {
         ColumnDrift(
           column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
           pValue: pValue, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
-          missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count))
+          missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count,
+          nonFiniteReference: numeric ? refNonFinite : 0, nonFiniteCurrent: numeric ? curNonFinite : 0))
     }
     let judged = results.filter { $0.drifted != nil }
     let drifted = judged.filter { $0.drifted == true }.count

@@ -20,6 +20,10 @@ public enum Estimate: Sendable, Equatable, Encodable, CustomStringConvertible {
   /// A number when defined, `{"undefined": "<reason>"}` otherwise.
   public func encode(to encoder: any Encoder) throws {
     switch self {
+    case .value(let v) where !v.isFinite:
+      // A last guard: no figure is written as NaN (JSON has none) and no write fails for one.
+      var container = encoder.container(keyedBy: UndefinedKey.self)
+      try container.encode(Estimate.notFinite, forKey: .undefined)
     case .value(let v):
       var container = encoder.singleValueContainer()
       try container.encode(v)
@@ -30,6 +34,8 @@ public enum Estimate: Sendable, Equatable, Encodable, CustomStringConvertible {
   }
 
   enum UndefinedKey: String, CodingKey { case undefined }
+
+  static let notFinite = "the computation did not give a finite number (values too extreme for double precision)"
 
   public var description: String {
     switch self {

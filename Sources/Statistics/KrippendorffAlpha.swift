@@ -42,7 +42,7 @@ extension Agreement {
         observed += weight * disagreeing / (m - 1)
       }
       let expected = n * n - nc.reduce(0) { $0 + $1 * $1 }
-      return .value(1 - (n - 1) * observed / expected)
+      return Agreement.alpha(observed: observed, expected: expected, n: n)
 
     case .interval, .ordinal:
       var v: [Double]
@@ -82,7 +82,7 @@ extension Agreement {
         t2 += nc[k] * v[k] * v[k]
       }
       let expected = 2 * (n * t2 - t1 * t1)
-      return .value(1 - (n - 1) * observed / expected)
+      return Agreement.alpha(observed: observed, expected: expected, n: n)
 
     case .ratio:
       guard let values else { return .undefined("ratio alpha needs numeric values") }
@@ -110,7 +110,19 @@ extension Agreement {
       for k in present {
         for l in present where l != k { expected += nc[k] * nc[l] * delta(values[k], values[l]) }
       }
-      return .value(1 - (n - 1) * observed / expected)
+      return Agreement.alpha(observed: observed, expected: expected, n: n)
     }
+  }
+}
+
+extension Agreement {
+  /// α = 1 − (n − 1) D_o / D_e, undefined when the expected disagreement is zero or the
+  /// quotient is not a finite number.
+  static func alpha(observed: Double, expected: Double, n: Double) -> Estimate {
+    let value = 1 - (n - 1) * observed / expected
+    guard expected > 0, value.isFinite else {
+      return .undefined(expected > 0 ? Estimate.notFinite : "no disagreement is expected: the pairable values are all alike")
+    }
+    return .value(value)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import Testing
 import VersionedStore
 
@@ -59,6 +60,65 @@ import VersionedStore
     #expect(
       try run("mlw", ["stats", "agreement", withSingles, "--allow-single", "--bootstrap", "0", "--json"]).json?["fleissKappa"] == json["fleissKappa"])
     #expect(try run("mlw", ["stats", "agreement", withSingles, "--allow-single", "--strict"]).status == 2)
+  }
+
+  /// Interval ratings of ±1e200 printed `-nan` and `--json` exited 9: values are scaled by a
+  /// power of two first (exact), so the figures are those of the same ratings in small numbers.
+  @Test func extremeValuesGiveFiguresNotNaN() throws {
+    let small = "unit,coder,value\nu1,a,1\nu1,b,3\nu2,a,2\nu2,b,2\nu3,a,5\nu3,b,4\nu4,a,3\nu4,b,1\n"
+    let large = small.replacingOccurrences(of: #"(\d)\n"#, with: "$1e200\n", options: .regularExpression)
+    let tiny = small.replacingOccurrences(of: #"(\d)\n"#, with: "$1e-300\n", options: .regularExpression)
+    for level in ["interval", "ratio"] {
+      let reference = try #require(
+        try run("mlw", ["stats", "agreement", try file("small.csv", small), "--level", level, "--bootstrap", "50", "--json"]).json)
+      for (name, text) in [("large.csv", large), ("tiny.csv", tiny)] {
+        let result = try run("mlw", ["stats", "agreement", try file(name, text), "--level", level, "--bootstrap", "50", "--json"])
+        #expect(result.status == 0, "\(name) \(level): \(result.stderr)")
+        // The same up to the rounding of 1e200 and 1e-300 themselves (decimal, not powers of two).
+        func close(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+          guard let x = a?.doubleValue, let y = b?.doubleValue else { return false }
+          return abs(x - y) <= 1e-12 * max(1, abs(y))
+        }
+        #expect(close(result.json?["krippendorffAlpha"], reference["krippendorffAlpha"]), "\(name) \(level)")
+        #expect(close(result.json?["weighted"]?["gwetAC2"], reference["weighted"]?["gwetAC2"]), "\(name) \(level)")
+        let interval = result.json?["confidenceIntervals"]?["coefficients"]?["krippendorffAlpha"]
+        let expected = reference["confidenceIntervals"]?["coefficients"]?["krippendorffAlpha"]
+        #expect(close(interval?["low"], expected?["low"]) && close(interval?["high"], expected?["high"]), "\(name) \(level)")
+      }
+    }
+    let mixed = try file("mixed.csv", "unit,coder,value\nu1,a,1.7e308\nu1,b,-1.7e308\nu2,a,1\nu2,b,2\nu3,a,1e308\nu3,b,1e308\n")
+    let text = try run("mlw", ["stats", "agreement", mixed, "--level", "interval", "--bootstrap", "100"])
+    #expect(
+      text.status == 0 && text.stdout.range(of: #"(^|\s)-?nan(\s|$)"#, options: [.regularExpression, .caseInsensitive]) == nil, "\(text.stdout)")
+    let json = try run("mlw", ["stats", "agreement", mixed, "--level", "interval", "--bootstrap", "100", "--json"])
+    #expect(json.status == 0 && json.json?["krippendorffAlpha"]?.doubleValue != nil, "\(json.stderr)")
+    let negative = try run("mlw", ["stats", "agreement", mixed, "--level", "ratio"])
+    #expect(negative.status == 3 && negative.stderr.contains("line 3: value '-1.7e308' is negative, and a ratio scale starts at 0"))
+  }
+
+  /// NaN and infinity in a numeric column were categories for the default rule and refused by
+  /// `--test ks`: they are missing for every test, counted, and said; tiny p-values read as such.
+  @Test func driftCountsNonFiniteCellsAsMissingForEveryTest() throws {
+    var generator = SeededGenerator(seed: 3)
+    func sample(_ shift: Double) -> String {
+      "x\n" + (0..<60).map { _ in String(Double(generator.next() % 1000) / 100 + shift) }.joined(separator: "\n") + "\n"
+    }
+    let (ref, cur) = (sample(0), sample(0.5))
+    let clean = try run("mlw", ["stats", "drift", "--reference", try file("r.csv", ref), "--current", try file("c.csv", cur), "--json"]).json
+    let reference = try file("rn.csv", ref + "nan\ninf\n")
+    let current = try file("cn.csv", cur + "NaN\n-inf\n")
+    for test in [[], ["--test", "ks"], ["--test", "psi"], ["--test", "wasserstein"]] {
+      let result = try run("mlw", ["stats", "drift", "--reference", reference, "--current", current, "--json"] + test)
+      #expect(result.status == 0, "\(test): \(result.stderr)")
+      let column = result.json?["columns"]?.arrayValue?.first
+      #expect(column?["kind"] == .string("numeric") && column?["nonFiniteReference"] == .int(2) && column?["nonFiniteCurrent"] == .int(2), "\(test)")
+      #expect(column?["missingCurrent"] == .int(2) && column?["referenceCount"] == .int(60), "\(test)")
+      if test.isEmpty { #expect(column?["statistic"] == clean?["columns"]?.arrayValue?.first?["statistic"]) }
+    }
+    let text = try run("mlw", ["stats", "drift", "--reference", reference, "--current", current]).stdout
+    #expect(text.contains("note: x: 2 reference and 2 current cell(s) read NaN or infinity, counted as missing"), "\(text)")
+    let far = try run("mlw", ["stats", "drift", "--reference", try file("r2.csv", sample(0)), "--current", try file("c2.csv", sample(50))])
+    #expect(far.stdout.contains("< 1e-16") && !far.stdout.contains(" 0.0000 "), "\(far.stdout)")
   }
 
   @Test func rankReproducesTheDomainTable() throws {

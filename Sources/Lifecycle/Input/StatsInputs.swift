@@ -31,6 +31,9 @@ public struct RatingsInput: Sendable {
       if numeric, Double(value).map({ !$0.isFinite }) ?? true {
         throw InputError(file: file, line: line, "value '\(value)' is not a number, and --level \(level.rawValue) needs numbers")
       }
+      if level == .ratio, let number = Double(value), number < 0 {
+        throw InputError(file: file, line: line, "value '\(value)' is negative, and a ratio scale starts at 0; use --level interval")
+      }
     }
     if !input.isJSONLines, !input.bytes.contains(UInt8(ascii: "\"")) {
       try rows.readPlainCSV(input, columns: columns, checkValue: checkValue)

@@ -32,10 +32,15 @@ extension Mlw.Stats {
           ["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
         for c in report.columns {
           let verdict = c.drifted.map { $0 ? "yes" : "no" } ?? "undefined"
-          table.add([c.column, c.test.rawValue, show(c.statistic), c.pValue.map { show($0) } ?? "-", String(c.threshold), verdict])
+          table.add([c.column, c.test.rawValue, show(c.statistic), c.pValue.map { showP($0) } ?? "-", Figure.format(c.threshold), verdict])
         }
         let judged = report.columns.filter { $0.drifted != nil }.count
-        return table.render()
+        var notes = ""
+        for c in report.columns where c.nonFiniteReference + c.nonFiniteCurrent > 0 {
+          notes +=
+            "note: \(c.column): \(c.nonFiniteReference) reference and \(c.nonFiniteCurrent) current cell(s) read NaN or infinity, counted as missing\n"
+        }
+        return table.render() + notes
           + "\ndataset: \(report.datasetDrifted ? "DRIFTED" : "not drifted") (\(report.driftedColumns) of \(judged) columns drifted)\nrule: \(report.rule)\n"
       }
     }

@@ -96,7 +96,8 @@ public enum MetricPolicy: Sendable, Equatable, Codable {
     case .single(let m): return "\(direction(m).verb) \(m)"
     case .average(let ms): return combined(ms.map { (nil, $0) }, "average of")
     case .weightedAverage(let ws): return combined(ws.map { ($0.weight, $0.metric) }, "weighted average")
-    case .optimize(let m, let rs): return "\(direction(m).verb) \(m) subject to " + rs.map(\.description).joined(separator: ", ")
+    case .optimize(let m, let rs):
+      return "\(direction(m).verb) \(m) " + (rs.isEmpty ? "(no bars)" : "subject to " + rs.map(\.description).joined(separator: ", "))
     }
   }
 
@@ -145,7 +146,10 @@ public struct RankedModel: Sendable, Encodable, Equatable {
 /// Why a table of results cannot be ranked under a policy.
 public enum PolicyProblem: Error, Equatable, Sendable {
   case unknownMetric(String, available: [String])
+  /// Why the weights cannot be used (a full sentence).
   case invalidWeight(String)
+  /// A model's score is not a finite number (its figures overflow double precision).
+  case notFinite(model: String)
   case empty
   /// An average over metrics of both directions, some of whose direction was only assumed.
   case mixedDirections(assumed: [String])
@@ -172,8 +176,15 @@ extension MetricPolicy {
       throw .unknownMetric(metric, available: available)
     }
     if case .weightedAverage(let ws) = self {
-      if let bad = ws.first(where: { !($0.weight.isFinite && $0.weight >= 0) }) { throw .invalidWeight(bad.metric) }
-      if ws.reduce(0, { $0 + $1.weight }) <= 0 { throw .invalidWeight("all weights are zero") }
+      if let bad = ws.first(where: { !($0.weight.isFinite && $0.weight >= 0) }) {
+        throw .invalidWeight("the weight of \(bad.metric) must be a non-negative number")
+      }
+      let total = ws.reduce(0, { $0 + $1.weight })
+      if total <= 0 { throw .invalidWeight("all weights are zero; give at least one a positive weight") }
+      if !total.isFinite { throw .invalidWeight("the weights add up to more than double precision holds; scale them down") }
+      if let twice = Dictionary(grouping: ws, by: \.metric).first(where: { $0.value.count > 1 })?.key {
+        throw .invalidWeight("\(twice) is weighted twice; give each metric one weight")
+      }
     }
     if let problem = directionProblem(given: given) { throw problem }
     let resolved = Dictionary(directions(given: given).map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
@@ -207,6 +218,7 @@ extension MetricPolicy {
         scored.append((model.name, failed.isEmpty ? m[name]! : 0, failed.isEmpty, failed, m[name]!))
       }
     }
+    if let bad = scored.first(where: { !$0.score.isFinite || !$0.raw.isFinite }) { throw .notFinite(model: bad.name) }
     for i in scored.indices {
       guard let gated = gates[scored[i].name], !gated.isEmpty else { continue }
       scored[i].score = 0

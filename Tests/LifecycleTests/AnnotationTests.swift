@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import Testing
 import VersionedStore
 
@@ -188,6 +189,25 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     let edited = try #require(labels.entries.first { $0.annotator == 1 })
     #expect(labels.items[Int(edited.item)] == "i001" && labels.values[Int(edited.value)] == "void")
     #expect(edited.time == Int64(Timestamp.parse("2026-11-22T10:00:00Z")!.timeIntervalSince1970))
+  }
+
+  /// The UTF-8 check agrees with Swift's own decoder on random bytes and every boundary case.
+  @Test func utf8CheckAgreesWithTheStandardLibrary() {
+    var generator = SeededGenerator(seed: 11)
+    let edges: [[UInt8]] = [
+      [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xE2, 0x82], [0xFF],
+      Array("héllo ✓".utf8), [0xEF, 0xBF, 0xBD],
+    ]
+    var cases = edges
+    for _ in 0..<2000 {
+      let length = Int(generator.next() % 12)
+      cases.append((0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next() % 3 == 0 ? generator.next() : generator.next() % 128) })
+    }
+    for bytes in cases {
+      let valid = String(validating: bytes, as: UTF8.self) != nil
+      #expect((TextBytes.firstInvalidUTF8(bytes) == nil) == valid, "\(bytes)")
+    }
+    #expect(TextBytes.withoutBOM([0xEF, 0xBB, 0xBF, 0x61]) == [0x61])
   }
 
   @Test func datasetVersionsAreNamedByTheirItemsAndNeverChangeSilently() throws {

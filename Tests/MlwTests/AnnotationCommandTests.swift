@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Testing
 import VersionedStore
 
@@ -177,6 +178,45 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// CSV input: a byte-order mark is stripped, a repeated column is refused, invalid UTF-8 is
+  /// refused (it was stored as U+FFFD), and a payload column of numbers holds numbers (it held
+  /// `"tenure_months":"7"`).
+  @Test func csvInputIsReadAsASpreadsheetWroteIt() throws {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-inputs")
+    let bom = "\u{FEFF}"
+    try write(bom + "id,tenure_months,zip,score,name\na,7,007,3.5,x\nb,,10,1e3,\"q, r\"\n", to: inputs + "/items.csv")
+    let imported = try mlw(["manager", "dataset", "import", "people", inputs + "/items.csv", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let workspace = try Root(path: root).workspace("demo")
+    let items = try workspace.itemsFile(try workspace.dataset("people")).items()
+    #expect(items.map(\.id) == ["a", "b"])
+    #expect(items[0].payload == .object(["tenure_months": .int(7), "zip": .string("007"), "score": .double(3.5), "name": .string("x")]))
+    #expect(items[1].payload == .object(["tenure_months": .null, "zip": .string("10"), "score": .double(1000), "name": .string("q, r")]))
+
+    let before = try snapshot(root)
+    var latin1 = Array("id,name\na,caf".utf8)
+    latin1 += [0xE9, 0x0A]
+    try Data(latin1).write(to: URL(fileURLWithPath: inputs + "/latin1.csv"))
+    try write("id,name,name\na,x,y\n", to: inputs + "/twice.csv")
+    for (file, fragment) in [
+      ("latin1.csv", "latin1.csv: line 2: not valid UTF-8 (byte 14); save the file as UTF-8"),
+      ("twice.csv", "twice.csv: line 1: the header names the column 'name' twice"),
+    ] {
+      let refused = try mlw(["manager", "dataset", "import", "more", inputs + "/" + file], root: root, as: "mia", workspace: "demo")
+      #expect(refused.status == 3 && refused.stderr.contains(fragment), "\(file): \(refused.stderr)")
+      #expect(try snapshot(root) == before)
+    }
+    // The statistics readers alike.
+    try write(bom + "unit,coder,value\nu1,a,x\nu1,b,x\nu2,a,y\nu2,b,x\n", to: inputs + "/ratings.csv")
+    #expect(try mlw(["stats", "agreement", inputs + "/ratings.csv", "--json", "--bootstrap", "0"], root: root).json?["units"] == .int(2))
+    try write("model,acc,acc\nm1,0.5,0.9\n", to: inputs + "/rank.csv")
+    let rank = try mlw(["stats", "rank", inputs + "/rank.csv", "--metric", "acc"], root: root)
+    #expect(rank.status == 3 && rank.stderr.contains("names the column 'acc' twice"), "\(rank.stderr)")
+    try Data(Array("unit,coder,value\nu1,a,".utf8) + [0xC3, 0x28, 0x0A]).write(to: URL(fileURLWithPath: inputs + "/bad.csv"))
+    #expect(try mlw(["stats", "agreement", inputs + "/bad.csv"], root: root).stderr.contains("line 2: not valid UTF-8"))
+  }
+
   /// Re-running `assign` dropped `--annotators`, so an engineer who also holds the annotator role
   /// got items: every setting not given keeps its value, and the output says which.
   @Test func reassigningKeepsEverySettingNotGiven() throws {

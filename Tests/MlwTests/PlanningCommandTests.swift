@@ -40,6 +40,9 @@ import Testing
       ["lead", "diagnose", "--metric", "accuracy", "--train", "92%", "--dev", "90%", "--json"], root: root, as: "ana", workspace: "demo")
     #expect(accuracy.json?["avoidableBias"] == .int(7) && accuracy.json?["humanError"] == .int(1), "\(accuracy.stderr)")
     #expect(accuracy.json?["notes"]?.arrayValue?.first?.stringValue?.contains("records error, not accuracy") == true)
+    let assumed = try mlw(
+      ["lead", "diagnose", "--metric", "widgets", "--train", "0.9", "--dev", "0.8", "--human", "0.95"], root: root, as: "ana", workspace: "demo")
+    #expect(assumed.status == 0 && assumed.stdout.contains("'widgets': higher is better, assumed"), "\(assumed.stdout)")
 
     let status = try mlw(["status", "--json"], root: root, workspace: "demo").json
     let planning = status?["stages"]?.arrayValue?.first

@@ -169,11 +169,27 @@ import VersionedStore
       (["--metric", "error:max", "--minimize", "error"], "both directions"),
       (["--metric", "acc", "--minimize", "widgets"], "'widgets' is not a metric of the rule"),
       (["--metric", "acc:sideways"], "is not NAME, NAME:min or NAME:max"),
+      (["--average", "error,error"], "'error' is listed twice"),
+      (["--weights", "error=1,error=2"], "'error' is listed twice"),
+      (["--weights", "acc=1e308,error:max=1e308"], "the weights add up to more than double precision holds"),
+      (["--weights", "acc=0,error:max=0"], "all weights are zero"),
     ] {
       let refused = try run("mlw", ["stats", "rank", path] + arguments)
       #expect(refused.status == 3, "\(arguments): \(refused.status) \(refused.stderr)")
       #expect(refused.stderr.contains(fragment) && refused.stderr.split(separator: "\n").count == 1, "\(arguments): \(refused.stderr)")
     }
+  }
+
+  /// Scores that overflow (1e308 averaged) crashed `--json` with exit 9: refused in one line.
+  @Test func overflowingScoresAreRefusedNotPrinted() throws {
+    let path = try file("huge.csv", "model,error,loss\na,1e308,1e308\nb,0.1,0.1\n")
+    for arguments in [["--average", "error,loss"], ["--average", "error,loss", "--json"]] {
+      let result = try run("mlw", ["stats", "rank", path] + arguments)
+      #expect(result.status == 3, "\(arguments): \(result.stdout) \(result.stderr)")
+      #expect(result.stderr.contains("the score of model 'a' is not a finite number"), "\(result.stderr)")
+    }
+    let single = try run("mlw", ["stats", "rank", path, "--optimize", "error"])
+    #expect(single.stdout.hasPrefix("policy: minimise error (no bars)\n") && single.stdout.contains("1e+308"), "\(single.stdout)")
   }
 
   @Test func malformedInputGetsOneLineNamingTheLine() throws {

@@ -158,12 +158,25 @@ public struct StoredDataset: Sendable, Encodable {
 ///
 /// JSON Lines: one object per line with `id` (text or integer), and `payload` (any JSON) and/or
 /// `uri`; without either, every other key becomes the payload object. CSV: an `id` column, and a
-/// `uri` and/or `payload` column, else the other columns become the payload object. Refused,
+/// `uri` and/or `payload` column, else the other columns become the payload object (a column of
+/// JSON numbers holds numbers, see `number`). Refused,
 /// naming the line: a line that is not an object, a missing or invalid id, an id given twice.
 public enum ItemsInput {
+  /// A CSV payload field as a JSON number when it is one (`7`, `-3.5`, `1e3`), else nil: `007`,
+  /// `+5`, `1.` and integers beyond 64 bits are not, as a reader would want a postcode or a long
+  /// id kept as text.
+  static func number(_ field: String) -> JSONValue? {
+    guard let first = field.utf8.first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) else { return nil }
+    switch try? JSONValue.parse(Array(field.utf8)[...]) {
+    case .int(let n)?: return .int(n)
+    case .double(let d)? where d.isFinite && field.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }): return .double(d)
+    default: return nil
+    }
+  }
+
   public static func read(file: String) throws -> [Item] {
     guard FileIO.exists(file), !FileIO.isDirectory(file) else { throw InputError(file: file, "no such file") }
-    let bytes = try FileIO.read(file)
+    let bytes = TextBytes.withoutBOM(try FileIO.read(file))
     let first = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
     guard first != nil else { throw InputError(file: file, "the file is empty") }
     var items: [Item] = []
@@ -219,14 +232,23 @@ public enum ItemsInput {
         throw InputError(file: file, line: 1, "the header needs a 'uri' or 'payload' column, or payload columns besides 'id'")
       }
       let columns = ["id"] + (hasURI ? ["uri"] : []) + (hasPayload ? ["payload"] : []) + others
+      var rows: [(line: Int, named: [String: String])] = []
       try input.forEachRow(columns: columns) { line, fields in
-        let named = Dictionary(uniqueKeysWithValues: zip(columns, fields))
-        let id = named["id"].flatMap { $0 } ?? ""
-        let uri = named["uri"].flatMap { $0 }.flatMap { $0.isEmpty ? nil : $0 }
-        var payload: JSONValue? = named["payload"].flatMap { $0 }.flatMap { $0.isEmpty ? nil : .string($0) }
+        rows.append((line, Dictionary(uniqueKeysWithValues: zip(columns, fields.map { $0 ?? "" }))))
+      }
+      // A payload column whose every non-empty field is a JSON number holds numbers (an empty
+      // field there is null); any other column holds text.
+      let numeric = Set(others.filter { name in rows.allSatisfy { row in row.named[name]!.isEmpty || ItemsInput.number(row.named[name]!) != nil } })
+      for (line, named) in rows {
+        let id = named["id"] ?? ""
+        let uri = named["uri"].flatMap { $0.isEmpty ? nil : $0 }
+        var payload: JSONValue? = named["payload"].flatMap { $0.isEmpty ? nil : .string($0) }
         if !hasURI, !hasPayload {
           var object: [String: JSONValue] = [:]
-          for name in others { object[name] = .string(named[name].flatMap { $0 } ?? "") }
+          for name in others {
+            let field = named[name]!
+            object[name] = numeric.contains(name) ? (ItemsInput.number(field) ?? .null) : .string(field)
+          }
           payload = .object(object)
         }
         guard uri != nil || payload != nil else { throw InputError(file: file, line: line, "item '\(id)' has no payload or uri") }

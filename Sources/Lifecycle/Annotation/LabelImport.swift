@@ -67,7 +67,7 @@ extension ImportedLabel {
   private static func readLabelStudio(file: String) throws -> [ImportedLabel] {
     guard FileIO.exists(file), !FileIO.isDirectory(file) else { throw InputError(file: file, "no such file") }
     let json: JSONValue
-    do { json = try JSONValue.parse(try FileIO.read(file)) } catch let error as JSONSyntaxError {
+    do { json = try JSONValue.parse(TextBytes.withoutBOM(try FileIO.read(file))) } catch let error as JSONSyntaxError {
       throw InputError(file: file, "not JSON (\(error.reason)); export the project as JSON from Label Studio")
     }
     guard let tasks = json.arrayValue else { throw InputError(file: file, "not a Label Studio export: expected an array of tasks") }

@@ -36,7 +36,7 @@ public struct TabularInput {
     self.file = file
     guard FileIO.exists(file) else { throw InputError(file: file, "no such file") }
     guard !FileIO.isDirectory(file) else { throw InputError(file: file, "is a folder, not a file") }
-    let bytes = try FileIO.read(file)
+    let bytes = TextBytes.withoutBOM(try FileIO.read(file))
     self.bytes = bytes
     let firstByte = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
     guard firstByte != nil else { throw InputError(file: file, "the file is empty") }
@@ -45,6 +45,11 @@ public struct TabularInput {
       header = []
       dataStart = 0
     } else {
+      // JSON Lines are checked by the JSON parser; CSV is checked here, once, so that no text
+      // is stored with U+FFFD in place of what the file held.
+      if let offset = TextBytes.firstInvalidUTF8(bytes) {
+        throw InputError(file: file, line: TextBytes.line(of: offset, in: bytes), "not valid UTF-8 (byte \(offset + 1)); save the file as UTF-8")
+      }
       var position = 0
       let first = try TabularInput.nextRecord(bytes, &position, file: file, line: 1)
       header = first.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
@@ -214,5 +219,58 @@ extension String {
     while let first = s.first, first == " " || first == "\t" { s.removeFirst() }
     while let last = s.last, last == " " || last == "\t" { s.removeLast() }
     return String(s)
+  }
+}
+
+/// Byte-level checks of text input.
+enum TextBytes {
+  /// `bytes` without a leading UTF-8 byte-order mark (spreadsheets write one).
+  static func withoutBOM(_ bytes: [UInt8]) -> [UInt8] {
+    bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+  }
+
+  /// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+  /// forms, no surrogates, nothing above U+10FFFF), or nil.
+  static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b < 0x80 {
+        i += 1
+        continue
+      }
+      let length: Int
+      var low: UInt8 = 0x80
+      var high: UInt8 = 0xBF
+      switch b {
+      case 0xC2...0xDF: length = 2
+      case 0xE0:
+        length = 3
+        low = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED:
+        length = 3
+        high = 0x9F
+      case 0xF0:
+        length = 4
+        low = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4:
+        length = 4
+        high = 0x8F
+      default: return i
+      }
+      guard i + length <= n else { return i }
+      guard (low...high).contains(bytes[i + 1]) else { return i }
+      for k in 2..<max(2, length) where !(0x80...0xBF).contains(bytes[i + k]) { return i }
+      i += length
+    }
+    return nil
+  }
+
+  /// The line (from 1) that byte `offset` is on.
+  static func line(of offset: Int, in bytes: [UInt8]) -> Int {
+    bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
   }
 }

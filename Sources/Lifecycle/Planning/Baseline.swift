@@ -297,6 +297,7 @@ public struct Figure: Sendable, Equatable {
 
   /// A figure for people: up to 10 decimals, no binary noise (0.06, not 0.06000000000000005).
   public static func format(_ value: Double) -> String {
+    guard value.isFinite, value.magnitude < 1e6 else { return value.isFinite ? String(value) : "undefined" }
     let rounded = (value * 1e10).rounded() / 1e10
     return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// The bias/variance diagnosis against human-level performance (DOMAIN.md, "Diagnosis against
 /// HLP"; Ng, Machine Learning Yearning, ch. 20–32): human-level error stands in for the Bayes
@@ -49,7 +50,8 @@ public struct Diagnosis: Sendable, Encodable, Equatable {
   ]
   static let validationOverfitSteps = ["collect a larger validation (dev) set"]
 
-  static func rounded(_ x: Double) -> Double { (x * 1e10).rounded() / 1e10 }
+  /// `x` to 10 decimals (no binary noise); large values as they are (no overflow).
+  static func rounded(_ x: Double) -> Double { x.magnitude < 1e6 ? (x * 1e10).rounded() / 1e10 : x }
 
   public static func diagnose(
     metric: String, humanError: Double, humanBaseline: String, train: Double, trainDev: Double?, dev: Double, test: Double?
@@ -197,12 +199,25 @@ extension Workspace {
         return figure.value
       }
       let converted = Diagnosis.rounded(written.convert(figure.value, to: unit))
+      if converted > (unit == .percent ? 100 : 1) {
+        throw LifecycleError.invalidValue(
+          what: option,
+          reason: "\(Figure.format(converted))\(unit == .percent ? "%" : "") is above \(unit == .percent ? "100%" : "1"), which a rate cannot be")
+      }
       if written != unit {
         notes.append(
           "\(option) \(Figure.format(figure.value))\(written == .percent ? "%" : "") is \(Figure.format(converted))\(unit == .percent ? "%" : "") (in \(unit == .percent ? "percent" : "fractions"): \(unitWhy))"
         )
       }
       return converted
+    }
+    if rate, unit == .percent, given == .percent, written.allSatisfy({ $0.unit != nil || $0.value < 1 }), written.contains(where: { $0.unit == nil })
+    {
+      notes.append("every bare figure is below 1%: if they are fractions, leave out --unit percent")
+    }
+    let direction = MetricDirection.resolve(metric)
+    if direction.source == .assumed {
+      notes.append("'\(metric)': \(direction.reason); it is turned into an error as 1 − value")
     }
     let humanValue = try place(human, figures.human == nil ? "human level \(humanMetric) (baseline '\(humanSource)')" : "--human")
     let train = try place(figures.train, "--train")

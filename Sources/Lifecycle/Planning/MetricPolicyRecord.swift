@@ -131,7 +131,7 @@ public struct MetricPolicyRecord: DocumentBody, Equatable {
       for model in models {
         let overall = model.metrics[metric]!
         for column in sliceColumns where abs(model.metrics[column]! - overall) > threshold + 1e-12 {
-          result[model.name, default: []].append("\(column) is \(abs(model.metrics[column]! - overall)) from overall \(metric)")
+          result[model.name, default: []].append("\(column) is \(Figure.format(abs(model.metrics[column]! - overall))) from overall \(metric)")
         }
       }
       return result
@@ -155,7 +155,7 @@ public struct MetricPolicyRecord: DocumentBody, Equatable {
     let names = assumed.map { "'\($0)'" }.joined(separator: ", ")
     let which = assumed.count == 1 ? "the name \(names) does not say which it is" : "the names \(names) do not say which they are"
     return .invalidValue(
-      what: "the rule",
+      what: "rule",
       reason: "it averages lower- and higher-is-better metrics and \(which); give it, e.g. \(assumed[0]):max or --minimize \(assumed[0])")
   }
 

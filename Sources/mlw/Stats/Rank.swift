@@ -29,7 +29,7 @@ extension Mlw.Stats {
       func render() -> String {
         var table = TextTable(["RANK", "MODEL", "SCORE", "ELIGIBLE", "FAILS"], alignments: [.right, .left, .right, .left, .left])
         for m in models {
-          table.add([String(m.rank), m.model, String(format: "%.4f", m.score), m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
+          table.add([String(m.rank), m.model, m.eligible ? scoreText(m.score) : "-", m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
         }
         return "policy: \(policy)\n" + DirectionNotes.render(directions) + table.render()
       }
@@ -43,16 +43,10 @@ extension Mlw.Stats {
         let ranked = try policy.rank(input.models, directions: directions)
         return Output(policy: policy.describe(directions: directions), directions: policy.directions(given: directions), models: ranked)
       } catch {
-        switch error {
-        case .unknownMetric(let name, let available):
+        if case .unknownMetric(let name, let available) = error {
           throw InputError(file: path, line: 1, "no metric column '\(name)' (columns: \(available.joined(separator: ", ")))")
-        case .invalidWeight(let what):
-          throw LifecycleError.invalidValue(what: "--weights", reason: "weight of \(what) must be a non-negative number, and not all zero")
-        case .empty:
-          throw InputError(file: path, "no models")
-        case .mixedDirections(let assumed):
-          throw MetricPolicyRecord.mixedDirections(assumed: assumed)
         }
+        throw error.described(file: path)
       }
     }
   }

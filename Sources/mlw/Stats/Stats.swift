@@ -30,3 +30,8 @@ func showP(_ estimate: Estimate?) -> String {
   if p < 1e-16 { return "< 1e-16" }
   return String(format: "%.1e", p)
 }
+
+/// A score for a table: four decimals, or four significant digits when it is large.
+func scoreText(_ value: Double) -> String {
+  value.magnitude < 1e6 ? String(format: "%.4f", value) : String(format: "%.4g", value)
+}

@@ -94,7 +94,7 @@ struct PolicyRankingOutput: CommandOutput {
   func render() -> String {
     var table = TextTable(["RANK", "MODEL", "SCORE", "ELIGIBLE", "FAILS"], alignments: [.right, .left, .right, .left, .left])
     for m in models {
-      table.add([String(m.rank), m.model, String(format: "%.4f", m.score), m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
+      table.add([String(m.rank), m.model, m.eligible ? scoreText(m.score) : "-", m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
     }
     return "policy v\(version): \(policy)\n" + DirectionNotes.render(directions) + table.render()
   }
@@ -132,8 +132,8 @@ enum MetricPolicyCommands {
         directions: record.rule.policy.directions(given: record.rule.givenDirections), models: ranked)
     } catch PolicyProblem.unknownMetric(let name, let available) {
       throw InputError(file: file, line: 1, "the policy uses '\(name)', which the table lacks (columns: \(available.joined(separator: ", ")))")
-    } catch PolicyProblem.mixedDirections(let assumed) {
-      throw MetricPolicyRecord.mixedDirections(assumed: assumed)
+    } catch let problem as PolicyProblem {
+      throw problem.described(file: file)
     } catch PolicyTableError.missingColumn(let column, let bar) {
       throw InputError(file: file, line: 1, "the bar '\(bar)' needs the column '\(column)', which the table lacks")
     }
@@ -144,5 +144,20 @@ enum MetricPolicyCommands {
 enum DirectionNotes {
   static func render(_ directions: [MetricDirection.Resolved]) -> String {
     directions.filter { !$0.isKnown }.map { "note: \($0.metric): \($0.reason)\n" }.joined()
+  }
+}
+
+extension PolicyProblem {
+  /// The one-line error a person reads for this problem with `file`'s table.
+  func described(file: String) -> any Error {
+    switch self {
+    case .unknownMetric(let name, let available):
+      InputError(file: file, line: 1, "the table has no column '\(name)' (columns: \(available.joined(separator: ", ")))")
+    case .invalidWeight(let reason): LifecycleError.invalidValue(what: "--weights", reason: reason)
+    case .empty: InputError(file: file, "no models")
+    case .mixedDirections(let assumed): MetricPolicyRecord.mixedDirections(assumed: assumed)
+    case .notFinite(let model):
+      InputError(file: file, "the score of model '\(model)' is not a finite number (its figures overflow double precision); scale the metrics down")
+    }
   }
 }

@@ -46,6 +46,9 @@ struct PolicyOptions: ParsableArguments {
     for m in minimized { try give(try name(m, "--minimize"), .lower, "--minimize") }
     for m in maximized { try give(try name(m, "--maximize"), .higher, "--maximize") }
     let policy = try policy(name)
+    if let twice = Dictionary(grouping: policy.metrics, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+      throw LifecycleError.invalidValue(what: "rule", reason: "'\(twice)' is listed twice; name each metric once")
+    }
     let read = Set(policy.metrics)
     if let stray = directions.keys.sorted().first(where: { !read.contains($0) }) {
       throw LifecycleError.invalidValue(

@@ -13,7 +13,8 @@ public enum MetricDirection: String, Sendable, Codable, Equatable, CaseIterable 
 
   /// Words that name something to keep small.
   public static let lowerWords: Set<String> = [
-    "error", "errors", "err", "loss", "latency", "cost", "costs", "mae", "mse", "rmse", "mape", "wer", "cer", "perplexity",
+    "error", "errors", "err", "loss", "losses", "latency", "cost", "costs", "mae", "mse", "rmse", "rmsle", "msle", "mape", "smape", "wer",
+    "cer", "perplexity", "nll", "brier", "eer", "fpr", "fnr", "frr", "miss", "misses", "duration", "time", "runtime", "regret",
   ]
   /// Words that name something to make large (so that no note says "assumed" for them).
   public static let higherWords: Set<String> = [
@@ -22,10 +23,11 @@ public enum MetricDirection: String, Sendable, Codable, Equatable, CaseIterable 
     "hits", "success", "agreement", "ac1",
   ]
   /// Time units that, as the last word, make a duration (lower is better).
-  public static let timeUnits: Set<String> = ["ms", "seconds", "secs", "sec", "us", "ns", "minutes"]
+  public static let timeUnits: Set<String> = ["ms", "s", "seconds", "secs", "sec", "us", "ns", "minutes", "mins", "hours", "hrs"]
   /// Words that, after a lower word, name a gain (`cost_savings`, `loss_reduction`).
   public static let gainWords: Set<String> = [
-    "savings", "saving", "saved", "reduction", "reductions", "reduced", "decrease", "avoided", "improvement", "gain", "gains",
+    "savings", "saving", "saved", "reduction", "reductions", "reduced", "decrease", "avoided", "improvement", "gain", "gains", "free",
+    "benefit", "benefits",
   ]
 
   /// Where a direction came from.
@@ -60,6 +62,10 @@ public enum MetricDirection: String, Sendable, Codable, Equatable, CaseIterable 
   public static func fromName(_ name: String) -> (MetricDirection, word: String)? {
     let words = words(name)
     if let last = words.last, words.count > 1, timeUnits.contains(last) { return (.lower, last) }
+    // false_positive_rate, false_negatives: counts of mistakes.
+    if let at = words.firstIndex(of: "false"), at + 1 < words.count, words[at + 1].hasPrefix("positive") || words[at + 1].hasPrefix("negative") {
+      return (.lower, "false")
+    }
     guard let at = words.firstIndex(where: lowerWords.contains) else { return nil }
     if let gain = words[(at + 1)...].first(where: gainWords.contains) { return (.higher, gain) }
     return (.lower, words[at])

@@ -6,11 +6,14 @@ import Testing
 /// direction wins; an unknown name is higher-is-better and says it was assumed.
 @Suite struct MetricDirectionTests {
   @Test func namesAreReadAsWholeWords() {
-    for name in ["error", "val_loss", "latency_ms", "p95_latency", "inference_seconds", "mae", "mse", "rmse", "log_loss", "cost", "top1-error"] {
+    for name in [
+      "error", "val_loss", "latency_ms", "p95_latency", "inference_seconds", "mae", "mse", "rmse", "log_loss", "cost", "top1-error", "losses", "fpr",
+      "false_positive_rate", "miss_rate", "duration_s", "inference_time",
+    ] {
       #expect(MetricDirection.resolve(name).direction == .lower, "\(name)")
       #expect(MetricDirection.resolve(name).source == .name, "\(name)")
     }
-    for name in ["cost_savings", "loss_reduction", "accuracy", "f1", "recall[defect]", "accuracy[region=eu]"] {
+    for name in ["cost_savings", "loss_reduction", "error_free_rate", "time_saved", "accuracy", "f1", "recall[defect]", "accuracy[region=eu]"] {
       #expect(MetricDirection.resolve(name).direction == .higher, "\(name)")
       #expect(MetricDirection.resolve(name).isKnown, "\(name)")
     }

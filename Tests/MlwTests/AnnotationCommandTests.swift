@@ -178,6 +178,42 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
 /// Gold stays hidden: nothing an annotator is shown changes at the moment they answer one item,
 /// so submits, re-submits and looks do not tell which items are gold or what their answers are.
 @Suite struct GoldHidingTests {
+  /// An annotator with two datasets, one finished, was told to name one by `next` and even by
+  /// `submit`: a finished dataset does not count, and `submit` finds the item's dataset.
+  @Test func aFinishedDatasetDoesNotCount() throws {
+    let (root, inputs) = try annotationRoot()
+    try write(#"{"id":"s1","x":1}"# + "\n" + #"{"id":"s2","x":2}"# + "\n", to: inputs + "/small.jsonl")
+    for step in [
+      ["manager", "dataset", "import", "small", inputs + "/small.jsonl"],
+      ["manager", "assign", "small", "--annotators", "ann", "--overlap", "1", "--gold-rate", "0"],
+      ["manager", "assign", "joints", "--annotators", "ann,bo", "--overlap", "1", "--gold-rate", "0"],
+    ] {
+      let result = try mlw(step, root: root, as: "mia", workspace: "demo")
+      #expect(result.status == 0, "\(step): \(result.stderr)")
+    }
+    #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: "ann", workspace: "demo").status == 0)
+    func next() throws -> RunResult { try mlw(["annotator", "next", "--json"], root: root, as: "ann", workspace: "demo") }
+    let both = try next()
+    #expect(both.status != 0 && both.stderr.contains("has work in several datasets (joints, small)"), "\(both.stderr)")
+    // submit finds the dataset that holds the item.
+    let first = try #require(
+      try mlw(["annotator", "next", "--dataset", "joints", "--json"], root: root, as: "ann", workspace: "demo").json?["items"]?.arrayValue?.first?[
+        "item"]?
+        .stringValue)
+    let submitted = try mlw(["annotator", "submit", first, "ok", "--json"], root: root, as: "ann", workspace: "demo")
+    #expect(submitted.status == 0 && submitted.json?["dataset"] == .string("joints"), "\(submitted.stderr)")
+    for item in ["s1", "s2"] { #expect(try mlw(["annotator", "submit", item, "ok"], root: root, as: "ann", workspace: "demo").status == 0) }
+    // small is finished: next and mine go to joints without --dataset.
+    let open = try next()
+    #expect(open.status == 0 && open.json?["dataset"] == .string("joints"), "\(open.stderr)")
+    #expect(try mlw(["annotator", "mine", "--json"], root: root, as: "ann", workspace: "demo").json?["dataset"] == .string("joints"))
+    while let item = try next().json?["items"]?.arrayValue?.first?["item"]?.stringValue {
+      #expect(try mlw(["annotator", "submit", item, "ok"], root: root, as: "ann", workspace: "demo").status == 0)
+    }
+    let done = try mlw(["annotator", "next"], root: root, as: "ann", workspace: "demo")
+    #expect(done.stderr.contains("has finished every assigned dataset (joints, small); name one with --dataset to see it"), "\(done.stderr)")
+  }
+
   /// CSV input: a byte-order mark is stripped, a repeated column is refused, invalid UTF-8 is
   /// refused (it was stored as U+FFFD), and a payload column of numbers holds numbers (it held
   /// `"tenure_months":"7"`).

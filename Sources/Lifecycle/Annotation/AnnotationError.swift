@@ -9,7 +9,8 @@ public enum AnnotationError: CategorizedError, Equatable {
   case noAssignment(dataset: String)
   case notAssigned(item: String, annotator: String, dataset: String)
   case notInAssignment(annotator: String, dataset: String)
-  case whichDataset(annotator: String, datasets: [String])
+  /// `open`: the datasets named have open work (or hold the item); else every one is finished.
+  case whichDataset(annotator: String, datasets: [String], open: Bool)
   case noLabels(dataset: String)
   case changedItems(dataset: String, changed: Int, removed: Int, first: String)
   case labelerMismatch(name: String, actor: String)
@@ -42,10 +43,11 @@ public enum AnnotationError: CategorizedError, Equatable {
     case .notInAssignment(let annotator, let dataset):
       return
         "\(annotator) has no items in dataset '\(dataset)'; the manager re-assigns it to take in new annotators (mlw manager assign \(dataset) --overlap K)"
-    case .whichDataset(let annotator, let datasets):
-      return datasets.isEmpty
-        ? "\(annotator) has no assigned work in this workspace yet; the annotation manager assigns it (mlw manager assign)"
-        : "\(annotator) has work in several datasets (\(datasets.joined(separator: ", "))); name one with --dataset"
+    case .whichDataset(let annotator, let datasets, let open):
+      if datasets.isEmpty { return "\(annotator) has no assigned work in this workspace yet; the annotation manager assigns it (mlw manager assign)" }
+      return open
+        ? "\(annotator) has work in several datasets (\(datasets.joined(separator: ", "))); name one with --dataset"
+        : "\(annotator) has finished every assigned dataset (\(datasets.joined(separator: ", "))); name one with --dataset to see it"
     case .noLabels(let dataset):
       return "dataset '\(dataset)' has no labels yet; annotators label it (mlw annotator next), or import labels (mlw manager labels import)"
     case .changedItems(let dataset, let changed, let removed, let first):

@@ -46,14 +46,40 @@ public struct SubmittedLabel: Sendable, Encodable {
 
 extension Workspace {
   /// The dataset an annotator works on: `dataset` if given, else the only one assigned to them.
-  public func workDataset(_ dataset: String?, annotator: String) throws -> String {
+  ///
+  /// With several assigned datasets: the one whose queue holds `item` (for a submit), else the
+  /// only one with open work; a finished dataset does not count.
+  public func workDataset(_ dataset: String?, annotator: String, item: String? = nil) throws -> String {
     if let dataset {
       _ = try self.dataset(dataset)
       return dataset
     }
     let datasets = try assignedDatasets(of: annotator)
-    guard datasets.count == 1 else { throw AnnotationError.whichDataset(annotator: annotator, datasets: datasets) }
-    return datasets[0]
+    guard datasets.count > 1 else {
+      guard let only = datasets.first else { throw AnnotationError.whichDataset(annotator: annotator, datasets: [], open: true) }
+      return only
+    }
+    if let item {
+      let holding = try datasets.filter { name in
+        let (_, _, queue) = try openQueue(name, annotator: annotator)
+        defer { queue.close() }
+        return try queue.position(of: item) != nil
+      }
+      if holding.count == 1 { return holding[0] }
+      if holding.count > 1 { throw AnnotationError.whichDataset(annotator: annotator, datasets: holding, open: true) }
+    }
+    let open = try datasets.filter { try hasOpenWork($0, annotator: annotator) }
+    if open.count == 1 { return open[0] }
+    throw AnnotationError.whichDataset(annotator: annotator, datasets: open.isEmpty ? datasets : open, open: !open.isEmpty)
+  }
+
+  /// Whether `annotator` has items left in their queue of `dataset`.
+  func hasOpenWork(_ dataset: String, annotator: String) throws -> Bool {
+    let (_, version, queue) = try openQueue(dataset, annotator: annotator)
+    defer { queue.close() }
+    let progress = try self.progress(
+      after: lastEvent(of: labelLog(dataset, annotator: annotator)), version: version, dataset: dataset, annotator: annotator, queue: queue)
+    return progress.next + progress.ahead.count < queue.count
   }
 
   private func openQueue(_ dataset: String, annotator: String) throws -> (Assignment, Int, Queue) {
@@ -122,7 +148,7 @@ extension Workspace {
   /// Records `annotator`'s label (or skip, when `skip` is given) for `item`: the item must be in
   /// their queue and the label in the label set. Durable when this returns.
   public func submit(dataset: String?, item: String, label: String?, skip: String?, actor: Actor, now: Date) throws -> SubmittedLabel {
-    let dataset = try workDataset(dataset, annotator: actor.name)
+    let dataset = try workDataset(dataset, annotator: actor.name, item: item)
     let schema = try requireLabelSchema()
     let value = try label.map { schema.value(of: try schema.parse($0)) }
     if let skip, skip.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -79,14 +79,7 @@ struct LabelTable {
   /// by name), whatever order the logs hold them in, so that the report's figures are the same to
   /// the last bit as `mlw stats agreement` on that export.
   init?(_ labels: DatasetLabels, entries unordered: [DatasetLabels.Entry], order: [String]?) throws {
-    let itemOrder = labels.items.indices.sorted { labels.items[$0].utf8.lexicographicallyPrecedes(labels.items[$1].utf8) }
-    var rank = [Int32](repeating: 0, count: labels.items.count)
-    for (r, i) in itemOrder.enumerated() { rank[i] = Int32(r) }
-    let entries = unordered.sorted {
-      rank[Int($0.item)] != rank[Int($1.item)]
-        ? rank[Int($0.item)] < rank[Int($1.item)]
-        : labels.annotators[Int($0.annotator)].utf8.lexicographicallyPrecedes(labels.annotators[Int($1.annotator)].utf8)
-    }
+    let (entries, itemOrder) = labels.exportOrder(unordered)
     var perItem = [Int32](repeating: 0, count: labels.items.count)
     for e in entries { perItem[Int(e.item)] += 1 }
     var unitOf = [Int32](repeating: -1, count: labels.items.count)

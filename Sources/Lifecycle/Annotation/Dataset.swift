@@ -238,8 +238,12 @@ public enum ItemsInput {
       }
       // A payload column whose every non-empty field is a JSON number holds numbers (an empty
       // field there is null); any other column holds text.
-      let numeric = Set(others.filter { name in rows.allSatisfy { row in row.named[name]!.isEmpty || ItemsInput.number(row.named[name]!) != nil } })
-      for (line, named) in rows {
+      var numbers: [String: [JSONValue?]] = [:]
+      for name in others {
+        let column = rows.map { ItemsInput.number($0.named[name]!) }
+        if zip(rows, column).allSatisfy({ $0.named[name]!.isEmpty || $1 != nil }) { numbers[name] = column }
+      }
+      for (index, (line, named)) in rows.enumerated() {
         let id = named["id"] ?? ""
         let uri = named["uri"].flatMap { $0.isEmpty ? nil : $0 }
         var payload: JSONValue? = named["payload"].flatMap { $0.isEmpty ? nil : .string($0) }
@@ -247,7 +251,7 @@ public enum ItemsInput {
           var object: [String: JSONValue] = [:]
           for name in others {
             let field = named[name]!
-            object[name] = numeric.contains(name) ? (ItemsInput.number(field) ?? .null) : .string(field)
+            object[name] = numbers[name].map { $0[index] ?? .null } ?? .string(field)
           }
           payload = .object(object)
         }

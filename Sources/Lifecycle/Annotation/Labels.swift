@@ -369,3 +369,20 @@ extension Workspace {
   /// The datasets that have label logs.
   public func labelledDatasets() throws -> [String] { try documents.children(of: RecordPath(trusted: ["labels"])) }
 }
+
+extension DatasetLabels {
+  /// `entries` in the raw export's order, items by id and then annotators by name (byte order),
+  /// with the item indices in id order. The export and the report share it, so that the report
+  /// equals `mlw stats agreement` on the export to the last bit.
+  public func exportOrder(_ entries: [Entry]) -> (entries: [Entry], itemOrder: [Int]) {
+    let itemOrder = items.indices.sorted { items[$0].utf8.lexicographicallyPrecedes(items[$1].utf8) }
+    var rank = [Int32](repeating: 0, count: items.count)
+    for (r, i) in itemOrder.enumerated() { rank[i] = Int32(r) }
+    let sorted = entries.sorted {
+      rank[Int($0.item)] != rank[Int($1.item)]
+        ? rank[Int($0.item)] < rank[Int($1.item)]
+        : annotators[Int($0.annotator)].utf8.lexicographicallyPrecedes(annotators[Int($1.annotator)].utf8)
+    }
+    return (sorted, itemOrder)
+  }
+}

@@ -181,7 +181,7 @@ extension Workspace {
       given != nil
       ? "the unit --unit gives"
       : (figures.human == nil
-        ? "the unit of \(humanSaid)" : (unit == .percent ? "the unit the figures are written in" : "the unit of a bare number without --unit"))
+        ? "the unit of \(humanSaid)" : (unit == .percent ? "the unit the figures are written in" : "which bare numbers are without --unit"))
     func place(_ figure: Figure, _ option: String) throws -> Double {
       if figure.value < 0 {
         throw LifecycleError.invalidValue(what: option, reason: "\(Figure.format(figure.value)) is negative; give a figure of 0 or more")

@@ -82,15 +82,7 @@ extension Mlw.Manager {
       case .raw:
         columns = ["item", "annotator", "label", "guidelines", "time"]
         let labels = try workspace.labels(dataset)
-        // Items by id, then annotators by name, byte order (the report numbers units the same way).
-        let itemOrder = labels.items.indices.sorted { labels.items[$0].utf8.lexicographicallyPrecedes(labels.items[$1].utf8) }
-        var rank = [Int32](repeating: 0, count: labels.items.count)
-        for (r, i) in itemOrder.enumerated() { rank[i] = Int32(r) }
-        let entries = labels.entries.filter { $0.value >= 0 }.sorted {
-          rank[Int($0.item)] != rank[Int($1.item)]
-            ? rank[Int($0.item)] < rank[Int($1.item)]
-            : labels.annotators[Int($0.annotator)].utf8.lexicographicallyPrecedes(labels.annotators[Int($1.annotator)].utf8)
-        }
+        let entries = labels.exportOrder(labels.entries.filter { $0.value >= 0 }).entries
         rows.reserveCapacity(entries.count)
         for e in entries {
           rows.append(

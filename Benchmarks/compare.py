@@ -47,6 +47,28 @@ for label, name, mlw_args, ref_args, target in cases:
     verdict = "ok" if b / a >= target else "MISSED"
     print(f"{label:<50} {a * 1000:7.0f}ms {b * 1000:8.0f}ms {b / a:6.1f}x {target:>5}x  {memory:6.0f}MiB {verdict}")
 
+# The default command, 1,000-draw bootstrap intervals included, against the reference computing
+# alpha alone (no interval), and the bootstrap's share of mlw's time.
+print()
+print(f"{'default command (1,000-draw intervals) vs alpha alone':<50} {'mlw':>9} {'reference':>10} {'ratio':>7} {'target':>7} {'bootstrap':>9}")
+default_cases = [
+    ("alpha nominal, 100k x 3 coders, 50 cat.", "a50.csv", ["--level", "nominal"], ["alpha", "nominal"], 20),
+    ("alpha nominal, 100k x 5 coders, 5 cat., 10% miss.", "a5.csv", ["--level", "nominal"], ["alpha", "nominal"], 5),
+    ("alpha interval, 20k x 4 coders, 100 values", "i100.csv", ["--level", "interval"], ["alpha", "interval"], 10),
+    ("alpha ordinal, 20k x 4 coders, 100 values", "i100.csv", ["--level", "ordinal"], ["alpha", "ordinal"], 5),
+]
+for label, name, mlw_args, ref_args, target in default_cases:
+    path = os.path.join(data, name)
+    ours, bare, theirs = [], [], []
+    for _ in range(runs):
+        ours.append(measure([mlw, "stats", "agreement", path, "--json", *mlw_args])[0])
+        bare.append(measure([mlw, "stats", "agreement", path, "--bootstrap", "0", "--json", *mlw_args])[0])
+        theirs.append(measure(reference + [ref_args[0], path, *ref_args[1:]])[0])
+    a, z, b = statistics.median(ours), statistics.median(bare), statistics.median(theirs)
+    verdict = "ok" if b / a >= target else "MISSED"
+    share = max(0.0, (a - z) / a)
+    print(f"{label:<50} {a * 1000:7.0f}ms {b * 1000:8.0f}ms {b / a:6.1f}x {target:>5}x  {share * 100:7.0f}%  {verdict}")
+
 path = os.path.join(data, "m1.csv")
 peaks, times = [], []
 for _ in range(runs):

@@ -266,11 +266,17 @@ public struct AgreementReport: Sendable, Encodable {
   /// the rated units with replacement, from a SplitMix64 stream seeded with `seed`; the interval
   /// is the 2.5th and 97.5th percentiles (linear interpolation, as numpy's default).
   ///
-  /// Each unit's terms are computed once; a draw then only sums them with the unit's
-  /// multiplicity, giving percent agreement, Fleiss, Gwet's AC1, Brennan–Prediger and nominal
-  /// alpha from one pass (other alpha levels take a second pass through `krippendorffAlpha`).
-  /// Above this many rated units the bootstrap is the Poisson bootstrap (see `intervals`).
-  public static let poissonThreshold = 50_000
+  /// Each pattern's terms are computed once (`BootstrapKernel`); a draw then only sums them with
+  /// the pattern's multiplicity, giving percent agreement, Fleiss, Gwet's AC1, Brennan–Prediger
+  /// and nominal and interval alpha from one pass (ordinal and ratio alpha take a second pass
+  /// through `krippendorffAlpha`, since their distances depend on the draw).
+  ///
+  /// Above this many rated units the bootstrap is the Poisson bootstrap (see `intervals`). Every
+  /// coefficient here is a ratio of weighted sums, unchanged when all weights are scaled alike,
+  /// so the one way the Poisson bootstrap differs from drawing exactly n units (its total weight
+  /// varies, by 1% of n at 10,000 units) moves an interval far less than the Monte Carlo error of
+  /// 1,000 draws; below the threshold, where a draw is cheap anyway, units are drawn exactly.
+  public static let poissonThreshold = 10_000
 
   static func intervals(_ units: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
     // Units with the same category counts are interchangeable in every coefficient here, so a
@@ -278,23 +284,12 @@ public struct AgreementReport: Sendable, Encodable {
     let rated = (0..<units.unitCount).filter { units.total[$0] >= 1 }
     let (counts, patternOf) = patterns(units, rated)
     let q = counts.q
-    var agreeTerm = [Double](repeating: 0, count: counts.unitCount)
-    var disagreeTerm = [Double](repeating: 0, count: counts.unitCount)
-    for u in 0..<counts.unitCount where counts.total[u] >= 2 {
-      let m = counts.total[u]
-      var agree = 0.0
-      var disagree = 0.0
-      for i in counts.start[u]..<counts.start[u + 1] {
-        agree += counts.count[i] * (counts.count[i] - 1)
-        disagree += counts.count[i] * (m - counts.count[i])
-      }
-      agreeTerm[u] = agree / (m * (m - 1))
-      disagreeTerm[u] = disagree / (m - 1)
-    }
+    let kernel = BootstrapKernel(counts, intervalValues: level == .interval ? values : nil)
     var generator = SeededGenerator(seed: seed)
     var patternCounts = [Int](repeating: 0, count: counts.unitCount)
     for p in patternOf { patternCounts[Int(p)] += 1 }
     let sampler = AliasSampler(counts: patternCounts)
+    let smallPoisson = SmallPoissonTables()
     // Above this many units, each draw gives every unit a Poisson(1) weight instead of drawing
     // n units with replacement (the Poisson bootstrap; Hanley & MacGibbon 2006, Chamandy et al.
     // 2012): the two agree as n grows, and the Poisson weights of a pattern's c units sum to one
@@ -306,54 +301,41 @@ public struct AgreementReport: Sendable, Encodable {
       if let v = estimate.value, v.isFinite { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
     }
     var multiplicity = [Double](repeating: 0, count: counts.unitCount)
-    var pi = [Double](repeating: 0, count: q)
-    var pairableTotals = [Double](repeating: 0, count: q)
     for _ in 0..<draws {
-      if poisson {
-        for p in 0..<counts.unitCount { multiplicity[p] = Double(generator.poisson(Double(patternCounts[p]))) }
-      } else {
-        multiplicity.withUnsafeMutableBufferPointer { drawn in
+      let sums = multiplicity.withUnsafeMutableBufferPointer { drawn in
+        if poisson {
+          for p in drawn.indices { drawn[p] = Double(smallPoisson.draw(patternCounts[p], &generator)) }
+        } else {
           for p in drawn.indices { drawn[p] = 0 }
           sampler.tally(rated.count, into: drawn, &generator)
         }
+        return kernel.sums(UnsafeBufferPointer(drawn))
       }
-      for k in 0..<q {
-        pi[k] = 0
-        pairableTotals[k] = 0
-      }
-      var (n, n2, agreeSum, disagreeSum, pairable) = (0.0, 0.0, 0.0, 0.0, 0.0)
-      for u in 0..<counts.unitCount {
-        let w = multiplicity[u]
-        guard w > 0 else { continue }
-        let m = counts.total[u]
-        n += w
-        for i in counts.start[u]..<counts.start[u + 1] { pi[Int(counts.category[i])] += w * counts.count[i] / m }
-        guard m >= 2 else { continue }
-        n2 += w
-        agreeSum += w * agreeTerm[u]
-        disagreeSum += w * disagreeTerm[u]
-        pairable += w * m
-        for i in counts.start[u]..<counts.start[u + 1] { pairableTotals[Int(counts.category[i])] += w * counts.count[i] }
-      }
-      guard n2 > 0 else {
+      guard sums.n2 > 0 else {
         for name in ["percentAgreement", "fleissKappa", "gwetAC1", "brennanPrediger", "krippendorffAlpha"] {
           record(name, .undefined(Agreement.noPairs))
         }
         continue
       }
-      for k in 0..<q { pi[k] /= n }
-      let observed = (pa: agreeSum / n2, pi: pi, n: n, n2: n2)
+      let observed = (pa: sums.agree / sums.n2, pi: kernel.shares(of: sums.n), n: sums.n, n2: sums.n2)
       record("percentAgreement", .value(observed.pa))
       record("fleissKappa", Agreement.fleissKappa(observed, q: q, weights: nil))
       record("gwetAC1", Agreement.gwetAC(observed, q: q, weights: nil))
       record("brennanPrediger", Agreement.brennanPrediger(observed, q: q, weights: nil))
+      let pairable = sums.pairable
       if level == .nominal {
-        let expected = pairable * pairable - pairableTotals.reduce(0) { $0 + $1 * $1 }
+        let totals = kernel.pairableTotals
+        let expected = pairable * pairable - totals.reduce(0) { $0 + $1 * $1 }
         record(
           "krippendorffAlpha",
-          pairableTotals.filter { $0 > 0 }.count >= 2
-            ? .value(1 - (pairable - 1) * disagreeSum / expected) : .undefined("one value only"))
+          totals.filter { $0 > 0 }.count >= 2
+            ? .value(1 - (pairable - 1) * sums.disagree / expected) : .undefined("one value only"))
+      } else if level == .interval, case let expected = 2 * (pairable * sums.s2 - sums.s1 * sums.s1),
+        expected > 1e-9 * pairable * sums.s2
+      {
+        record("krippendorffAlpha", Agreement.alpha(observed: sums.observedInterval, expected: expected, n: pairable))
       } else {
+        // Other levels, and a draw whose values are (nearly) all alike, take the whole computation.
         record("krippendorffAlpha", Agreement.krippendorffAlpha(counts, level: level, values: values, multiplicity: multiplicity))
       }
     }
@@ -370,30 +352,55 @@ public struct AgreementReport: Sendable, Encodable {
   /// The distinct category-count patterns of the rated units, as a `UnitCounts` with one "unit"
   /// per pattern, and the pattern of each rated unit (in `rated` order).
   static func patterns(_ c: UnitCounts, _ rated: [Int]) -> (UnitCounts, [Int32]) {
-    var index: [[Double]: Int32] = [:]
+    // A pattern is known by a 64-bit hash of its sorted (category, count) pairs; patterns with
+    // the same hash are chained through `nextWithHash` and compared entry by entry, so a
+    // collision costs a comparison, never a wrong pattern.
+    var firstWithHash: [UInt64: Int32] = [:]
+    var nextWithHash: [Int32] = []
     var start = [0]
     var category: [Int32] = []
     var count: [Double] = []
     var total: [Double] = []
     var patternOf = [Int32](repeating: 0, count: rated.count)
-    var key: [Double] = []
+    var entries: [(category: Int32, count: Double)] = []
     for (position, u) in rated.enumerated() {
-      let entries = (c.start[u]..<c.start[u + 1]).sorted { c.category[$0] < c.category[$1] }
-      key.removeAll(keepingCapacity: true)
-      for i in entries {
-        key.append(Double(c.category[i]))
-        key.append(c.count[i])
+      entries.removeAll(keepingCapacity: true)
+      for i in c.start[u]..<c.start[u + 1] {
+        // Insertion sort: a unit has a handful of categories.
+        var j = entries.count
+        entries.append((c.category[i], c.count[i]))
+        while j > 0, entries[j - 1].category > c.category[i] {
+          entries.swapAt(j, j - 1)
+          j -= 1
+        }
       }
-      if let known = index[key] {
-        patternOf[position] = known
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for entry in entries {
+        hash = (hash ^ UInt64(UInt32(bitPattern: entry.category))) &* 0x100_0000_01b3
+        hash = (hash ^ entry.count.bitPattern) &* 0x100_0000_01b3
+      }
+      var candidate = firstWithHash[hash] ?? -1
+      while candidate >= 0 {
+        let p = Int(candidate)
+        let range = start[p]..<start[p + 1]
+        if range.count == entries.count
+          && zip(range, entries).allSatisfy({ category[$0] == $1.category && count[$0] == $1.count })
+        {
+          break
+        }
+        candidate = nextWithHash[p]
+      }
+      if candidate >= 0 {
+        patternOf[position] = candidate
         continue
       }
       let p = Int32(total.count)
-      index[key] = p
+      nextWithHash.append(firstWithHash[hash] ?? -1)
+      firstWithHash[hash] = p
       patternOf[position] = p
-      for i in entries {
-        category.append(c.category[i])
-        count.append(c.count[i])
+      for entry in entries {
+        category.append(entry.category)
+        count.append(entry.count)
       }
       start.append(category.count)
       total.append(c.total[u])

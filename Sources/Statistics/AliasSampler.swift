@@ -14,8 +14,8 @@
 /// with this instead of drawing a unit and looking up its pattern: the tables are a few KB and
 /// stay in cache, where a lookup per drawn unit walks an array the size of the data.
 public struct AliasSampler: Sendable {
-  private let cut: [UInt64]
-  private let alias: [Int32]
+  /// Per column: its cut, and the column its remaining mass belongs to.
+  private let columns: [(cut: UInt64, alias: Int)]
 
   /// `counts` must be non-negative with a positive sum.
   public init(counts: [Int]) {
@@ -37,33 +37,66 @@ public struct AliasSampler: Sendable {
         small.append(l)
       }
     }
-    cut = threshold.map { own in
-      own >= total ? UInt64.max : UInt64((UInt128(own) << 64) / UInt128(total))
+    self.columns = (0..<columns).map { i in
+      let own = threshold[i]
+      return (own >= total ? UInt64.max : UInt64((UInt128(own) << 64) / UInt128(total)), Int(alias[i]))
     }
-    self.alias = alias
   }
 
   /// One index, drawn with probability `counts[i] / total`.
   @inline(__always)
   public func draw(_ generator: inout SeededGenerator) -> Int {
-    let product = generator.next().multipliedFullWidth(by: UInt64(cut.count))
+    let product = generator.next().multipliedFullWidth(by: UInt64(columns.count))
     let column = Int(product.high)
-    return product.low < cut[column] ? column : Int(alias[column])
+    return product.low < columns[column].cut ? column : columns[column].alias
   }
 
   /// Adds `draws` draws to `tally` (one count per index), with the tables held as raw pointers:
   /// the inner loop of a bootstrap, run hundreds of millions of times.
   public func tally(_ draws: Int, into tally: UnsafeMutableBufferPointer<Double>, _ generator: inout SeededGenerator) {
-    cut.withUnsafeBufferPointer { cut in
-      alias.withUnsafeBufferPointer { alias in
-        let columns = UInt64(cut.count)
-        for _ in 0..<draws {
-          let product = generator.next().multipliedFullWidth(by: columns)
-          let column = Int(product.high)
-          tally[product.low < cut[column] ? column : Int(alias[column])] += 1
-        }
+    columns.withUnsafeBufferPointer { table in
+      let width = UInt64(table.count)
+      for _ in 0..<draws {
+        let product = generator.next().multipliedFullWidth(by: width)
+        let column = table[Int(product.high)]
+        tally[product.low < column.cut ? Int(product.high) : column.alias] += 1
       }
     }
+  }
+}
+
+/// Poisson variates for the small integer means of a Poisson bootstrap (a pattern drawn c times
+/// in the data gets a Poisson(c) weight): one alias table per mean (`AliasSampler`, over the
+/// probabilities of k = 0, 1, … in units of 2^-50, the tail beyond the last k below 2^-53
+/// folded into it), so a draw is one random number and a select, with no search whose branches
+/// the processor mispredicts. Means above `largest` use `SeededGenerator.poisson`.
+struct SmallPoissonTables: Sendable {
+  static let largest = 64
+  private let samplers: [AliasSampler]
+
+  init() {
+    var samplers = [AliasSampler(counts: [1])]  // mean 0: always 0
+    for mean in 1...Self.largest {
+      let lambda = Double(mean)
+      var probability = exp(-lambda)
+      var total = 0.0
+      var k = 0.0
+      var weights: [Int] = []
+      while 1 - total > 0x1p-53 && k < lambda * 4 + 40 {
+        weights.append(Int((probability * 0x1p50).rounded()))
+        total += probability
+        k += 1
+        probability *= lambda / k
+      }
+      samplers.append(AliasSampler(counts: weights))
+    }
+    self.samplers = samplers
+  }
+
+  @inline(__always)
+  func draw(_ mean: Int, _ generator: inout SeededGenerator) -> Int {
+    guard mean <= Self.largest else { return generator.poisson(Double(mean)) }
+    return samplers[mean].draw(&generator)
   }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Statistics
@@ -20,6 +21,27 @@ import Testing
     }
     var single = SeededGenerator(seed: 1)
     #expect(AliasSampler(counts: [0, 7]).draw(&single) == 1)
+  }
+
+  /// The table draws of the Poisson bootstrap follow the Poisson probabilities k by k (a
+  /// chi-square-like bound per cell), for small means and for the largest the tables hold.
+  @Test(arguments: [1, 2, 5, 17, 40, SmallPoissonTables.largest, SmallPoissonTables.largest + 1])
+  func tablePoissonDrawsFollowThePoissonProbabilities(mean: Int) {
+    let tables = SmallPoissonTables()
+    var generator = SeededGenerator(seed: UInt64(mean))
+    let n = 200_000
+    var tally: [Int: Int] = [:]
+    for _ in 0..<n { tally[tables.draw(mean, &generator), default: 0] += 1 }
+    let lambda = Double(mean)
+    var probability = exp(-lambda)
+    for k in 0..<(mean * 3 + 10) {
+      if k > 0 { probability *= lambda / Double(k) }
+      let expected = probability * Double(n)
+      let sigma = (expected * (1 - probability)).squareRoot()
+      #expect(abs(Double(tally[k] ?? 0) - expected) < 5 * sigma + 2, "P(\(k)) for mean \(mean): \(tally[k] ?? 0) vs \(expected)")
+    }
+    var zero = SeededGenerator(seed: 1)
+    #expect(tables.draw(0, &zero) == 0)
   }
 
   @Test(arguments: [0.5, 3.0, 9.99, 10.0, 37.5, 250.0, 10_000.0])

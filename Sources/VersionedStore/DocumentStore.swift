@@ -245,7 +245,7 @@ public struct DocumentStore: Sendable {
     let winner = try readFile(path, version: version).envelope
     return .conflict(
       path: path.description, version: version, author: winner.author, role: winner.role,
-      time: Timestamp.format(winner.time), youRead: youRead)
+      time: Timestamp.format(winner.time), youRead: youRead, now: max(version, try latestVersion(of: path)))
   }
 
   /// Every version of a record, oldest first (read from disk: a scan of the whole history would

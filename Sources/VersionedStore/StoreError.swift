@@ -53,7 +53,7 @@ public enum StoreError: CategorizedError, Equatable {
   case invalidName(what: String, name: String, reason: String)
   case notFound(what: String, hint: String)
   case versionNotFound(path: String, version: Int, latest: Int)
-  case conflict(path: String, version: Int, author: String, role: String, time: String, youRead: Int)
+  case conflict(path: String, version: Int, author: String, role: String, time: String, youRead: Int, now: Int)
   case alreadyExists(path: String)
   case corrupt(file: String, reason: String)
   case newerSchema(file: String, kind: String, found: Int, known: Int)
@@ -81,10 +81,11 @@ public enum StoreError: CategorizedError, Equatable {
       return latest == 0
         ? "\(path) has no versions"
         : "\(path) has no version \(version); its versions are 1 to \(latest)"
-    case .conflict(let path, let version, let author, let role, let time, let youRead):
+    case .conflict(let path, let version, let author, let role, let time, let youRead, let now):
       let read = youRead == 0 ? "you expected it not to exist yet" : "you read version \(youRead)"
-      return "version \(version) of \(path) was published by \(author) (\(role)) at \(time) after \(read); "
-        + "re-read it and apply your change again (--if-version \(version))"
+      let since = now > version ? ", and it is at version \(now) now" : ""
+      return "version \(version) of \(path) was published by \(author) (\(role)) at \(time) after \(read)\(since); "
+        + "re-read it ('mlw show' it) and apply your change again on top of it (--if-version \(now))"
     case .alreadyExists(let path):
       return "\(path) exists already"
     case .corrupt(let file, let reason):

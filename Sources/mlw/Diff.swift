@@ -22,6 +22,9 @@ extension Mlw {
     @Argument(help: "The newer version.")
     var to: Int
 
+    @Flag(help: "Print whole values, each change as a block, instead of a table cut at 60 characters a value.")
+    var full = false
+
     func validate() throws {
       guard from >= 1, to >= 1 else { throw ValidationError("versions start at 1") }
     }
@@ -47,18 +50,31 @@ extension Mlw {
       var from: Side
       var to: Side
       var changes: [JSONChange]
+      /// Text only: whole values (`--full`); the JSON always holds them whole.
+      var full = false
+
+      enum CodingKeys: String, CodingKey { case path, from, to, changes }
 
       func render() -> String {
-        let text = "\(path): version \(from.version) (\(from.author), \(from.message)) -> version \(to.version) (\(to.author), \(to.message))\n"
+        var text = "\(path): version \(from.version) (\(from.author), \(from.message)) -> version \(to.version) (\(to.author), \(to.message))\n"
         guard !changes.isEmpty else { return text + "no changes in the body\n" }
+        func whole(_ value: JSONValue?) -> String { value.map { $0.canonicalString(pretty: false) } ?? "(absent)" }
+        if full {
+          for change in changes {
+            text += "\(change.path)\n  old: \(whole(change.old))\n  new: \(whole(change.new))\n"
+          }
+          return text
+        }
         var table = TextTable(["FIELD", "OLD", "NEW"])
+        var cut = false
         func show(_ value: JSONValue?) -> String {
-          guard let value else { return "(absent)" }
-          let text = value.canonicalString(pretty: false)
-          return text.count > 60 ? String(text.prefix(57)) + "..." : text
+          let text = whole(value)
+          guard text.count > 60 else { return text }
+          cut = true
+          return String(text.prefix(57)) + "..."
         }
         for change in changes { table.add([change.path, show(change.old), show(change.new)]) }
-        return text + table.render()
+        return text + table.render() + (cut ? "values cut at 60 characters; --full prints them whole\n" : "")
       }
     }
 
@@ -73,7 +89,7 @@ extension Mlw {
       let (old, new) = (oldStored.envelope, newStored.envelope)
       return Output(
         path: record.description, from: Side(old), to: Side(new),
-        changes: JSONValue.changes(from: old.body, to: new.body))
+        changes: JSONValue.changes(from: old.body, to: new.body), full: full)
     }
   }
 }

@@ -26,10 +26,13 @@ extension Mlw {
         }
         text += roles.render() + "\n"
         var stages = TextTable(["STAGE", "HOLDS", "LAST CHANGE"])
+        var unwritten = false
         for stage in status.stages {
           let holds = stage.parts.map { part in
             switch part.shape {
-            case .record: return part.count > 0 ? part.path : "(\(part.path))"
+            case .record:
+              if part.count == 0 { unwritten = true }
+              return part.count > 0 ? part.path : "(\(part.path))"
             case .collection, .logs: return "\(part.path) \(part.count)"
             }
           }.joined(separator: ", ")
@@ -37,7 +40,7 @@ extension Mlw {
           stages.add([stage.name, holds, last])
         }
         text += stages.render()
-        text += "(a name in parentheses is not written yet)\n"
+        if unwritten { text += "(a name in parentheses is not written yet)\n" }
         if !status.recent.isEmpty {
           text += "\nrecent changes:\n"
           var recent = TextTable(["TIME", "BY", "RECORD", "MESSAGE"])

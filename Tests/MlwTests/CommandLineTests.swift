@@ -118,7 +118,9 @@ import VersionedStore
       (["lead", "member", "grant", "nobody", "--role", "sme", "--workspace", "demo"], "ana", 4, "not a member"),
       (["lead", "member", "revoke", "ana", "--role", "lead", "--workspace", "demo"], "ana", 6, "no role"),
       (["lead", "member", "remove", "ana", "--workspace", "demo"], "ana", 6, "without a lead"),
-      (["lead", "member", "grant", "sam", "--role", "engineer", "--if-version", "2", "--workspace", "demo"], "ana", 6, "--if-version 3"),
+      (
+        ["lead", "member", "grant", "sam", "--role", "engineer", "--if-version", "2", "--workspace", "demo"], "ana", 6, "at version 5 now; re-read it"
+      ),
       (["revert", "workspace", "--to", "1", "--workspace", "demo"], "eve", 5, "needs the lead role"),
       (["lead", "member", "list"], "ana", 3, "no workspace named"),
       (["log", "--limit", "0", "--workspace", "demo"], nil, 2, "--limit must be at least 1"),

@@ -47,7 +47,7 @@ private func draft(_ text: String, by author: String = "ana", at time: Date = t0
     #expect {
       try store.publish(path, try draft("ana's"), expecting: 1)
     } throws: { error in
-      guard case StoreError.conflict(_, let version, let author, _, let time, let youRead) = error else { return false }
+      guard case StoreError.conflict(_, let version, let author, _, let time, let youRead, _) = error else { return false }
       return version == 2 && author == "bob" && time == "2026-11-18T11:06:40Z" && youRead == 1
         && (error as! StoreError).message.contains("--if-version 2")
     }

@@ -107,8 +107,11 @@ public struct FeasibilitySummary: Sendable, Encodable, Equatable {
   public var impact: Double?
   public var situation: [String: String]
   public var questions: [QuestionSummary]
-  /// Questions the scorers disagree on (spread ≥ 2), most first.
+  /// Questions the scorers disagree on (spread ≥ `disagreementSpread`), most first.
   public var disagreements: [String]
+  /// Scores two or more points apart are a disagreement worth talking about; one point apart on
+  /// a 1–5 scale is how people score the same view.
+  public static let disagreementSpread = 2
   public var unanswered: [String]
   public var overallFormula: String
 
@@ -149,7 +152,8 @@ public struct FeasibilitySummary: Sendable, Encodable, Equatable {
     drivers = perDriver.mapValues { $0.reduce(0, +) / Double($0.count) }
     questions = summaries
     self.unanswered = unanswered
-    disagreements = summaries.filter { $0.spread >= 1 }.sorted { ($0.spread, $1.id) > ($1.spread, $0.id) }.map(\.id)
+    disagreements = summaries.filter { $0.spread >= FeasibilitySummary.disagreementSpread }.sorted { ($0.spread, $1.id) > ($1.spread, $0.id) }.map(
+      \.id)
     overallFormula = FeasibilitySummary.formula
     if let d = drivers["data"], let a = drivers["accuracy"], let p = drivers["difficulty"] {
       feasibility = FeasibilitySummary.overall(data: d, accuracy: a, difficulty: p)

@@ -28,6 +28,7 @@ enum CommandLineRunner {
       }
       let text = Mlw.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
       let isUsage = code == .validationFailure || error is ValidationError
+      if isUsage, let unknown = unknownCommand(arguments) { fail(category: .usage, message: unknown, json: wantsJSON) }
       let hint = helpHint(arguments)
       fail(category: isUsage ? .usage : .internalError, message: isUsage ? "\(text) (see '\(hint) --help')" : text, json: wantsJSON)
     }
@@ -57,6 +58,50 @@ enum CommandLineRunner {
       command = next
     }
     return words.joined(separator: " ")
+  }
+
+  /// For `lead scope sett …`: the word that names no command of a group, with the nearest ones
+  /// (swift-argument-parser reports the next unknown option instead, which misleads).
+  static func unknownCommand(_ arguments: [String]) -> String? {
+    var words = ["mlw"]
+    var command: any ParsableCommand.Type = Mlw.self
+    for word in arguments {
+      let subcommands = command.configuration.subcommands
+      guard !subcommands.isEmpty, !word.hasPrefix("-") else { return nil }
+      guard let next = subcommands.first(where: { $0._commandName == word }) else {
+        let names = subcommands.map { $0._commandName }
+        let scored = names.map { ($0, editDistance(word.lowercased(), $0)) }
+        let near = scored.filter { $0.1 <= max(1, $0.0.count / 3) || $0.0.hasPrefix(word) }.sorted { $0.1 < $1.1 }
+        let group = words.joined(separator: " ")
+        let suggestion =
+          near.isEmpty
+          ? "its commands are \(names.joined(separator: ", "))"
+          : "did you mean '\(group) \(near[0].0)'?"
+        return "'\(word)' is not a command of '\(group)'; \(suggestion) (see '\(group) --help')"
+      }
+      words.append(word)
+      command = next
+    }
+    return nil
+  }
+
+  /// The Damerau–Levenshtein distance (optimal string alignment) between two words.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+      }
+    }
+    return d[a.count][b.count]
   }
 
   private static func fail(category: ErrorCategory, message: String, json: Bool) -> Never {

@@ -70,9 +70,13 @@ struct FeasibilityOutput: CommandOutput {
     if !summary.situation.isEmpty {
       text += "data situation: " + summary.situation.keys.sorted().map { "\($0): \(summary.situation[$0]!)" }.joined(separator: ", ") + "\n"
     }
-    for id in summary.disagreements {
+    for id in summary.disagreements.prefix(10) {
       let q = summary.questions.first { $0.id == id }!
       text += "disagreement on \(id) (spread \(q.spread)): lowest \(q.lowest.joined(separator: ", ")), highest \(q.highest.joined(separator: ", "))\n"
+    }
+    if summary.disagreements.count > 10 {
+      text +=
+        "and \(summary.disagreements.count - 10) more questions with a spread of \(FeasibilitySummary.disagreementSpread) or more (--json lists them all)\n"
     }
     if !summary.unanswered.isEmpty { text += "unanswered: \(summary.unanswered.joined(separator: ", "))\n" }
     if history.count > 1 {

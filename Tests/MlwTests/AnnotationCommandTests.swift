@@ -522,4 +522,67 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let workspaces = try mlw(["workspaces", "--json"], root: root, as: "ann")
     #expect(!workspaces.stdout.contains("i50=ok"))
   }
+
+  @Test func anItemShowsItsContentLabelsGoldAndAdjudications() throws {
+    let (root, inputs) = try annotationRoot()
+    #expect(try mlw(["manager", "assign", "joints", "--overlap", "3", "--gold-rate", "0.1"], root: root, as: "mia", workspace: "demo").status == 0)
+    for annotator in ["ann", "bo", "cy"] {
+      #expect(try mlw(["annotator", "guidelines", "ack"], root: root, as: annotator, workspace: "demo").status == 0)
+      for n in [0, 5] {
+        let item = String(format: "j%02d", n)
+        let submitted = try mlw(["annotator", "submit", item, label(annotator, n)], root: root, as: annotator, workspace: "demo")
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+      }
+    }
+    // j05: ann bridge? truth of 5 is ["ok","bridge","void"][2] = void; cy says void (5 % 5 == 0), bo void: unanimous.
+    // j00: truth ok, bo ok, cy void: a disagreement, and gold (ok).
+    let shown = try #require(try mlw(["manager", "item", "show", "joints", "j00", "--json"], root: root, as: "mia", workspace: "demo").json)
+    #expect(shown["item"] == .string("j00") && shown["datasetVersion"] == .int(1))
+    #expect(shown["payload"]?["image"] == .string("boards/0.png"))
+    #expect(shown["gold"] == .string("ok"))
+    let byAnnotator = Dictionary(
+      uniqueKeysWithValues: (shown["labels"]?.arrayValue ?? []).map { ($0["annotator"]!.stringValue!, $0["label"]?.stringValue ?? "") })
+    #expect(byAnnotator == ["ann": "ok", "bo": "ok", "cy": "void"])
+    #expect(shown["labels"]?.arrayValue?.allSatisfy { $0["guidelines"] == .int(1) } == true)
+    #expect(shown["adjudications"]?.arrayValue?.isEmpty == true)
+    let text = try mlw(["manager", "item", "show", "joints", "j00"], root: root, as: "mia", workspace: "demo")
+    #expect(text.status == 0 && text.stdout.contains("gold: ok") && text.stdout.contains("boards/0.png"))
+    #expect(text.stdout.contains("not adjudicated: mlw manager adjudicate joints j00"), "\(text.stdout)")
+
+    // The SME adjudicates and sees it on the item.
+    #expect(try mlw(["sme", "adjudicate", "joints", "j00", "ok", "--reason", "no void under x-ray"], root: root, as: "sam", workspace: "demo").status == 0)
+    let after = try #require(try mlw(["sme", "item", "show", "joints", "j00", "--json"], root: root, as: "sam", workspace: "demo").json)
+    #expect(after["adjudications"]?.arrayValue?.first?["label"] == .string("ok"))
+    #expect(after["adjudications"]?.arrayValue?.first?["reason"] == .string("no void under x-ray"))
+    #expect(after["adjudications"]?.arrayValue?.first?["by"] == .string("sam"))
+
+    // An annotator may not look (it would show gold and everyone's labels); unknown items and datasets are not found.
+    let refused = try mlw(["manager", "item", "show", "joints", "j00"], root: root, as: "ann", workspace: "demo")
+    #expect(refused.status == 5 && refused.stdout.isEmpty && !refused.stderr.contains("ok"), "\(refused.stderr)")
+    let unknown = try mlw(["manager", "item", "show", "joints", "j99"], root: root, as: "mia", workspace: "demo")
+    #expect(unknown.status == 4 && unknown.stderr.contains("'j99'") && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+    #expect(try mlw(["manager", "item", "show", "nope", "j00"], root: root, as: "mia", workspace: "demo").status == 4)
+
+    // Disagreements and the consensus export can carry the content.
+    #expect(try mlw(["annotator", "submit", "j05", "ok"], root: root, as: "bo", workspace: "demo").status == 0)
+    let queue = try #require(
+      try mlw(["manager", "disagreements", "joints", "--with-payload", "--json"], root: root, as: "mia", workspace: "demo").json)
+    let j05 = try #require(queue["items"]?.arrayValue?.first { $0["item"] == .string("j05") })
+    #expect(j05["content"]?["payload"]?["image"] == .string("boards/5.png"))
+    let queueText = try mlw(["manager", "disagreements", "joints", "--with-payload"], root: root, as: "mia", workspace: "demo")
+    #expect(queueText.stdout.contains("CONTENT") && queueText.stdout.contains("boards/5.png"), "\(queueText.stdout)")
+    let plain = try mlw(["manager", "disagreements", "joints"], root: root, as: "mia", workspace: "demo")
+    #expect(!plain.stdout.contains("CONTENT"))
+    #expect(try mlw(["manager", "disagreements", "joints", "--limit", "-1"], root: root, as: "mia", workspace: "demo").status == 2)
+
+    let jsonl = try mlw(["manager", "export", "joints", "--format", "jsonl", "--with-payload"], root: root, as: "mia", workspace: "demo")
+    let rows = jsonl.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)) }
+    #expect(rows.count == 2 && rows.allSatisfy { $0["payload"]?["image"]?.stringValue?.hasPrefix("boards/") == true }, "\(jsonl.stdout)")
+    let csv = try mlw(["manager", "export", "joints", "--with-payload", "--output", inputs + "/c.csv"], root: root, as: "mia", workspace: "demo")
+    #expect(csv.status == 0, "\(csv.stderr)")
+    let csvText = try String(contentsOfFile: inputs + "/c.csv", encoding: .utf8)
+    #expect(csvText.hasPrefix("item,label,source,labels,agreement,votes,payload,uri\n") && csvText.contains("boards/0.png"), "\(csvText)")
+    let raw = try mlw(["manager", "export", "joints", "--kind", "raw", "--with-payload"], root: root, as: "mia", workspace: "demo")
+    #expect(raw.status == 2 && raw.stderr.contains("consensus"))
+  }
 }

@@ -25,6 +25,8 @@ public struct Disagreement: Sendable, Encodable {
   public var topShare: Double
   /// The adjudicated label, when the item is resolved (listed only with `all`).
   public var adjudicated: String?
+  /// `{payload, uri}` of the item, when asked for (`--with-payload`).
+  public var content: JSONValue?
 
   public struct Vote: Sendable, Encodable {
     public var label: String

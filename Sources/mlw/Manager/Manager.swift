@@ -10,7 +10,7 @@ extension Mlw {
       abstract: "Annotation manager: label schema, guidelines, datasets, assignment, progress, agreement, adjudication, export.",
       subcommands: [
         Schema.self, Guidelines.self, Dataset.self, Gold.self, Assign.self, Progress.self, Report.self, Disagreements.self,
-        Adjudicate.self, Export.self, Labels.self,
+        Adjudicate.self, Export.self, Labels.self, Item.self,
       ])
   }
 }

@@ -14,7 +14,7 @@ extension Mlw.Manager {
     static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
     @Option(help: "Distinct annotators per item (default 1, or the previous value).") var overlap: Int?
     @Option(help: "Comma-separated annotators (default: the previous list, or every member with the annotator role).") var annotators: String?
     @Option(help: "Share of each queue that is gold items (default 0.05).") var goldRate: Double?

@@ -19,12 +19,20 @@ extension Mlw.Manager {
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, jsonl }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
     @Option(help: "consensus or raw.") var kind: Kind = .consensus
     @Option(help: "csv or jsonl.") var format: Format = .csv
     @Option(help: "How a tie between top labels is settled: unresolved (no label, source 'tie') or schema-order.") var ties: TieRule = .unresolved
     @Option(help: "Write to this file (atomically) instead of standard output.") var output: OutputFile?
     @Flag(help: "Replace the --output file if it exists.") var force = false
+    @Flag(help: "Add each item's payload and uri (consensus export): JSON Lines fields, or CSV columns with the payload as JSON.")
+    var withPayload = false
+
+    func validate() throws {
+      if withPayload, kind == .raw {
+        throw ValidationError("--with-payload is for the consensus export; the raw export keeps the shape 'mlw stats agreement' reads")
+      }
+    }
 
     /// One exported row: its fields in column order.
     struct Row: Encodable, Sendable {
@@ -38,11 +46,22 @@ extension Mlw.Manager {
         for (k, (_, value)) in fields.enumerated() {
           if k > 0 { bytes.append(UInt8(ascii: ",")) }
           switch value {
+          case .string(let s) where fields[k].0 == "uri" && (s.contains(",") || s.contains("\"") || s.contains("\n")):
+            bytes += ("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8
           case .string(let s): bytes += s.utf8
           case .int(let n): bytes += String(n).utf8
           case .double(let d): bytes += String(format: "%.6g", d).utf8
-          case .object(let votes): bytes += votes.keys.sorted().map { "\($0):\(votes[$0]!.intValue ?? 0)" }.joined(separator: ";").utf8
-          default: break
+          case .object(let votes) where fields[k].0 == "votes":
+            bytes += votes.keys.sorted().map { "\($0):\(votes[$0]!.intValue ?? 0)" }.joined(separator: ";").utf8
+          case .null: break
+          case let other:
+            // A payload: its JSON as one quoted CSV field.
+            bytes.append(UInt8(ascii: "\""))
+            for byte in other.canonicalBytes(pretty: false) {
+              if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+              bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
           }
         }
         bytes.append(0x0A)
@@ -71,13 +90,19 @@ extension Mlw.Manager {
       var rows: [Row] = []
       switch kind {
       case .consensus:
-        columns = ["item", "label", "source", "labels", "agreement", "votes"]
-        for row in try workspace.consensus(dataset, ties: ties) {
-          rows.append(
-            Row(fields: [
-              ("item", .string(row.item)), ("label", row.label.map(JSONValue.string) ?? .null), ("source", .string(row.source)),
-              ("labels", .int(row.labels)), ("agreement", .double(row.agreement)), ("votes", .object(row.votes.mapValues { .int($0) })),
-            ]))
+        columns = ["item", "label", "source", "labels", "agreement", "votes"] + (withPayload ? ["payload", "uri"] : [])
+        let consensus = try workspace.consensus(dataset, ties: ties)
+        let contents = withPayload ? try workspace.payloads(dataset, of: consensus.map(\.item)) : [:]
+        for row in consensus {
+          var fields: [(String, JSONValue)] = [
+            ("item", .string(row.item)), ("label", row.label.map(JSONValue.string) ?? .null), ("source", .string(row.source)),
+            ("labels", .int(row.labels)), ("agreement", .double(row.agreement)), ("votes", .object(row.votes.mapValues { .int($0) })),
+          ]
+          if withPayload {
+            fields.append(("payload", contents[row.item]?["payload"] ?? .null))
+            fields.append(("uri", contents[row.item]?["uri"] ?? .null))
+          }
+          rows.append(Row(fields: fields))
         }
       case .raw:
         columns = ["item", "annotator", "label", "guidelines", "time"]

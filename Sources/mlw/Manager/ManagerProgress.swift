@@ -8,7 +8,7 @@ extension Mlw.Manager {
     static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
 
     struct Output: CommandOutput {
       var progress: AnnotationProgress

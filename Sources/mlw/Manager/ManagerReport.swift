@@ -15,7 +15,7 @@ extension Mlw.Manager {
     static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
     @Option(help: "Only this batch (from 1).") var batch: Int?
     @Option(help: "Only labels made under this guideline version.") var guidelines: Int?
     @Option(help: "Bootstrap draws over items for 95% intervals (0: none).") var bootstrap: Int = 1000

@@ -62,7 +62,7 @@ func showGuidelines(_ context: CommandContext, version: Int?) throws -> Guidelin
 
 /// The options of `dataset import`, shared by the manager's and the engineer's commands.
 struct DatasetImportOptions: ParsableArguments {
-  @Argument(help: "The dataset name ([a-z0-9][a-z0-9._-]{0,63}).") var dataset: String
+  @Argument(help: "The dataset name ([a-z0-9][a-z0-9._-]{0,63}).", completion: Completions.datasets) var dataset: String
   @Argument(help: "JSON Lines or CSV: an id per item, and a payload or a uri.") var file: InputFile
   @Flag(help: "Publish a new version even though it changes or removes existing items.") var allowChanges = false
   @Option(help: "Why; recorded in the history.") var message: String?
@@ -147,13 +147,16 @@ struct DisagreementsOutput: CommandOutput {
   func render() -> String {
     let rule = quorum.map { "fewer than ceil(n x \($0)) votes for the top label" } ?? "any disagreement"
     guard total > 0 else { return "no open disagreements in \(dataset) (\(rule))\n" }
+    let withContent = items.contains { $0.content != nil }
     var table = TextTable(
-      ["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"], alignments: [.left, .right, .right, .left, .left, .left])
+      ["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"] + (withContent ? ["CONTENT"] : []),
+      alignments: [.left, .right, .right, .left, .left, .left, .left])
     for d in items {
-      table.add([
-        d.item, String(d.labels), String(format: "%.2f", d.topShare), d.votes.map { "\($0.label) \($0.count)" }.joined(separator: ", "),
-        d.byAnnotator.keys.sorted().map { "\($0)=\(d.byAnnotator[$0]!)" }.joined(separator: " "), d.adjudicated ?? "",
-      ])
+      table.add(
+        [
+          d.item, String(d.labels), String(format: "%.2f", d.topShare), d.votes.map { "\($0.label) \($0.count)" }.joined(separator: ", "),
+          d.byAnnotator.keys.sorted().map { "\($0)=\(d.byAnnotator[$0]!)" }.joined(separator: " "), d.adjudicated ?? "",
+        ] + (withContent ? [ItemContent.brief(d.content)] : []))
     }
     let more = total > items.count ? "… \(total - items.count) more (--limit)\n" : ""
     return "\(total) item(s) of \(dataset) disagree (\(rule)), most split first:\n" + table.render(indent: "  ") + more
@@ -163,22 +166,44 @@ struct DisagreementsOutput: CommandOutput {
 
 /// The options of `disagreements`, shared by the manager and the SME.
 struct DisagreementsOptions: ParsableArguments {
-  @Argument(help: "The dataset.") var dataset: String
+  @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
   @Option(help: "A quorum share q: an item disagrees when fewer than ceil(n·q) of its n labels agree on the top label (default: any disagreement).")
   var quorum: Double?
   @Flag(help: "Also list items already adjudicated.") var all = false
   @Option(help: "List at most this many (0: all).") var limit: Int = 50
+  @Flag(help: "Show each item's content (payload and URI; whole in --json, cut to 60 characters in text).") var withPayload = false
+
+  func validate() throws {
+    guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+  }
 }
 
 func listDisagreements(_ options: DisagreementsOptions, _ context: CommandContext) throws -> DisagreementsOutput {
-  let items = try context.requireWorkspace().disagreements(options.dataset, quorum: options.quorum, all: options.all)
-  return DisagreementsOutput(
-    dataset: options.dataset, quorum: options.quorum, total: items.count, items: options.limit > 0 ? Array(items.prefix(options.limit)) : items)
+  let workspace = try context.requireWorkspace()
+  let all = try workspace.disagreements(options.dataset, quorum: options.quorum, all: options.all)
+  var items = options.limit > 0 ? Array(all.prefix(options.limit)) : all
+  if options.withPayload {
+    let contents = try workspace.payloads(options.dataset, of: items.map(\.item))
+    for i in items.indices { items[i].content = contents[items[i].item] }
+  }
+  return DisagreementsOutput(dataset: options.dataset, quorum: options.quorum, total: all.count, items: items)
+}
+
+/// How an item's content reads in a table cell.
+enum ItemContent {
+  static func brief(_ content: JSONValue?) -> String {
+    guard let content else { return "-" }
+    var parts: [String] = []
+    if let uri = content["uri"]?.stringValue { parts.append(uri) }
+    if let payload = content["payload"] { parts.append(payload.canonicalString(pretty: false)) }
+    let text = parts.joined(separator: " ")
+    return text.count > 60 ? String(text.prefix(57)) + "..." : text
+  }
 }
 
 /// The options of `adjudicate`, shared by the manager and the SME.
 struct AdjudicateOptions: ParsableArguments {
-  @Argument(help: "The dataset.") var dataset: String
+  @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
   @Argument(help: "The item.") var item: String
   @Argument(help: "The consensus label (a,b for a multi-label task).") var label: String
   @Option(help: "Why this label is the consensus.") var reason: String

@@ -8,7 +8,7 @@ extension Mlw.Manager.Dataset {
     static let effect = Effect.reads
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
 
     func execute(_ context: CommandContext) throws -> DatasetVersionsOutput { try showDataset(context, dataset) }
   }

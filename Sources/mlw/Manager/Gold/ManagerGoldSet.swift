@@ -9,7 +9,7 @@ extension Mlw.Manager.Gold {
     static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset.") var dataset: String
+    @Argument(help: "The dataset.", completion: Completions.datasets) var dataset: String
     @Argument(help: "The answers: columns item,label.") var file: InputFile
     @Option(help: "Why; recorded in the history.") var message: String?
 

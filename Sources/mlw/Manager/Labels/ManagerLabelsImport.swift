@@ -14,7 +14,7 @@ extension Mlw.Manager.Labels {
     static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The dataset the labels belong to (imported into mlw first).") var dataset: String
+    @Argument(help: "The dataset the labels belong to (imported into mlw first).", completion: Completions.datasets) var dataset: String
     @Argument(help: "The file.") var file: InputFile
     @Option(help: "csv or label-studio.") var format: LabelImportFormat = .csv
 

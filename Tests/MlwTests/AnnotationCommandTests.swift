@@ -550,7 +550,8 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     #expect(text.stdout.contains("not adjudicated: mlw manager adjudicate joints j00"), "\(text.stdout)")
 
     // The SME adjudicates and sees it on the item.
-    #expect(try mlw(["sme", "adjudicate", "joints", "j00", "ok", "--reason", "no void under x-ray"], root: root, as: "sam", workspace: "demo").status == 0)
+    #expect(
+      try mlw(["sme", "adjudicate", "joints", "j00", "ok", "--reason", "no void under x-ray"], root: root, as: "sam", workspace: "demo").status == 0)
     let after = try #require(try mlw(["sme", "item", "show", "joints", "j00", "--json"], root: root, as: "sam", workspace: "demo").json)
     #expect(after["adjudications"]?.arrayValue?.first?["label"] == .string("ok"))
     #expect(after["adjudications"]?.arrayValue?.first?["reason"] == .string("no void under x-ray"))

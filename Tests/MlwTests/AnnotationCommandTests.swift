@@ -586,4 +586,120 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let raw = try mlw(["manager", "export", "joints", "--kind", "raw", "--with-payload"], root: root, as: "mia", workspace: "demo")
     #expect(raw.status == 2 && raw.stderr.contains("consensus"))
   }
+
+  @Test func oneGuidelineVersionHoldsEveryLabelAndEditsKeepTheOthers() throws {
+    let (root, inputs) = try annotationRoot()
+    func body(_ version: Int? = nil) throws -> JSONValue? {
+      try mlw(
+        ["manager", "guidelines", "show", "--json"] + (version.map { ["--version", String($0)] } ?? []), root: root, as: "mia", workspace: "demo"
+      )
+      .json?["guidelines"]
+    }
+    // Two --label sections in one call used to mix: the second label got the first one's example.
+    let before = try snapshot(root)
+    let two = try mlw(
+      [
+        "manager", "guidelines", "set", "--label", "ok", "--definition", "a clean joint", "--positive", "shiny fillet", "--label", "void",
+        "--definition", "a hole", "--message", "two at once",
+      ], root: root, as: "mia", workspace: "demo")
+    #expect(two.status == 2 && two.stderr.contains("--file") && two.stderr.split(separator: "\n").count == 1, "\(two.stderr)")
+    #expect(try snapshot(root) == before)
+
+    // One file, every label's section, one version.
+    let document = """
+      # Solder joints
+
+      One label per joint.
+      Look at the joint, not the board.
+
+      ## ok
+      A clean joint: a concave fillet on both pads.
+
+      Positive:
+      - a shiny concave fillet
+      Negative:
+      - a dull, grainy joint (cold joint: still ok in this task,
+        but note it in the comment)
+
+      ## bridge
+      Solder joins two pads.
+
+      ### Positive
+      * two pads joined
+      ### Rules
+      - a whisker thinner than 0.1 mm is not a bridge
+
+      ## void
+      A hole in the joint.
+
+      Is not:
+      - a shadow of the component
+      """
+    try Data(document.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: inputs + "/g.md"))
+    let set = try mlw(
+      ["manager", "guidelines", "set", "--file", inputs + "/g.md", "--message", "every label", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(set.status == 0 && set.json?["version"] == .int(2), "\(set.stderr)")
+    let v2 = try #require(try body())
+    #expect(v2["summary"] == .string("One label per joint.\nLook at the joint, not the board."))
+    #expect(v2["labels"]?["ok"]?["definition"] == .string("A clean joint: a concave fillet on both pads."))
+    #expect(v2["labels"]?["ok"]?["positive"] == .array([.string("a shiny concave fillet")]))
+    #expect(
+      v2["labels"]?["ok"]?["negative"] == .array([.string("a dull, grainy joint (cold joint: still ok in this task,\nbut note it in the comment)")]))
+    #expect(v2["labels"]?["bridge"]?["positive"] == .array([.string("two pads joined")]))
+    #expect(v2["labels"]?["bridge"]?["rules"] == .array([.string("a whisker thinner than 0.1 mm is not a bridge")]))
+    #expect(v2["labels"]?["void"]?["negative"] == .array([.string("a shadow of the component")]))
+
+    // An edit of one label keeps every other label's section.
+    let edit = try mlw(
+      ["manager", "guidelines", "set", "--label", "void", "--positive", "a round dark spot in the x-ray", "--message", "void example"], root: root,
+      as: "mia", workspace: "demo")
+    #expect(edit.status == 0, "\(edit.stderr)")
+    let v3 = try #require(try body())
+    #expect(v3["labels"]?["ok"] == v2["labels"]?["ok"] && v3["labels"]?["bridge"] == v2["labels"]?["bridge"] && v3["summary"] == v2["summary"])
+    #expect(v3["labels"]?["void"]?["negative"] == v2["labels"]?["void"]?["negative"])
+    #expect(v3["labels"]?["void"]?["positive"] == .array([.string("a round dark spot in the x-ray")]))
+
+    // show --format md writes what set --file reads: submitting it unchanged changes nothing in the body.
+    let markdown = try mlw(["manager", "guidelines", "show", "--format", "md"], root: root, as: "mia", workspace: "demo")
+    #expect(markdown.status == 0 && markdown.stdout.hasPrefix("# Guidelines v3: void example\n"), "\(markdown.stdout)")
+    try Data(markdown.stdout.utf8).write(to: URL(fileURLWithPath: inputs + "/v3.md"))
+    #expect(
+      try mlw(["manager", "guidelines", "set", "--file", inputs + "/v3.md", "--message", "again"], root: root, as: "mia", workspace: "demo").status
+        == 0)
+    #expect(try body() == v3)
+    // And the JSON that show --json prints is read back as well.
+    let json = try mlw(["manager", "guidelines", "show", "--json"], root: root, as: "mia", workspace: "demo")
+    try Data(json.stdout.utf8).write(to: URL(fileURLWithPath: inputs + "/v4.json"))
+    #expect(
+      try mlw(["manager", "guidelines", "set", "--file", inputs + "/v4.json", "--message", "json"], root: root, as: "mia", workspace: "demo").status
+        == 0)
+    #expect(try body() == v3)
+    // The annotator reads the multi-line entry under its label.
+    let next = try mlw(["annotator", "guidelines", "show"], root: root, as: "ann", workspace: "demo")
+    #expect(
+      next.stdout.contains("- not: a dull, grainy joint (cold joint: still ok in this task,\n    but note it in the comment)"), "\(next.stdout)")
+
+    // Refusals say where and change nothing.
+    let cases: [(String, String)] = [
+      ("## ok\nfine\n## nope\n", "line 3: 'nope' is not a label of the schema"),
+      ("## ok\nfine\n## ok\n", "line 3: a second section for 'ok'"),
+      ("## ok\nfine\nRules:\nnot a list item\n", "line 4: under 'Rules:'"),
+      ("## ok\nfine\nPositive:\n-\n", "line 4: an empty list item"),
+      ("{\"labels\": {\"ok\": {\"definition\": 3}}}", "'definition' of 'ok' is text"),
+      ("{\"labels\": {\"ok\": {\"examples\": []}}}", "unknown key 'examples'"),
+      ("  \n", "the file is empty"),
+    ]
+    let unchanged = try snapshot(root)
+    for (n, (text, message)) in cases.enumerated() {
+      let path = inputs + "/bad\(n).\(text.hasPrefix("{") ? "json" : "md")"
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      let refused = try mlw(["manager", "guidelines", "set", "--file", path, "--message", "x"], root: root, as: "mia", workspace: "demo")
+      #expect(refused.status == 3 && refused.stderr.contains(message) && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    }
+    let mixed = try mlw(
+      ["manager", "guidelines", "set", "--file", inputs + "/g.md", "--summary", "s", "--message", "x"], root: root, as: "mia", workspace: "demo")
+    #expect(mixed.status == 2 && mixed.stderr.contains("--file holds the whole guideline"))
+    #expect(try snapshot(root) == unchanged)
+    #expect(try validateSchemas([root]).status == 0)
+  }
 }

@@ -251,32 +251,43 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
   @Test func labelStudioExportsImportAsOneLogPerAnnotator() throws {
     let workspace = try annotationWorkspace(items: 3)
     let file = NSTemporaryDirectory() + "/mlw-ls-\(UInt32.random(in: 0...UInt32.max)).json"
+    // User 3 appears once as an object with its e-mail and once as a bare id: one member.
     let export = """
-      [{"id": 11, "data": {"image": "a.png"}, "annotations": [
-         {"completed_by": 3, "result": [{"type": "choices", "from_name": "q", "value": {"choices": ["ok"]}}]},
-         {"completed_by": {"id": 4, "email": "Bo.Li@example.com"}, "result": [{"type": "choices", "value": {"choices": ["void"]}}]},
+      [{"id": 11, "data": {"id": "x1", "image": "a.png"}, "annotations": [
+         {"completed_by": 3, "created_at": "2026-10-01T09:30:00.250000Z", "result": [{"type": "choices", "from_name": "q", "value": {"choices": ["ok"]}}]},
+         {"completed_by": {"id": 4, "email": "A2@example.com"}, "result": [{"type": "choices", "value": {"choices": ["void"]}}]},
          {"completed_by": 5, "was_cancelled": true, "result": []}]},
-       {"id": 12, "data": {"image": "b.png"}, "annotations": [
-         {"completed_by": 3, "result": [{"type": "choices", "value": {"choices": ["bridge"]}}]}]}]
+       {"id": 12, "data": {"id": "x2", "image": "b.png"}, "annotations": [
+         {"completed_by": {"id": 3, "email": "a1@example.com"}, "created_at": "2026-11-20T10:00:00+02:00", "result": [{"type": "choices", "value": {"choices": ["bridge"]}}]}]}]
       """
     try Data(export.utf8).write(to: URL(fileURLWithPath: file))
-    let labels = try ImportedLabel.read(file: file, format: .labelStudio)
-    #expect(labels.map(\.annotator) == ["ls-3", "bo.li", "ls-3"] && labels.map(\.item) == ["11", "11", "12"])
-    // Labels go into a dataset that exists: one with the tasks' ids.
-    let tasks = ["11", "12", "13"].map { Item(id: $0, payload: .object([:]), uri: nil) }
+    let members = Set(try workspace.record().0.members.keys)
+    let labels = try ImportedLabel.readLabelStudio(file: file, mapping: LabelStudioMapping(members: members))
+    #expect(labels.map(\.annotator) == ["a1", "a2", "a1"] && labels.map(\.item) == ["x1", "x1", "x2"])
+    #expect(labels[0].time == Timestamp.parse("2026-10-01T09:30:00.25Z") && labels[1].time == nil)
+    #expect(labels[2].time == Timestamp.parse("2026-11-20T08:00:00Z"))
+    // Keyed by the task id when asked for a field the data lacks.
+    let byTask = try ImportedLabel.readLabelStudio(file: file, mapping: LabelStudioMapping(itemField: "key", members: members))
+    #expect(byTask.map(\.item) == ["11", "11", "12"])
+    // Labels go into a dataset that exists: one with the items' ids.
+    let tasks = ["x1", "x2", "x3"].map { Item(id: $0, payload: .object([:]), uri: nil) }
     _ = try workspace.importDataset("ls", items: tasks, source: "test", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)
     #expect(throws: AnnotationError.self) {
       try workspace.importLabels("elsewhere", labels, file: file, format: .labelStudio, actor: manager, now: now)
     }
     let result = try workspace.importLabels("ls", labels, file: file, format: .labelStudio, actor: manager, now: now)
-    #expect(result.labels == 3 && result.annotators == ["ls-3": 2, "bo.li": 1])
+    #expect(result.labels == 3 && result.annotators == ["a1": 2, "a2": 1])
     let stored = try workspace.labels("ls")
-    #expect(stored.labelCount == 3 && Set(stored.annotators) == ["ls-3", "bo.li"])
+    #expect(stored.labelCount == 3 && Set(stored.annotators) == ["a1", "a2"])
+    // The guidelines were published at `now`: x1 by a1 was made before (external), x1 by a2 has no time (external), x2 after (v1).
+    #expect(result.external == 2 && result.underGuidelines == ["1": 1])
+    #expect(Set(stored.entries.map(\.time)) == [Int64(now.timeIntervalSince1970), 1_790_847_000, 1_795_161_600])
 
     // A label outside the set names the task and imports nothing.
-    let bad = labels + [ImportedLabel(item: "13", annotator: "ls-3", labels: ["purple"], location: "task 3 (id 13), annotation 1")]
+    let bad = labels + [ImportedLabel(item: "x3", annotator: "a1", labels: ["purple"], location: "task 3 (item x3), annotation 1")]
     #expect(
-      throws: InputError(file: file, "task 3 (id 13), annotation 1: invalid label: 'purple' is not in the label set; the labels are ok, bridge, void")
+      throws: InputError(
+        file: file, "task 3 (item x3), annotation 1: invalid label: 'purple' is not in the label set; the labels are ok, bridge, void")
     ) {
       try workspace.importLabels("ls", bad, file: file, format: .labelStudio, actor: manager, now: now)
     }

@@ -702,4 +702,70 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     #expect(try snapshot(root) == unchanged)
     #expect(try validateSchemas([root]).status == 0)
   }
+
+  @Test func aLabelStudioExportRoundTripsToTheItemsAndMembersItCameFrom() throws {
+    let (root, inputs) = try annotationRoot()
+    // Tasks 101… carry the dataset's ids in data.id; user 7 is bo (an object once, a bare id
+    // after); user 9 is someone whose e-mail names no member.
+    func annotation(_ user: String, _ label: String, _ time: String) -> String {
+      #"{"completed_by": \#(user), "created_at": "\#(time)", "result": [{"type": "choices", "value": {"choices": ["\#(label)"]}}]}"#
+    }
+    let export =
+      "["
+      + [
+        #"{"id": 101, "data": {"id": "j00", "key": "j10"}, "annotations": ["#
+          + annotation(#"{"id": 7, "email": "bo@lab.example"}"#, "ok", "2026-01-05T10:00:00.123456Z") + ", "
+          + annotation(#"{"id": 3, "email": "Ann@lab.example"}"#, "void", "2030-01-05T10:00:00Z") + ", "
+          + annotation(#"{"id": 9, "email": "zed@elsewhere.example"}"#, "ok", "2030-01-06T12:00:00Z") + "]}",
+        #"{"id": 102, "data": {"id": "j01", "key": "j11"}, "annotations": ["#
+          + annotation("7", "bridge", "2030-01-06T11:00:00+01:00") + ", " + annotation("9", "ok", "2030-01-06T12:00:00Z") + "]}",
+      ].joined(separator: ",\n") + "]"
+    try Data(export.utf8).write(to: URL(fileURLWithPath: inputs + "/ls.json"))
+    let before = try snapshot(root)
+    let refused = try mlw(
+      ["manager", "labels", "import", "joints", inputs + "/ls.json", "--format", "label-studio"], root: root, as: "mia", workspace: "demo")
+    #expect(
+      refused.status == 3 && refused.stderr.contains("1 Label Studio user(s) match no member: zed@elsewhere.example (user 9)"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("--annotators") && refused.stderr.split(separator: "\n").count == 1)
+    #expect(try snapshot(root) == before)
+
+    // A map naming someone who is not a member is refused too.
+    try Data("labelstudio,member\nzed@elsewhere.example,zed\n".utf8).write(to: URL(fileURLWithPath: inputs + "/bad-map.csv"))
+    let badMap = try mlw(
+      ["manager", "labels", "import", "joints", inputs + "/ls.json", "--format", "label-studio", "--annotators", inputs + "/bad-map.csv"], root: root,
+      as: "mia", workspace: "demo")
+    #expect(badMap.status == 3 && badMap.stderr.contains("line 2: 'zed' is not a member"), "\(badMap.stderr)")
+
+    try Data("labelstudio,member\n9,cy\n".utf8).write(to: URL(fileURLWithPath: inputs + "/map.csv"))
+    let imported = try mlw(
+      ["manager", "labels", "import", "joints", inputs + "/ls.json", "--format", "label-studio", "--annotators", inputs + "/map.csv", "--json"],
+      root: root, as: "mia", workspace: "demo")
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(imported.json?["annotators"] == .object(["bo": .int(2), "ann": .int(1), "cy": .int(2)]))
+    // The guidelines were published today: bo's label of January 2026 was made before them.
+    #expect(imported.json?["external"] == .int(1) && imported.json?["underGuidelines"] == .object(["1": .int(4)]))
+
+    // The raw export has the dataset's ids, the members and Label Studio's times.
+    let raw = try mlw(["manager", "export", "joints", "--kind", "raw", "--format", "jsonl"], root: root, as: "mia", workspace: "demo")
+    let rows = raw.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)) }
+    let byKey = Dictionary(uniqueKeysWithValues: rows.map { ("\($0["item"]!.stringValue!)/\($0["annotator"]!.stringValue!)", $0) })
+    #expect(Set(byKey.keys) == ["j00/bo", "j00/ann", "j00/cy", "j01/bo", "j01/cy"], "\(raw.stdout)")
+    #expect(byKey["j00/bo"]?["time"] == .string("2026-01-05T10:00:00Z") && byKey["j00/bo"]?["guidelines"] == .int(0))
+    #expect(byKey["j01/bo"]?["time"] == .string("2030-01-06T10:00:00Z") && byKey["j01/bo"]?["guidelines"] == .int(1))
+    let item = try mlw(["manager", "item", "show", "joints", "j00"], root: root, as: "mia", workspace: "demo")
+    #expect(item.stdout.contains("imported") && item.stdout.contains("2026-01-05"), "\(item.stdout)")
+
+    // --item-field keys by another field of the data.
+    let other = try mlw(
+      [
+        "manager", "labels", "import", "joints", inputs + "/ls.json", "--format", "label-studio", "--annotators", inputs + "/map.csv",
+        "--item-field", "key", "--json",
+      ], root: root, as: "mia", workspace: "demo")
+    #expect(other.status == 0 && other.json?["items"] == .int(2), "\(other.stderr)")
+    let afterOther = try mlw(["manager", "item", "show", "joints", "j10", "--json"], root: root, as: "mia", workspace: "demo").json
+    #expect(afterOther?["labels"]?.arrayValue?.count == 3)
+    let wrongFormat = try mlw(
+      ["manager", "labels", "import", "joints", inputs + "/ls.json", "--item-field", "key"], root: root, as: "mia", workspace: "demo")
+    #expect(wrongFormat.status == 2 && wrongFormat.stderr.contains("--format label-studio"))
+  }
 }

@@ -8,6 +8,16 @@ public struct ImportedLabel: Sendable, Equatable {
   public var labels: [String]
   /// Where in the file it came from, for errors.
   public var location: String
+  /// When the label was made, when the file says (Label Studio's `created_at`); nil: the import's time.
+  public var time: Date?
+
+  public init(item: String, annotator: String, labels: [String], location: String, time: Date? = nil) {
+    self.item = item
+    self.annotator = annotator
+    self.labels = labels
+    self.location = location
+    self.time = time
+  }
 }
 
 public enum LabelImportFormat: String, Sendable, CaseIterable {
@@ -18,16 +28,48 @@ public enum LabelImportFormat: String, Sendable, CaseIterable {
   case labelStudio = "label-studio"
 }
 
-extension ImportedLabel {
-  /// Reads labels in `format` from `file`.
-  public static func read(file: String, format: LabelImportFormat) throws -> [ImportedLabel] {
-    switch format {
-    case .csv: return try readRows(file: file)
-    case .labelStudio: return try readLabelStudio(file: file)
-    }
+/// How the tasks and users of a Label Studio export become items and members.
+public struct LabelStudioMapping: Sendable {
+  /// The field of a task's `data` that holds the item id the dataset was imported with; a task
+  /// without it is keyed by its Label Studio id.
+  public var itemField: String
+  /// Label Studio user (its numeric id, or its e-mail lower-cased) → member, from `--annotators`.
+  public var users: [String: String]
+  /// The members of the workspace: every label goes to one of them.
+  public var members: Set<String>
+
+  public init(itemField: String = "id", users: [String: String] = [:], members: Set<String>) {
+    self.itemField = itemField
+    self.users = users
+    self.members = members
   }
 
-  private static func readRows(file: String) throws -> [ImportedLabel] {
+  /// The `--annotators` file: columns `labelstudio,member`, where `labelstudio` is a Label Studio
+  /// user id or e-mail address.
+  public static func users(file: String, members: Set<String>) throws -> [String: String] {
+    let input = try TabularInput(file: file)
+    var users: [String: String] = [:]
+    var lines: [String: Int] = [:]
+    try input.forEachRow(columns: ["labelstudio", "member"]) { line, fields in
+      let key = (fields[0] ?? "").trimmingSpaces.lowercased()
+      let member = (fields[1] ?? "").trimmingSpaces
+      guard !key.isEmpty else { throw InputError(file: file, line: line, "give the Label Studio user id or e-mail") }
+      guard members.contains(member) else {
+        throw InputError(file: file, line: line, "'\(member)' is not a member of the workspace (mlw lead member list)")
+      }
+      if let earlier = users[key], earlier != member {
+        throw InputError(file: file, line: line, "'\(key)' is mapped to '\(earlier)' already, at line \(lines[key]!)")
+      }
+      users[key] = member
+      lines[key] = line
+    }
+    return users
+  }
+}
+
+extension ImportedLabel {
+  /// Reads `item,annotator,label` rows from `file`.
+  public static func read(file: String) throws -> [ImportedLabel] {
     let input = try TabularInput(file: file)
     var result: [ImportedLabel] = []
     try input.forEachRow(columns: ["item", "annotator", "label"]) { line, fields in
@@ -40,51 +82,81 @@ extension ImportedLabel {
     return result
   }
 
-  /// A member-style name for a Label Studio annotator: `ls-<id>` for a numeric id, the part of
-  /// an e-mail address before the `@` (lower-cased, other characters as `-`) for a user object.
-  static func annotatorName(_ value: JSONValue?) -> String? {
-    switch value {
-    case .int(let n)?: return "ls-\(n)"
-    case .string(let text)?: return sanitize(text)
-    case .object(let fields)?:
-      if let email = fields["email"]?.stringValue { return sanitize(String(email.split(separator: "@").first ?? "")) }
-      if let id = fields["id"]?.intValue { return "ls-\(id)" }
-      return nil
-    default: return nil
+  /// The Label Studio user behind a `completed_by` value: its id and e-mail, as far as the value
+  /// tells them.
+  struct LabelStudioUser: Hashable {
+    var id: Int?
+    var email: String?
+
+    init?(_ value: JSONValue?) {
+      switch value {
+      case .int(let n)?: id = n
+      case .string(let text)?: if let n = Int(text) { id = n } else { email = text.lowercased() }
+      case .object(let fields)?:
+        id = fields["id"]?.intValue
+        email = fields["email"]?.stringValue?.lowercased()
+      default: return nil
+      }
+      if id == nil, email == nil || email == "" { return nil }
+    }
+
+    var description: String {
+      switch (id, email) {
+      case (let id?, let email?): "\(email) (user \(id))"
+      case (nil, let email?): email
+      case (let id?, nil): "user \(id) (no e-mail in the export)"
+      default: "?"
+      }
     }
   }
 
-  private static func sanitize(_ text: String) -> String? {
-    let mapped = String(
-      text.lowercased().map { c -> Character in
-        c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "-"
-      }
-    ).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
-    let name = String(mapped.prefix(64))
-    return Name.problem(with: name) == nil ? name : nil
-  }
-
-  private static func readLabelStudio(file: String) throws -> [ImportedLabel] {
+  /// Reads a Label Studio JSON export. Tasks become items by `data.<itemField>` (else their id);
+  /// users become members through `mapping.users`, else the local part of their e-mail when it
+  /// names a member (an id alone is resolved through the e-mail the same export gives for it);
+  /// a user that matches no member is listed in the error, with every other one, and nothing is
+  /// read. Each label keeps the annotation's `created_at`.
+  public static func readLabelStudio(file: String, mapping: LabelStudioMapping) throws -> [ImportedLabel] {
     guard FileIO.exists(file), !FileIO.isDirectory(file) else { throw InputError(file: file, "no such file") }
     let json: JSONValue
     do { json = try JSONValue.parse(TextBytes.withoutBOM(try FileIO.read(file))) } catch let error as JSONSyntaxError {
       throw InputError(file: file, "not JSON (\(error.reason)); export the project as JSON from Label Studio")
     }
     guard let tasks = json.arrayValue else { throw InputError(file: file, "not a Label Studio export: expected an array of tasks") }
+    // The e-mails the export gives for user ids, wherever a user object appears.
+    var emails: [Int: String] = [:]
+    for task in tasks {
+      for annotation in task["annotations"]?.arrayValue ?? [] {
+        if let user = LabelStudioUser(annotation["completed_by"]), let id = user.id, let email = user.email { emails[id] = email }
+      }
+    }
+    func member(of given: LabelStudioUser) -> (String?, LabelStudioUser) {
+      var user = given
+      if user.email == nil, let id = user.id { user.email = emails[id] }
+      guard let found = lookUp(user) else { return (nil, user) }
+      return (found, user)
+    }
+    func lookUp(_ user: LabelStudioUser) -> String? {
+      let email = user.email
+      if let id = user.id, let mapped = mapping.users[String(id)] { return mapped }
+      if let email, let mapped = mapping.users[email] { return mapped }
+      if let email, let local = email.split(separator: "@").first.map(String.init), mapping.members.contains(local) { return local }
+      return nil
+    }
     var result: [ImportedLabel] = []
+    var unknown: [LabelStudioUser] = []
     for (t, task) in tasks.enumerated() {
-      let where0 = "task \(t + 1)"
       let item: String
-      switch task["id"] {
+      switch task["data"]?[mapping.itemField] ?? task["id"] {
       case .int(let n)?: item = String(n)
       case .string(let s)?: item = s
-      default: throw InputError(file: file, "\(where0) has no id")
+      default: throw InputError(file: file, "task \(t + 1) has neither data.\(mapping.itemField) nor an id")
       }
+      let taskName = "task \(t + 1) (item \(item))"
       for (a, annotation) in (task["annotations"]?.arrayValue ?? []).enumerated() {
         if annotation["was_cancelled"] == .bool(true) { continue }
-        let location = "\(where0) (id \(item)), annotation \(a + 1)"
-        guard let who = annotatorName(annotation["completed_by"]) else {
-          throw InputError(file: file, "\(location): completed_by does not name an annotator")
+        let location = "\(taskName), annotation \(a + 1)"
+        guard let user = LabelStudioUser(annotation["completed_by"]) else {
+          throw InputError(file: file, "\(location): completed_by does not name a Label Studio user")
         }
         var labels: [String] = []
         for result in annotation["result"]?.arrayValue ?? [] {
@@ -95,11 +167,41 @@ extension ImportedLabel {
           }
         }
         guard !labels.isEmpty else { throw InputError(file: file, "\(location) has no choices or rating") }
-        result.append(ImportedLabel(item: item, annotator: who, labels: labels, location: location))
+        var time: Date?
+        if let text = annotation["created_at"]?.stringValue {
+          guard let parsed = Self.labelStudioTime(text) else {
+            throw InputError(file: file, "\(location): created_at '\(text)' is not a time (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM)")
+          }
+          time = parsed
+        }
+        let (found, resolved) = member(of: user)
+        guard let who = found else {
+          if !unknown.contains(resolved) { unknown.append(resolved) }
+          continue
+        }
+        result.append(ImportedLabel(item: item, annotator: who, labels: labels, location: location, time: time))
       }
+    }
+    if !unknown.isEmpty {
+      let names = unknown.prefix(10).map(\.description).joined(separator: ", ") + (unknown.count > 10 ? " and \(unknown.count - 10) more" : "")
+      throw InputError(
+        file: file,
+        "\(unknown.count) Label Studio user(s) match no member: \(names); map them with --annotators FILE (CSV labelstudio,member: a user id or e-mail, and the member)"
+      )
     }
     guard !result.isEmpty else { throw InputError(file: file, "no annotations in the export") }
     return result
+  }
+
+  /// Label Studio's times: `2024-05-20T10:11:12.345678Z`, or with an offset (`+00:00`).
+  static func labelStudioTime(_ text: String) -> Date? {
+    if let date = Timestamp.parse(text) { return date }
+    for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = options
+      if let date = formatter.date(from: text) { return date }
+    }
+    return nil
   }
 }
 
@@ -151,6 +253,18 @@ extension Workspace {
     /// was cut short, 0 when it had completed.
     public var added: Int
     public var alreadyImported: Bool
+    /// Labels per guideline version in force when they were made (by the file's times), keyed
+    /// by the version number.
+    public var underGuidelines: [String: Int]
+    /// Labels made before any guideline version, or with no time in the file: external.
+    public var external: Int
+  }
+
+  /// The guideline version in force at `time`: the newest published at or before it; nil
+  /// before the first.
+  func guidelineVersion(at time: Date, published: [Date]) -> Int? {
+    let index = published.lastIndex { $0 <= time }
+    return index.map { $0 + 1 }
   }
 
   /// Imports labels made elsewhere into the label logs of `dataset`, one log per annotator, after
@@ -177,11 +291,20 @@ extension Workspace {
       parsedLabels.append((label.annotator, label.item, schema.value(of: parsed)))
     }
     let id = LabelImportRecord.id(dataset: dataset, labels: parsedLabels)
-    var perAnnotator: [String: [(item: String, value: String)]] = [:]
-    for label in parsedLabels { perAnnotator[label.annotator, default: []].append((label.item, label.value)) }
+    // When each guideline version was published, to know which one a dated label was made under.
+    let latestGuidelines = try documents.latestVersion(of: Guidelines.path)
+    let published = try (0..<latestGuidelines).map { try documents.read(Guidelines.path, version: $0 + 1).envelope.time }
+    var perAnnotator: [String: [(item: String, value: String, time: Date?, guidelines: Int?)]] = [:]
+    var underGuidelines: [String: Int] = [:]
+    var external = 0
+    for (label, parsed) in zip(labels, parsedLabels) {
+      let version = label.time.flatMap { guidelineVersion(at: $0, published: published) }
+      if let version { underGuidelines[String(version), default: 0] += 1 } else { external += 1 }
+      perAnnotator[parsed.annotator, default: []].append((parsed.item, parsed.value, label.time, version))
+    }
     var result = LabelImportResult(
       dataset: dataset, labels: labels.count, annotators: perAnnotator.mapValues(\.count), items: Set(labels.map(\.item)).count,
-      id: id, added: 0, alreadyImported: false)
+      id: id, added: 0, alreadyImported: false, underGuidelines: underGuidelines, external: external)
     let recordPath = LabelImportRecord.path(dataset, id)
     if try documents.latestVersion(of: recordPath) > 0 {
       result.alreadyImported = true
@@ -196,8 +319,8 @@ extension Workspace {
       let appended = try log.append(afterLast: { _ in
         let present = try Self.itemsOfImport(id, in: log.path)
         return try wanted.filter { !present.contains($0.item) }.map { label in
-          let body = LabelBody(item: label.item, label: label.value, source: format.rawValue, importID: id)
-          return EventDraft(author: actor.name, role: actor.role.rawValue, time: now, body: try JSONValue(encoding: body))
+          let body = LabelBody(item: label.item, label: label.value, guidelines: label.guidelines, source: format.rawValue, importID: id)
+          return EventDraft(author: actor.name, role: actor.role.rawValue, time: label.time ?? now, body: try JSONValue(encoding: body))
         }
       })
       result.added += appended.count

@@ -94,4 +94,25 @@ import VersionedStore
     let members = try run("mlw", ["---completion", "status", "--", "--as", "5", "1", "mlw", "status", "--root", root, "-w", "demo", "--as", "m"])
     #expect(members.stdout.split(separator: "\n") == ["mia"], "\(members.stdout)")
   }
+
+  @Test func aFigureIsADecimalNumberAndANegativeOneIsRefusedAsAFigure() throws {
+    let root = try makeDemoRoot()
+    let diagnose = ["lead", "diagnose", "--dev", "0.1", "--human", "0.01", "--train"]
+    let negative = try mlw(diagnose + ["-0.1"], root: root, as: "ana", workspace: "demo")
+    #expect(negative.status == 3 && negative.stderr.contains("--train: -0.1 is negative"), "\(negative.stderr)")
+    for odd in ["0x1p-3", "nan", "inf", "1e", "."] {
+      let refused = try mlw(diagnose + [odd], root: root, as: "ana", workspace: "demo")
+      #expect(refused.status == 3 && refused.stderr.contains("is not a number like 0.08 or 8%"), "\(odd): \(refused.stderr)")
+    }
+    for plain in [".08", "8e-2", "+0.08"] {
+      let accepted = try mlw(diagnose + [plain, "--json"], root: root, as: "ana", workspace: "demo")
+      #expect(accepted.status == 0 && accepted.json?["trainError"]?.doubleValue == 0.08, "\(plain): \(accepted.stderr)")
+    }
+  }
+
+  @Test func noMetricPolicyIsNotFound() throws {
+    let root = try makeDemoRoot()
+    let shown = try mlw(["lead", "metric-policy", "show"], root: root, as: "ana", workspace: "demo")
+    #expect(shown.status == 4 && shown.stderr.contains("mlw lead metric-policy set"), "\(shown.stderr)")
+  }
 }

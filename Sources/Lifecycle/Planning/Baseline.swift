@@ -267,13 +267,39 @@ public struct Figure: Sendable, Equatable {
     } else {
       unit = nil
     }
-    guard let value = Double(body.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+    let digits = body.trimmingCharacters(in: .whitespaces)
+    guard Figure.isDecimal(digits), let value = Double(digits), value.isFinite else {
       throw LifecycleError.invalidValue(what: what, reason: "'\(text)' is not a number like 0.08 or 8%")
     }
     if unit == .percent, !(0...100).contains(value) {
       throw LifecycleError.invalidValue(what: what, reason: "'\(text)' is not a percentage from 0% to 100%")
     }
     self.value = value
+  }
+
+  /// Whether `text` is a plain decimal number (`8`, `0.08`, `.5`, `1e-3`, signed): not a hex
+  /// float, `inf` or `nan`, which `Double(_:)` would also read.
+  static func isDecimal(_ text: String) -> Bool {
+    var bytes = Substring(text).utf8[...]
+    if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+    func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+    let whole = bytes.prefix(while: isDigit)
+    bytes = bytes.dropFirst(whole.count)
+    var fractionDigits = 0
+    if bytes.first == UInt8(ascii: ".") {
+      bytes = bytes.dropFirst()
+      fractionDigits = bytes.prefix(while: isDigit).count
+      bytes = bytes.dropFirst(fractionDigits)
+    }
+    guard !whole.isEmpty || fractionDigits > 0 else { return false }
+    if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+      bytes = bytes.dropFirst()
+      if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+      let exponent = bytes.prefix(while: isDigit)
+      guard !exponent.isEmpty else { return false }
+      bytes = bytes.dropFirst(exponent.count)
+    }
+    return bytes.isEmpty
   }
 
   /// Whether `metric` is a rate, a share between 0 and 1 (or 0% and 100%): a higher-is-better

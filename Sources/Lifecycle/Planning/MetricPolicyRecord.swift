@@ -209,7 +209,7 @@ extension Workspace {
   public func rankUnderPolicy(_ models: [(name: String, metrics: [String: Double])], columns: [String]) throws -> (MetricPolicyRecord, [RankedModel])
   {
     guard let (record, _) = try metricPolicy() else {
-      throw LifecycleError.invalidValue(what: "metric policy", reason: "none is set yet; a lead or the SME sets one (mlw lead metric-policy set)")
+      throw StoreError.notFound(what: "metric policy", hint: "none is set yet: a lead or the SME sets one (mlw lead metric-policy set)")
     }
     var gates: [String: [String]] = [:]
     for bar in record.sliceBars {

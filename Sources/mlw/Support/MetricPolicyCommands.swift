@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lifecycle
 import Statistics
+import VersionedStore
 
 /// The options of `metric-policy set`, shared by the lead's and the SME's commands.
 struct MetricPolicySetOptions: ParsableArguments {
@@ -115,7 +116,7 @@ enum MetricPolicyCommands {
   static func show(_ context: CommandContext) throws -> MetricPolicyOutput {
     let workspace = try context.requireWorkspace()
     guard let (record, version) = try workspace.metricPolicy() else {
-      throw LifecycleError.invalidValue(what: "metric policy", reason: "none is set yet; a lead or the SME sets one (mlw lead metric-policy set)")
+      throw StoreError.notFound(what: "metric policy", hint: "none is set yet: a lead or the SME sets one (mlw lead metric-policy set)")
     }
     let author = try workspace.documents.read(MetricPolicyRecord.path, version: version).envelope.author
     return MetricPolicyOutput(version: version, policy: record, author: author)

@@ -123,13 +123,16 @@ struct DiagnoseOptions: ParsableArguments {
   )
   var metric: String = "error"
 
-  @Option(help: "Training-set figure: 0.08, or 8% (a bare number is in --unit).") var train: String
-  @Option(help: "Train-dev figure (held out from the training distribution), to separate variance from data mismatch.")
+  // `.unconditional`: a figure such as -0.1 is the option's value (and refused as a figure),
+  // not taken for an option.
+  @Option(parsing: .unconditional, help: "Training-set figure: 0.08, or 8% (a bare number is in --unit).") var train: String
+  @Option(
+    parsing: .unconditional, help: "Train-dev figure (held out from the training distribution), to separate variance from data mismatch.")
   var trainDev: String?
-  @Option(help: "Dev (validation) figure.") var dev: String
-  @Option(help: "Test figure, to detect over-fitting of the validation set.") var test: String?
+  @Option(parsing: .unconditional, help: "Dev (validation) figure.") var dev: String
+  @Option(parsing: .unconditional, help: "Test figure, to detect over-fitting of the validation set.") var test: String?
   @Option(help: "The human-level baseline to use (default: the best one for the metric).") var baseline: String?
-  @Option(help: "Human-level figure, to diagnose without a recorded baseline.") var human: String?
+  @Option(parsing: .unconditional, help: "Human-level figure, to diagnose without a recorded baseline.") var human: String?
   @Option(help: "The unit of the bare figures: fraction or percent (default: the baseline's).") var unit: FigureUnit?
 
   func validate() throws {

@@ -222,6 +222,10 @@ import VersionedStore
       (["stats", "rank", try file("m3.csv", "model,precision\nm1,high\n"), "--metric", "precision"], 3, "line 2: precision 'high' is not a number"),
       (["stats", "rank", try file("m4.csv", "model,precision\nm1,0.5\n"), "--metric", "precision", "--average", "precision"], 2, "exactly one"),
       (
+        ["stats", "rank", try file("m5.csv", "model,precision\n\"m1\nfake row\",0.5\n"), "--metric", "precision"], 3,
+        "line 2: the model name holds a line break"
+      ),
+      (
         ["stats", "drift", "--reference", try file("ref.csv", "c\na\nb\n"), "--current", try file("cur.csv", "c\na\na\n"), "--test", "ks"], 3,
         "not numeric"
       ),

@@ -256,6 +256,10 @@ public struct ResultsInput: Sendable {
     var models: [(name: String, metrics: [String: Double])] = []
     try input.forEachRow(columns: ["model"] + metricNames) { line, fields in
       guard let name = fields[0], !name.isEmpty else { throw InputError(file: file, line: line, "the model name is empty") }
+      // A name is one line of a table: no line breaks, tabs or other control characters.
+      if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        throw InputError(file: file, line: line, "the model name holds a line break or another control character; give each model a one-line name")
+      }
       if let first = seen[name] { throw InputError(file: file, line: line, "model '\(name)' appears already, on line \(first)") }
       seen[name] = line
       var metrics: [String: Double] = [:]

@@ -53,6 +53,10 @@ private func put(_ text: String, _ path: String) throws { try text.write(toFile:
           }
           // `stats rank` needs a rule besides its required arguments (its validate() says so).
           if path == ["stats", "rank"] { words += ["--metric", "f1"] }
+          // `--annotators` maps Label Studio users (its validate() refuses it with another format).
+          if path == ["manager", "labels", "import"], target["names"]?.arrayValue?.first?["name"] == .string("annotators") {
+            words += ["--format", "label-studio"]
+          }
           requests.append((words + ["-w", "demo"]).joined(separator: " "))
         }
       }

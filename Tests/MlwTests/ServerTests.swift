@@ -97,22 +97,34 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     let manager = try LineClient(port: server.port)
     _ = try manager.request("auth \(tokens["mia"]!)")
     try FileManager.default.createSymbolicLink(atPath: root + "/escape", withDestinationPath: "/etc")
+    // And a link inside demo's files area, pointing out of it.
+    try FileManager.default.createDirectory(atPath: root + "/demo/files", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: root + "/demo/files/out", withDestinationPath: "/etc")
     let before = try snapshot(root)
-    let cases: [(LineClient, String)] = [
-      (client, "show ../../etc/passwd -w demo"), (client, "show workspace/../../x -w demo"), (client, "log ../x -w demo"),
-      (client, "diff ../workspace 1 2 -w demo"), (client, "revert ../workspace --to 1 -w demo"), (client, "status -w ../demo"),
-      (client, "lead member add ../evil --role sme -w demo"), (client, "stats agreement ../../etc/passwd"),
-      (client, "stats agreement /etc/passwd"), (client, "stats agreement escape/passwd"), (client, "stats agreement .team/roster/v000001.json"),
-      (client, "stats classification ~/x.csv"), (client, "stats drift --reference ../a.csv --current b.csv"),
-      (client, "stats rank /etc/hosts --metric f1"),
-      (client, "lead metric-policy rank ../r.csv -w demo"), (manager, "manager dataset import d ../items.jsonl -w demo"),
-      (manager, "manager dataset import ../d items.jsonl -w demo"), (manager, "manager gold set d /etc/passwd -w demo"),
-      (manager, "manager labels import d ../../l.csv -w demo"), (manager, "manager export d --output ../../out.csv -w demo"),
-      (manager, "manager export ../d -w demo"), (manager, "manager report ../d -w demo"),
+    // Each with the one refusal it must get: a name that climbs is an invalid name (-32003); a
+    // file outside the area is not permitted (-32005), with or without a workspace.
+    let invalid = (-32003, "it must start with a lower-case letter or a digit")
+    let outside = (-32005, "stay inside it")
+    let cases: [(LineClient, String, (Int, String))] = [
+      (client, "show ../../etc/passwd -w demo", invalid), (client, "show workspace/../../x -w demo", invalid),
+      (client, "log ../x -w demo", invalid), (client, "diff ../workspace 1 2 -w demo", invalid),
+      (client, "revert ../workspace --to 1 -w demo", invalid), (client, "status -w ../demo", invalid),
+      (client, "lead member add ../evil --role sme -w demo", invalid), (client, "stats agreement ../../etc/passwd", outside),
+      (client, "stats agreement /etc/passwd", outside), (client, "stats agreement escape/passwd", outside),
+      (client, "stats agreement out/passwd -w demo", outside), (client, "stats agreement ../../etc/passwd -w demo", outside),
+      (client, "stats agreement .team/roster/v000001.json", outside), (client, "stats classification ~/x.csv", outside),
+      (client, "stats drift --reference ../a.csv --current b.csv", outside), (client, "stats rank /etc/hosts --metric f1", outside),
+      (client, "lead metric-policy rank ../r.csv -w demo", outside), (manager, "manager dataset import d ../items.jsonl -w demo", outside),
+      (manager, "manager dataset import ../d items.jsonl -w demo", invalid), (manager, "manager gold set d /etc/passwd -w demo", outside),
+      (manager, "manager labels import d ../../l.csv -w demo", outside), (manager, "manager export d --output ../../out.csv -w demo", outside),
+      (manager, "manager guidelines set --file ../g.md --message m -w demo", outside),
+      (manager, "manager export ../d -w demo", invalid), (manager, "manager report ../d -w demo", invalid),
+      (manager, "manager item show ../d x -w demo", invalid),
     ]
-    for (who, line) in cases {
+    for (who, line, (expected, fragment)) in cases {
       let answer = try who.request(line)
-      #expect([-32005, -32003, -32004].contains(code(answer) ?? 0), "\(line): \(answer)")
+      #expect(code(answer) == expected, "\(line): \(answer)")
+      #expect(answer["error"]?["message"]?.stringValue?.contains(fragment) == true, "\(line): \(answer)")
     }
     #expect(try snapshot(root) == before)
     #expect(server.stop() == 0)

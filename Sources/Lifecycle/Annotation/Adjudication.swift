@@ -147,8 +147,8 @@ extension Workspace {
   /// One consensus label per labelled item: the adjudicated label, else the majority; a tie is
   /// settled by `ties`.
   public func consensus(_ dataset: String, ties: TieRule) throws -> [ConsensusRow] {
+    let labels = try self.labels(dataset)  // the name is checked before anything else
     let schema = try requireLabelSchema()
-    let labels = try self.labels(dataset)
     let adjudicated = try adjudications(dataset)
     var byItem: [Int32: [String: Int]] = [:]
     for e in labels.entries where e.value >= 0 { byItem[e.item, default: [:]][labels.values[Int(e.value)], default: 0] += 1 }

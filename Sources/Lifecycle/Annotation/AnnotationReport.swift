@@ -128,8 +128,8 @@ extension Workspace {
 
   /// The agreement report of `dataset`, over one batch or one guideline version when given.
   public func annotationReport(dataset: String, batch: Int?, guidelines: Int?, bootstrap: Int, seed: UInt64) throws -> AnnotationReport {
+    let labels = try self.labels(dataset)  // the name is checked before anything else
     let schema = try requireLabelSchema()
-    let labels = try self.labels(dataset)
     var entries = labels.entries.filter { $0.value >= 0 }
     let skips = labels.entries.count - entries.count
     if let batch {

@@ -121,9 +121,10 @@ private final class Plan<C: MlwCommand>: CommandPlan, @unchecked Sendable {
     var names: [String: (slot: Int, name: Int)] = [:]
     var positionals: [Int] = []
     for (index, (argument, field)) in zip(arguments, fields).enumerated() {
-      // Only the default strategy (one value after the name) is sorted here; `.upToNextOption`,
-      // `.remaining` and the like are left to the parser.
-      guard argument["parsingStrategy"]?.stringValue == "default" else { return nil }
+      // Only one value after the name is sorted here: the default strategy, and `.unconditional`,
+      // which differs from it only for a value that starts with `-` (always left to the parser);
+      // `.upToNextOption`, `.remaining` and the like are left to the parser.
+      guard ["default", "unconditional"].contains(argument["parsingStrategy"]?.stringValue) else { return nil }
       let repeating = argument["isRepeating"]?.boolValue ?? false
       let kind: Kind
       switch (argument["kind"]?.stringValue, field.wrapper.role) {

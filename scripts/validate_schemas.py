@@ -7,7 +7,8 @@ kinds/<kind>.schema.json; logs (*.jsonl) line by line against log-header and log
 event body against kinds/<header kind>.schema.json. A file whose kind has no schema is an error:
 every stored kind must be described. A torn last line (no newline) is skipped, as mlw does.
 
-Usage: validate_schemas.py ROOT [ROOT ...]; prints a summary, exits 1 on any failure.
+Usage: validate_schemas.py ROOT [ROOT ...]; prints a summary (the last line: the kinds that were
+validated, so a test can tell that a kind it wrote was checked), exits 1 on any failure.
 """
 import json
 import os
@@ -76,6 +77,7 @@ def main(roots):
     for failure in failures:
         print(failure)
     print(f"validated {checked} files: {len(failures)} problem(s)")
+    print("kinds validated: " + ",".join(sorted(k for k, v in kinds.items() if v is not None)))
     return 1 if failures or checked == 0 else 0
 
 

@@ -193,9 +193,45 @@ import VersionedStore
     }
   }
 
-  @Test func everyStoredKindHasASchema() throws {
-    let kinds = try mlwKinds()
-    for kind in kinds {
+  /// Every kind mlw stores, written by the commands that write it, validated against its schema
+  /// (the validator names the kinds it checked: each of mlw's must be among them).
+  @Test func everyStoredKindIsWrittenAndValidatesAgainstItsSchema() throws {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-kinds")
+    try Data("id,image\nj1,a.png\nj2,b.png\nj3,c.png\n".utf8).write(to: URL(fileURLWithPath: inputs + "/items.csv"))
+    try Data("item,label\nj1,ok\n".utf8).write(to: URL(fileURLWithPath: inputs + "/gold.csv"))
+    try Data("item,annotator,label\nj2,ext1,ok\nj2,ext2,void\n".utf8).write(to: URL(fileURLWithPath: inputs + "/labels.csv"))
+    let steps: [([String], String)] = [
+      (["lead", "scope", "set", "--problem", "flag defective joints"], "ana"),
+      (["lead", "feasibility", "score", "--answer", "data.acquisition=4"], "ana"),
+      (["lead", "readiness", "set", "--test", "data.1=manual", "--evidence", "data.1=schema.md"], "ana"),
+      (["lead", "metric-policy", "set", "--metric", "f1"], "ana"),
+      (
+        [
+          "sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 experts", "--metric",
+          "error=1%", "--source", "study",
+        ], "sam"
+      ),
+      (["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "void=a hole"], "mia"),
+      (["manager", "guidelines", "set", "--summary", "one label per joint", "--message", "first"], "mia"),
+      (["manager", "dataset", "import", "joints", inputs + "/items.csv"], "mia"),
+      (["manager", "gold", "set", "joints", inputs + "/gold.csv"], "mia"),
+      (["manager", "assign", "joints", "--overlap", "1", "--gold-rate", "0"], "mia"),
+      (["annotator", "guidelines", "ack"], "ann"),
+      (["annotator", "submit", "j3", "ok"], "ann"),
+      (["manager", "labels", "import", "joints", inputs + "/labels.csv"], "mia"),
+      (["manager", "adjudicate", "joints", "j2", "ok", "--reason", "checked"], "mia"),
+    ]
+    for (words, who) in steps {
+      let result = try mlw(words, root: root, as: who, workspace: "demo")
+      #expect(result.status == 0, "\(words): \(result.stderr)")
+    }
+    let validated = try validateSchemas([root])
+    #expect(validated.status == 0, "\(validated.stdout)")
+    let line = validated.stdout.split(separator: "\n").last { $0.hasPrefix("kinds validated: ") } ?? ""
+    let seen = Set(line.dropFirst("kinds validated: ".count).split(separator: ",").map(String.init))
+    for kind in try mlwKinds() {
+      #expect(seen.contains(kind), "no \(kind) record was written and validated (\(line))")
       #expect(FileManager.default.fileExists(atPath: Products.packageRoot + "/schemas/kinds/\(kind).schema.json"), "no schema for \(kind)")
     }
   }

@@ -245,6 +245,30 @@ import VersionedStore
     let result = try runPython("crosscheck.py", ["--mlw", Products.path("mlw"), "--cases", "40"])
     let text = result.stdout
     #expect(result.status == 0, "\(text)")
-    print(String(text.split(separator: "\n").last ?? ""))
+    // The table: quantity, how many comparisons, the largest difference ("-" for exact ones).
+    var compared: [String: Int] = [:]
+    for line in text.split(separator: "\n").dropFirst() where !line.hasPrefix("crosscheck:") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard fields.count >= 3, let count = Int(fields[fields.count - 2]) else { continue }
+      let name = fields[..<(fields.count - 2)].joined(separator: " ")
+      compared[name, default: 0] += count
+      if let difference = Double(fields[fields.count - 1]) { #expect(difference <= 1e-9, "\(name): \(difference)") }
+    }
+    // Every family of statistics is compared, each on several random inputs.
+    let families = [
+      "krippendorffAlpha.nominal", "krippendorffAlpha.ordinal", "krippendorffAlpha.interval", "krippendorffAlpha.ratio", "fleissKappa",
+      "gwetAC1", "congerKappa", "brennanPrediger", "cohenKappa", "cohenKappa.quadratic", "percentAgreement", "accuracy", "macro.f1",
+      "weighted.f1", "mcc", "rocAuc", "averagePrecision", "ks.statistic", "ks.pValue", "psi", "chi2.statistic", "chi2.pValue",
+      "ztest.pValue", "wasserstein.normed", "js", "rank.weightedAverage", "rank.order", "singleRatedUnits",
+    ]
+    for family in families {
+      let count = compared.filter { $0.key == family || $0.key.hasPrefix(family + " (") }.values.reduce(0, +)
+      #expect(count >= 5, "\(family) compared \(count) times")
+    }
+    let summary = text.split(separator: "\n").last { $0.hasPrefix("crosscheck:") } ?? ""
+    #expect(summary.contains(" 0 failures"), "\(summary)")
+    let total = summary.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    #expect(total >= 1_000, "\(summary)")
+    print(summary)
   }
 }

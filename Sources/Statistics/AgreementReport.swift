@@ -41,7 +41,7 @@ public struct AgreementReport: Sendable, Encodable {
     public var krippendorffAlphaWithout: Estimate?
   }
 
-  public struct Interval: Sendable, Encodable {
+  public struct Interval: Sendable, Encodable, Equatable {
     public var low: Double
     public var high: Double
     /// Draws on which the coefficient was undefined (left out of the percentiles).
@@ -88,9 +88,11 @@ public struct AgreementReport: Sendable, Encodable {
   public var confidenceIntervals: Intervals?
 
   /// Analyses `table` at `level`. `bootstrap` draws of units (0: none) with `seed` give 95%
-  /// percentile intervals for the main coefficients.
+  /// percentile intervals for the main coefficients; `jobs` runs their jobs (at once, when the
+  /// caller has threads to give; the figures are the same either way).
   public static func analyze(
-    _ table: RatingTable, level: MeasurementLevel, coderNames: [String], bootstrap: Int = 0, seed: UInt64 = 1
+    _ table: RatingTable, level: MeasurementLevel, coderNames: [String], bootstrap: Int = 0, seed: UInt64 = 1,
+    jobs: JobRunner = runInTurn
   ) -> AgreementReport {
     let counts = UnitCounts(table)
     let values = table.numericValues.map(scaledForArithmetic)
@@ -147,7 +149,7 @@ public struct AgreementReport: Sendable, Encodable {
       }
     }
     if bootstrap > 0 {
-      report.confidenceIntervals = intervals(counts, level: level, values: values, draws: bootstrap, seed: seed)
+      report.confidenceIntervals = intervals(counts, level: level, values: values, draws: bootstrap, seed: seed, jobs: jobs)
     }
     return report
   }
@@ -278,66 +280,42 @@ public struct AgreementReport: Sendable, Encodable {
   /// 1,000 draws; below the threshold, where a draw is cheap anyway, units are drawn exactly.
   public static let poissonThreshold = 10_000
 
-  static func intervals(_ units: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64) -> Intervals {
+  /// How many draws one job of the bootstrap makes: fixed, so that the draws (each job's from
+  /// its own generator, seeded from the seed and the job's number) are the same however many jobs
+  /// run at once.
+  static let drawsPerJob = 50
+
+  static func intervals(
+    _ units: UnitCounts, level: MeasurementLevel, values: [Double]?, draws: Int, seed: UInt64, jobs runner: JobRunner
+  ) -> Intervals {
     // Units with the same category counts are interchangeable in every coefficient here, so a
     // draw counts how often each pattern was drawn and the sums run over patterns.
     let rated = (0..<units.unitCount).filter { units.total[$0] >= 1 }
     let (counts, patternOf) = patterns(units, rated)
-    let q = counts.q
     let kernel = BootstrapKernel(counts, intervalValues: level == .interval ? values : nil)
-    var generator = SeededGenerator(seed: seed)
     var patternCounts = [Int](repeating: 0, count: counts.unitCount)
     for p in patternOf { patternCounts[Int(p)] += 1 }
-    let sampler = AliasSampler(counts: patternCounts)
-    let smallPoisson = SmallPoissonTables()
     // Above this many units, each draw gives every unit a Poisson(1) weight instead of drawing
     // n units with replacement (the Poisson bootstrap; Hanley & MacGibbon 2006, Chamandy et al.
     // 2012): the two agree as n grows, and the Poisson weights of a pattern's c units sum to one
     // Poisson(c) draw, so a draw costs O(patterns) instead of O(units).
     let poisson = rated.count > poissonThreshold
+    let job = BootstrapJob(
+      kernel: kernel, counts: counts, patternCounts: patternCounts, sampler: AliasSampler(counts: patternCounts),
+      smallPoisson: SmallPoissonTables(), units: rated.count, poisson: poisson, level: level, values: values)
+    let jobCount = (draws + drawsPerJob - 1) / drawsPerJob
+    let results = JobResults(count: jobCount)
+    runner(jobCount) { index in
+      let first = index * drawsPerJob
+      // A generator per job: SplitMix64 of the seed and the job's number, well apart from every other.
+      var mix = SeededGenerator(seed: seed ^ (UInt64(index) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+      results.store(job.run(draws: min(drawsPerJob, draws - first), seed: mix.next()), at: index)
+    }
     var samples: [String: [Double]] = [:]
     var undefined: [String: Int] = [:]
-    func record(_ name: String, _ estimate: Estimate) {
-      if let v = estimate.value, v.isFinite { samples[name, default: []].append(v) } else { undefined[name, default: 0] += 1 }
-    }
-    var multiplicity = [Double](repeating: 0, count: counts.unitCount)
-    for _ in 0..<draws {
-      let sums = multiplicity.withUnsafeMutableBufferPointer { drawn in
-        if poisson {
-          for p in drawn.indices { drawn[p] = Double(smallPoisson.draw(patternCounts[p], &generator)) }
-        } else {
-          for p in drawn.indices { drawn[p] = 0 }
-          sampler.tally(rated.count, into: drawn, &generator)
-        }
-        return kernel.sums(UnsafeBufferPointer(drawn))
-      }
-      guard sums.n2 > 0 else {
-        for name in ["percentAgreement", "fleissKappa", "gwetAC1", "brennanPrediger", "krippendorffAlpha"] {
-          record(name, .undefined(Agreement.noPairs))
-        }
-        continue
-      }
-      let observed = (pa: sums.agree / sums.n2, pi: kernel.shares(of: sums.n), n: sums.n, n2: sums.n2)
-      record("percentAgreement", .value(observed.pa))
-      record("fleissKappa", Agreement.fleissKappa(observed, q: q, weights: nil))
-      record("gwetAC1", Agreement.gwetAC(observed, q: q, weights: nil))
-      record("brennanPrediger", Agreement.brennanPrediger(observed, q: q, weights: nil))
-      let pairable = sums.pairable
-      if level == .nominal {
-        let totals = kernel.pairableTotals
-        let expected = pairable * pairable - totals.reduce(0) { $0 + $1 * $1 }
-        record(
-          "krippendorffAlpha",
-          totals.filter { $0 > 0 }.count >= 2
-            ? .value(1 - (pairable - 1) * sums.disagree / expected) : .undefined("one value only"))
-      } else if level == .interval, case let expected = 2 * (pairable * sums.s2 - sums.s1 * sums.s1),
-        expected > 1e-9 * pairable * sums.s2
-      {
-        record("krippendorffAlpha", Agreement.alpha(observed: sums.observedInterval, expected: expected, n: pairable))
-      } else {
-        // Other levels, and a draw whose values are (nearly) all alike, take the whole computation.
-        record("krippendorffAlpha", Agreement.krippendorffAlpha(counts, level: level, values: values, multiplicity: multiplicity))
-      }
+    for result in results.collected() {
+      samples.merge(result.samples) { $0 + $1 }
+      undefined.merge(result.undefined) { $0 + $1 }
     }
     var coefficients: [String: Interval] = [:]
     for (name, var values) in samples {

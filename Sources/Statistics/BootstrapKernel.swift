@@ -9,7 +9,10 @@
 /// interval values v the moments Σ n_uc x and Σ n_uc x² of x = v − (pairable mean) with the
 /// observed disagreement 2 (m Σ n x² − (Σ n x)²) / (m − 1): interval alpha is shift-invariant and
 /// its observed term does not depend on the draw.
-final class BootstrapKernel {
+///
+/// Read-only after `init` (the per-draw category sums go into a `Scratch` each worker owns), so
+/// one kernel serves draws running at once.
+final class BootstrapKernel: @unchecked Sendable {
   struct Sums {
     var n = 0.0
     var n2 = 0.0
@@ -37,8 +40,32 @@ final class BootstrapKernel {
   private let s2: UnsafeMutableBufferPointer<Double>
   private let observed: UnsafeMutableBufferPointer<Double>
   private let interval: Bool
-  private let pi: UnsafeMutableBufferPointer<Double>
-  private let totals: UnsafeMutableBufferPointer<Double>
+  let q: Int
+
+  /// The per-category sums of one draw, owned by one worker: `pi` (Σ w n_uc/m, over every rated
+  /// unit) and `totals` (Σ w n_uc, over m ≥ 2).
+  final class Scratch {
+    let pi: UnsafeMutableBufferPointer<Double>
+    let totals: UnsafeMutableBufferPointer<Double>
+
+    init(q: Int) {
+      pi = .allocate(capacity: max(q, 1))
+      totals = .allocate(capacity: max(q, 1))
+      pi.initialize(repeating: 0)
+      totals.initialize(repeating: 0)
+    }
+
+    deinit {
+      pi.deallocate()
+      totals.deallocate()
+    }
+
+    /// The category proportions of the last draw: `pi` divided by its `n` units.
+    func shares(of n: Double) -> [Double] { pi.map { $0 / n } }
+
+    /// The pairable totals per category of the last draw.
+    var pairableTotals: [Double] { Array(totals) }
+  }
 
   init(_ c: UnitCounts, intervalValues: [Double]?) {
     patterns = c.unitCount
@@ -95,20 +122,20 @@ final class BootstrapKernel {
     self.s2 = buffer(s2)
     self.observed = buffer(observed)
     interval = intervalValues != nil
-    pi = buffer([Double](repeating: 0, count: c.q))
-    totals = buffer([Double](repeating: 0, count: c.q))
+    q = c.q
   }
 
   deinit {
-    for b in [count, share, pairableCount, pairableRatings, isPairable, agree, disagree, s1, s2, observed, pi, totals] { b.deallocate() }
+    for b in [count, share, pairableCount, pairableRatings, isPairable, agree, disagree, s1, s2, observed] { b.deallocate() }
     start.deallocate()
     category.deallocate()
   }
 
   /// The sums of one draw, pattern `u` counted `weight[u]` times; the per-category sums are left
-  /// in `pi` (Σ w n_uc/m, over every rated unit) and `pairableTotals` (Σ w n_uc, over m ≥ 2).
-  func sums(_ weight: UnsafeBufferPointer<Double>) -> Sums {
+  /// in `scratch`.
+  func sums(_ weight: UnsafeBufferPointer<Double>, into scratch: Scratch) -> Sums {
     var s = Sums()
+    let (pi, totals) = (scratch.pi, scratch.totals)
     for k in pi.indices {
       pi[k] = 0
       totals[k] = 0
@@ -136,9 +163,4 @@ final class BootstrapKernel {
     return s
   }
 
-  /// The category proportions of the last draw: `pi` divided by its `n` units.
-  func shares(of n: Double) -> [Double] { pi.map { $0 / n } }
-
-  /// The pairable totals per category of the last draw.
-  var pairableTotals: [Double] { Array(totals) }
 }

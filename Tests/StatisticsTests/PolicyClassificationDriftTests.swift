@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import Statistics
@@ -111,6 +112,12 @@ import Testing
   }
 }
 
+/// How many jobs a runner was asked to run.
+private final class JobCount: @unchecked Sendable {
+  var value = 0
+  func set(_ n: Int) { value = n }
+}
+
 @Suite struct BootstrapTests {
   @Test func intervalsAreReproducibleForASeedAndBracketTheEstimate() throws {
     let table = try RatingTable(codersByUnits: [
@@ -126,6 +133,35 @@ import Testing
     #expect(b.confidenceIntervals?.coefficients["krippendorffAlpha"]?.low == interval.low)
     #expect(c.confidenceIntervals?.coefficients["krippendorffAlpha"]?.low != interval.low)
     #expect(a.perCoder.count == 3 && a.pairwise.count == 3)
+  }
+
+  /// The draws are split into jobs with generators of their own: the intervals are the same
+  /// whatever order the jobs run in, or however many run at once; and the last job's share of
+  /// the draws (1,030 = 20 × 50 + 30) is not lost.
+  @Test func intervalsDoNotDependOnHowTheJobsRun() throws {
+    let units = 12_000  // above the Poisson threshold, and below it with `prefix`
+    var generator = SeededGenerator(seed: 5)
+    let ratings = (0..<3).map { _ in (0..<units).map { _ in generator.below(10) == 0 ? nil : String(generator.below(4)) } }
+    for count in [units, 800] {
+      let table = try RatingTable(codersByUnits: ratings.map { Array($0.prefix(count)) })
+      let inTurn = AgreementReport.analyze(table, level: .nominal, coderNames: ["a", "b", "c"], bootstrap: 1_030, seed: 3)
+      let reversed = AgreementReport.analyze(
+        table, level: .nominal, coderNames: ["a", "b", "c"], bootstrap: 1_030, seed: 3, jobs: { n, job in for i in (0..<n).reversed() { job(i) } })
+      let atOnce = AgreementReport.analyze(
+        table, level: .nominal, coderNames: ["a", "b", "c"], bootstrap: 1_030, seed: 3,
+        jobs: { n, job in DispatchQueue.concurrentPerform(iterations: n, execute: job) })
+      let intervals = try #require(inTurn.confidenceIntervals?.coefficients)
+      #expect(intervals.count == 5)
+      for (name, interval) in intervals {
+        #expect(reversed.confidenceIntervals?.coefficients[name] == interval, "\(name)")
+        #expect(atOnce.confidenceIntervals?.coefficients[name] == interval, "\(name)")
+      }
+      #expect(inTurn.confidenceIntervals?.draws == 1_030)
+      let jobs = JobCount()
+      _ = AgreementReport.analyze(
+        table, level: .nominal, coderNames: ["a", "b", "c"], bootstrap: 1_030, seed: 3, jobs: { n, job in jobs.set(n) })
+      #expect(jobs.value == 21)
+    }
   }
 }
 

@@ -146,7 +146,8 @@ extension Workspace {
         ? AnnotationError.noLabels(dataset: dataset)
         : LifecycleError.invalidValue(what: "report", reason: "no item has two labels yet in this selection, so there is no agreement to measure")
     }
-    let agreement = AgreementReport.analyze(built.table, level: schema.level, coderNames: built.coders, bootstrap: bootstrap, seed: seed)
+    let agreement = AgreementReport.analyze(
+      built.table, level: schema.level, coderNames: built.coders, bootstrap: bootstrap, seed: seed, jobs: concurrently)
 
     // Gold.
     let answers = try gold(dataset)?.0.answers ?? [:]

@@ -61,7 +61,8 @@ extension Mlw.Stats {
     func execute(_ context: CommandContext) throws -> Output {
       let order = categories.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
       let input = try RatingsInput(file: try context.path(reading: file), level: level, strict: strict, categoryOrder: order)
-      let report = AgreementReport.analyze(input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed)
+      let report = AgreementReport.analyze(
+        input.table, level: level, coderNames: input.coders, bootstrap: bootstrap, seed: seed, jobs: concurrently)
       return Output(report: report, file: file.given)
     }
   }

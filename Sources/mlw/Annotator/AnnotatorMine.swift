@@ -22,7 +22,7 @@ extension Mlw.Annotator {
         table.add(["skipped", String(s.skipped)])
         table.add(["items also labelled by others", String(s.sharedItems)])
         table.add(["agreement with the others", percent(s.agreementWithOthers)])
-        table.add(["mean pairwise Cohen's kappa", show(s.meanPairwiseKappa)])
+        table.add(["mean pairwise Cohen's kappa", TextTable.cell(s.meanPairwiseKappa)])
         table.add(["complete batches", "\(s.completeBatches) of \(s.batches)"])
         table.add(["gold checks in complete batches", String(s.goldAnswered)])
         table.add(["accuracy on gold", percent(s.goldAccuracy)])

@@ -42,12 +42,12 @@ extension Mlw.Manager {
         if let perLabel = r.perLabel {
           text += "\nper label (presence, yes/no):\n"
           var table = TextTable(["LABEL", "ALPHA", "AGREEMENT"], alignments: [.left, .right, .right])
-          for l in perLabel { table.add([l.label, show(l.krippendorffAlpha), show(l.percentAgreement)]) }
+          for l in perLabel { table.add([l.label, TextTable.cell(l.krippendorffAlpha), TextTable.cell(l.percentAgreement)]) }
           text += table.render(indent: "  ")
         }
         text += "\nagainst gold: "
         if r.gold.isEmpty {
-          text += r.goldOverall.value == nil ? "\(show(r.goldOverall))\n" : "\n"
+          text += r.goldOverall.value == nil ? "\(TextTable.cell(r.goldOverall))\n" : "\n"
           if case .undefined(let reason) = r.goldOverall { text += "  \(reason)\n" }
         } else {
           text += "\(percent(r.goldOverall)) correct overall\n"
@@ -64,8 +64,9 @@ extension Mlw.Manager {
             alignments: [.left, .right, .right, .right, .right, .right, .right, .right, .right])
           for t in r.trend {
             table.add([
-              t.guidelines == 0 ? "imported" : "v\(t.guidelines)", String(t.items), String(t.labels), show(t.krippendorffAlpha),
-              t.alphaChange.map { String(format: "%+.4f", $0) } ?? "", show(t.percentAgreement), show(t.fleissKappa), show(t.gwetAC1),
+              t.guidelines == 0 ? "imported" : "v\(t.guidelines)", String(t.items), String(t.labels), TextTable.cell(t.krippendorffAlpha),
+              t.alphaChange.map { String(format: "%+.4f", $0) } ?? "", TextTable.cell(t.percentAgreement), TextTable.cell(t.fleissKappa),
+              TextTable.cell(t.gwetAC1),
               percent(t.goldAccuracy),
             ])
           }

@@ -92,7 +92,7 @@ func agreementTables(_ report: AgreementReport) -> String {
   func row(_ name: String, _ key: String, _ estimate: Estimate?) {
     guard let estimate else { return }
     let interval = report.confidenceIntervals?.coefficients[key].map { String(format: "%.4f to %.4f", $0.low, $0.high) } ?? ""
-    table.add([name, show(estimate), interval])
+    table.add([name, TextTable.cell(estimate), interval])
   }
   row("Krippendorff's alpha", "krippendorffAlpha", report.krippendorffAlpha)
   row("percent agreement", "percentAgreement", report.percentAgreement)
@@ -118,14 +118,19 @@ func agreementTables(_ report: AgreementReport) -> String {
   text += "\nper category (this category against all others):\n"
   var categories = TextTable(["CATEGORY", "RATINGS", "SHARE", "ALPHA", "KAPPA"], alignments: [.left, .right, .right, .right, .right])
   for c in report.perCategory.sorted(by: { ($0.krippendorffAlpha.value ?? 2) < ($1.krippendorffAlpha.value ?? 2) }) {
-    categories.add([c.category, String(c.count), String(format: "%.1f%%", c.share * 100), show(c.krippendorffAlpha), show(c.fleissKappa)])
+    categories.add([
+      c.category, String(c.count), String(format: "%.1f%%", c.share * 100), TextTable.cell(c.krippendorffAlpha), TextTable.cell(c.fleissKappa),
+    ])
   }
   text += categories.render(indent: "  ")
 
   text += "\nper coder (lowest agreement first):\n"
   var coders = TextTable(["CODER", "RATINGS", "AGREES", "MEAN KAPPA", "ALPHA WITHOUT"], alignments: [.left, .right, .right, .right, .right])
   for c in report.perCoder.sorted(by: { ($0.agreementWithOthers.value ?? 2) < ($1.agreementWithOthers.value ?? 2) }) {
-    coders.add([c.coder, String(c.ratings), show(c.agreementWithOthers), show(c.meanPairwiseKappa), show(c.krippendorffAlphaWithout)])
+    coders.add([
+      c.coder, String(c.ratings), TextTable.cell(c.agreementWithOthers), TextTable.cell(c.meanPairwiseKappa),
+      TextTable.cell(c.krippendorffAlphaWithout),
+    ])
   }
   text += coders.render(indent: "  ")
   let names = report.perCoder.map(\.coder)
@@ -133,8 +138,8 @@ func agreementTables(_ report: AgreementReport) -> String {
     text += "\npairwise Cohen's kappa (coder x coder, on the units both rated):\n"
     var kappa: [String: String] = [:]
     for p in report.pairwise {
-      kappa[p.coderA + "\u{0}" + p.coderB] = show(p.cohenKappa)
-      kappa[p.coderB + "\u{0}" + p.coderA] = show(p.cohenKappa)
+      kappa[p.coderA + "\u{0}" + p.coderB] = TextTable.cell(p.cohenKappa)
+      kappa[p.coderB + "\u{0}" + p.coderA] = TextTable.cell(p.cohenKappa)
     }
     var matrix = TextTable([""] + names, alignments: [.left] + names.map { _ in .right })
     for a in names { matrix.add([a] + names.map { b in a == b ? "-" : kappa[a + "\u{0}" + b] ?? "" }) }

@@ -46,22 +46,24 @@ extension Mlw.Stats {
         for (label, row) in zip(report.labels, report.confusionMatrix) { matrix.add([label] + row.map(String.init)) }
         text += matrix.render(indent: "  ") + "\n"
         var classes = TextTable(["CLASS", "PRECISION", "RECALL", "F1", "SUPPORT"], alignments: [.left, .right, .right, .right, .right])
-        for c in report.perClass { classes.add([c.label, show(c.precision), show(c.recall), show(c.f1), String(c.support)]) }
+        for c in report.perClass {
+          classes.add([c.label, TextTable.cell(c.precision), TextTable.cell(c.recall), TextTable.cell(c.f1), String(c.support)])
+        }
         for (name, a) in [("macro", report.macro), ("weighted", report.weighted), ("micro", report.micro)] {
-          classes.add([name, show(a.precision), show(a.recall), show(a.f1), ""])
+          classes.add([name, TextTable.cell(a.precision), TextTable.cell(a.recall), TextTable.cell(a.f1), ""])
         }
         text += classes.render() + "\n"
         var summary = TextTable(["METRIC", "VALUE"], alignments: [.left, .right])
-        summary.add(["accuracy", show(report.accuracy)])
-        summary.add(["balanced accuracy", show(report.balancedAccuracy)])
-        summary.add(["Cohen's kappa", show(report.cohenKappa)])
-        summary.add(["Matthews correlation", show(report.mcc)])
+        summary.add(["accuracy", TextTable.cell(report.accuracy)])
+        summary.add(["balanced accuracy", TextTable.cell(report.balancedAccuracy)])
+        summary.add(["Cohen's kappa", TextTable.cell(report.cohenKappa)])
+        summary.add(["Matthews correlation", TextTable.cell(report.mcc)])
         if let positive = report.positive {
-          summary.add(["average precision (\(positive))", show(report.averagePrecision)])
-          summary.add(["ROC AUC (\(positive))", show(report.rocAuc)])
+          summary.add(["average precision (\(positive))", TextTable.cell(report.averagePrecision)])
+          summary.add(["ROC AUC (\(positive))", TextTable.cell(report.rocAuc)])
           for p in report.precisionAtRecall ?? [] {
             let at = p.threshold.map { String(format: " at score >= %.4g", $0) } ?? ""
-            summary.add(["precision at recall >= \(p.requiredRecall)\(at)", show(p.precision)])
+            summary.add(["precision at recall >= \(p.requiredRecall)\(at)", TextTable.cell(p.precision)])
           }
         }
         text += summary.render()

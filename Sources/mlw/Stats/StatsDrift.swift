@@ -32,7 +32,9 @@ extension Mlw.Stats {
           ["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
         for c in report.columns {
           let verdict = c.drifted.map { $0 ? "yes" : "no" } ?? "undefined"
-          table.add([c.column, c.test.rawValue, show(c.statistic), c.pValue.map { showP($0) } ?? "-", Figure.format(c.threshold), verdict])
+          table.add([
+            c.column, c.test.rawValue, TextTable.cell(c.statistic), c.pValue.map { TextTable.pValue($0) } ?? "-", Figure.format(c.threshold), verdict,
+          ])
         }
         let judged = report.columns.filter { $0.drifted != nil }.count
         var notes = ""

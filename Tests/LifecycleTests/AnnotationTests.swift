@@ -266,9 +266,10 @@ private func queue(_ workspace: Workspace, _ annotator: String) throws -> [Strin
     #expect(labels.map(\.annotator) == ["a1", "a2", "a1"] && labels.map(\.item) == ["x1", "x1", "x2"])
     #expect(labels[0].time == Timestamp.parse("2026-10-01T09:30:00.25Z") && labels[1].time == nil)
     #expect(labels[2].time == Timestamp.parse("2026-11-20T08:00:00Z"))
-    // Keyed by the task id when asked for a field the data lacks.
-    let byTask = try ImportedLabel.readLabelStudio(file: file, mapping: LabelStudioMapping(itemField: "key", members: members))
-    #expect(byTask.map(\.item) == ["11", "11", "12"])
+    // A field named and missing is refused (a misspelt field must not key the labels by task id).
+    #expect(throws: InputError.self) {
+      try ImportedLabel.readLabelStudio(file: file, mapping: LabelStudioMapping(itemField: "key", members: members))
+    }
     // Labels go into a dataset that exists: one with the items' ids.
     let tasks = ["x1", "x2", "x3"].map { Item(id: $0, payload: .object([:]), uri: nil) }
     _ = try workspace.importDataset("ls", items: tasks, source: "test", allowChanges: false, actor: manager, message: nil, ifVersion: nil, now: now)

@@ -659,21 +659,23 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     #expect(v3["labels"]?["void"]?["negative"] == v2["labels"]?["void"]?["negative"])
     #expect(v3["labels"]?["void"]?["positive"] == .array([.string("a round dark spot in the x-ray")]))
 
-    // show --format md writes what set --file reads: submitting it unchanged changes nothing in the body.
+    // show --format md writes what set --file reads: submitted unchanged, it is the same body,
+    // and publishing it would only make annotators acknowledge a copy, so it is refused.
     let markdown = try mlw(["manager", "guidelines", "show", "--format", "md"], root: root, as: "mia", workspace: "demo")
     #expect(markdown.status == 0 && markdown.stdout.hasPrefix("# Guidelines v3: void example\n"), "\(markdown.stdout)")
     try Data(markdown.stdout.utf8).write(to: URL(fileURLWithPath: inputs + "/v3.md"))
-    #expect(
-      try mlw(["manager", "guidelines", "set", "--file", inputs + "/v3.md", "--message", "again"], root: root, as: "mia", workspace: "demo").status
-        == 0)
-    #expect(try body() == v3)
-    // And the JSON that show --json prints is read back as well.
+    let again = try mlw(
+      ["manager", "guidelines", "set", "--file", inputs + "/v3.md", "--message", "again"], root: root, as: "mia", workspace: "demo")
+    #expect(again.status == 3 && again.stderr.contains("nothing changed: v3 says this already"), "\(again.stderr)")
+    // And the JSON that show --json prints is read back as well (one change, to tell).
     let json = try mlw(["manager", "guidelines", "show", "--json"], root: root, as: "mia", workspace: "demo")
-    try Data(json.stdout.utf8).write(to: URL(fileURLWithPath: inputs + "/v4.json"))
-    #expect(
-      try mlw(["manager", "guidelines", "set", "--file", inputs + "/v4.json", "--message", "json"], root: root, as: "mia", workspace: "demo").status
-        == 0)
-    #expect(try body() == v3)
+    try Data(json.stdout.replacingOccurrences(of: "One label per joint.", with: "One label per solder joint.").utf8).write(
+      to: URL(fileURLWithPath: inputs + "/v4.json"))
+    let fromJSON = try mlw(
+      ["manager", "guidelines", "set", "--file", inputs + "/v4.json", "--message", "json"], root: root, as: "mia", workspace: "demo")
+    #expect(fromJSON.status == 0, "\(fromJSON.stderr)")
+    let v4 = try #require(try body())
+    #expect(v4["labels"] == v3["labels"] && v4["summary"]?.stringValue?.hasPrefix("One label per solder joint.") == true)
     // The annotator reads the multi-line entry under its label.
     let next = try mlw(["annotator", "guidelines", "show"], root: root, as: "ann", workspace: "demo")
     #expect(
@@ -688,6 +690,11 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
       ("{\"labels\": {\"ok\": {\"definition\": 3}}}", "'definition' of 'ok' is text"),
       ("{\"labels\": {\"ok\": {\"examples\": []}}}", "unknown key 'examples'"),
       ("  \n", "the file is empty"),
+      ("## ok\nfine\nPositive:\n- a\n### Weird\n- b\n", "line 5: '### Weird' is no part of a section"),
+      ("Sum \u{1B}[31mred\n## ok\nfine\n", "the summary holds a control character"),
+      ("{\"labels\": {\"ok\": {\"positive\": [\"a\\u0000b\"]}}}", "a positive example of 'ok' holds a control character"),
+      ("{\"summary\": \"" + String(repeating: "x", count: 20_000) + "\"}", "the summary is 20000 bytes; at most 16 KiB"),
+      ("## ok\n" + String(repeating: "a long line of definition text\n", count: 9_000), "bytes; a guideline document is at most 256 KiB"),
     ]
     let unchanged = try snapshot(root)
     for (n, (text, message)) in cases.enumerated() {
@@ -699,12 +706,36 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     let mixed = try mlw(
       ["manager", "guidelines", "set", "--file", inputs + "/g.md", "--summary", "s", "--message", "x"], root: root, as: "mia", workspace: "demo")
     #expect(mixed.status == 2 && mixed.stderr.contains("--file holds the whole guideline"))
+    // Text the flags take must read back the same from the Markdown form, or it is refused.
+    let flagCases: [([String], String)] = [
+      (
+        ["--label", "ok", "--definition", "good joint\nExamples:\n- not a list"],
+        "the definition of 'ok' has a line 'Examples:' that reads as a part heading"
+      ),
+      (["--summary", "intro\n## void"], "the summary has a line '## void' that reads as a heading"),
+      (["--label", "ok", "--positive", "first\n\nsecond"], "a positive example of 'ok' holds a blank line"),
+      (["--label", "ok", "--positive", ""], "a positive example of 'ok' is empty"),
+      (["--label", "ok"], "nothing changed"),
+    ]
+    for (words, message) in flagCases {
+      let refused = try mlw(["manager", "guidelines", "set"] + words + ["--message", "x"], root: root, as: "mia", workspace: "demo")
+      #expect(
+        refused.status == 3 && refused.stderr.contains(message) && refused.stderr.split(separator: "\n").count == 1, "\(words): \(refused.stderr)")
+    }
     #expect(try snapshot(root) == unchanged)
     #expect(try validateSchemas([root]).status == 0)
   }
 
   @Test func aLabelStudioExportRoundTripsToTheItemsAndMembersItCameFrom() throws {
     let (root, inputs) = try annotationRoot()
+    // Times after the guidelines were published (now) and not in the future beyond a day.
+    let start = Date()
+    func soon(_ minutes: Int) -> String { Timestamp.format(start.addingTimeInterval(Double(minutes) * 60)) }
+    // The same instant written with a +01:00 offset, as Label Studio may write it.
+    func plusOneHour(_ utc: String) -> String {
+      let later = Timestamp.format(Timestamp.parse(utc)!.addingTimeInterval(3600))
+      return String(later.dropLast()) + "+01:00"
+    }
     // Tasks 101… carry the dataset's ids in data.id; user 7 is bo (an object once, a bare id
     // after); user 9 is someone whose e-mail names no member.
     func annotation(_ user: String, _ label: String, _ time: String) -> String {
@@ -715,10 +746,10 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
       + [
         #"{"id": 101, "data": {"id": "j00", "key": "j10"}, "annotations": ["#
           + annotation(#"{"id": 7, "email": "bo@lab.example"}"#, "ok", "2026-01-05T10:00:00.123456Z") + ", "
-          + annotation(#"{"id": 3, "email": "Ann@lab.example"}"#, "void", "2030-01-05T10:00:00Z") + ", "
-          + annotation(#"{"id": 9, "email": "zed@elsewhere.example"}"#, "ok", "2030-01-06T12:00:00Z") + "]}",
+          + annotation(#"{"id": 3, "email": "Ann@lab.example"}"#, "void", soon(1)) + ", "
+          + annotation(#"{"id": 9, "email": "zed@elsewhere.example"}"#, "ok", soon(3)) + "]}",
         #"{"id": 102, "data": {"id": "j01", "key": "j11"}, "annotations": ["#
-          + annotation("7", "bridge", "2030-01-06T11:00:00+01:00") + ", " + annotation("9", "ok", "2030-01-06T12:00:00Z") + "]}",
+          + annotation("7", "bridge", plusOneHour(soon(2))) + ", " + annotation("9", "ok", soon(3)) + "]}",
       ].joined(separator: ",\n") + "]"
     try Data(export.utf8).write(to: URL(fileURLWithPath: inputs + "/ls.json"))
     let before = try snapshot(root)
@@ -745,13 +776,14 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     // The guidelines were published today: bo's label of January 2026 was made before them.
     #expect(imported.json?["external"] == .int(1) && imported.json?["underGuidelines"] == .object(["1": .int(4)]))
 
+    let soon2 = soon(2)
     // The raw export has the dataset's ids, the members and Label Studio's times.
     let raw = try mlw(["manager", "export", "joints", "--kind", "raw", "--format", "jsonl"], root: root, as: "mia", workspace: "demo")
     let rows = raw.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)) }
     let byKey = Dictionary(uniqueKeysWithValues: rows.map { ("\($0["item"]!.stringValue!)/\($0["annotator"]!.stringValue!)", $0) })
     #expect(Set(byKey.keys) == ["j00/bo", "j00/ann", "j00/cy", "j01/bo", "j01/cy"], "\(raw.stdout)")
     #expect(byKey["j00/bo"]?["time"] == .string("2026-01-05T10:00:00Z") && byKey["j00/bo"]?["guidelines"] == .int(0))
-    #expect(byKey["j01/bo"]?["time"] == .string("2030-01-06T10:00:00Z") && byKey["j01/bo"]?["guidelines"] == .int(1))
+    #expect(byKey["j01/bo"]?["time"] == .string(soon2) && byKey["j01/bo"]?["guidelines"] == .int(1))
     let item = try mlw(["manager", "item", "show", "joints", "j00"], root: root, as: "mia", workspace: "demo")
     #expect(item.stdout.contains("imported") && item.stdout.contains("2026-01-05"), "\(item.stdout)")
 
@@ -764,6 +796,54 @@ private func annotationRoot() throws -> (root: String, inputs: String) {
     #expect(other.status == 0 && other.json?["items"] == .int(2), "\(other.stderr)")
     let afterOther = try mlw(["manager", "item", "show", "joints", "j10", "--json"], root: root, as: "mia", workspace: "demo").json
     #expect(afterOther?["labels"]?.arrayValue?.count == 3)
+    // A misspelt field is refused, not keyed by task id.
+    let misspelt = try mlw(
+      [
+        "manager", "labels", "import", "joints", inputs + "/ls.json", "--format", "label-studio", "--annotators", inputs + "/map.csv", "--item-field",
+        "kee",
+      ],
+      root: root, as: "mia", workspace: "demo")
+    #expect(misspelt.status == 3 && misspelt.stderr.contains("task 1 has no data.kee (--item-field)"), "\(misspelt.stderr)")
+    // Odd exports: one user id with two e-mails, a numeric or future created_at.
+    func exportFile(_ tasks: String) throws -> String {
+      let path = inputs + "/odd-\(tasks.hashValue).json"
+      try Data(tasks.utf8).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    let odd: [(String, String)] = [
+      (
+        "[{\"id\": 1, \"data\": {\"id\": \"j02\"}, \"annotations\": [" + annotation(#"{"id": 7, "email": "bo@lab.example"}"#, "ok", soon(4))
+          + "]}, {\"id\": 2, \"data\": {\"id\": \"j03\"}, \"annotations\": [" + annotation(#"{"id": 7, "email": "ann@lab.example"}"#, "ok", soon(4))
+          + "]}]", "Label Studio user 7 is ann@lab.example here and bo@lab.example elsewhere"
+      ),
+      (
+        #"[{"id": 1, "data": {"id": "j02"}, "annotations": [{"completed_by": {"id": 7, "email": "bo@lab.example"}, "created_at": 1732528800, "result": [{"value": {"choices": ["ok"]}}]}]}]"#,
+        "created_at is not a time text"
+      ),
+      (
+        "[{\"id\": 1, \"data\": {\"id\": \"j02\"}, \"annotations\": ["
+          + annotation(#"{"id": 7, "email": "bo@lab.example"}"#, "ok", "9999-12-31T23:59:59Z")
+          + "]}]", "is in the future"
+      ),
+    ]
+    for (text, message) in odd {
+      let refused = try mlw(
+        ["manager", "labels", "import", "joints", try exportFile(text), "--format", "label-studio"], root: root, as: "mia", workspace: "demo")
+      #expect(refused.status == 3 && refused.stderr.contains(message), "\(refused.stderr)")
+    }
+    // A label that would replace one the member gave already is refused unless --replace.
+    let changed = try exportFile(
+      "[{\"id\": 1, \"data\": {\"id\": \"j00\"}, \"annotations\": [" + annotation(#"{"id": 7, "email": "bo@lab.example"}"#, "void", soon(5))
+        + "]}]")
+    let before2 = try snapshot(root)
+    let replacing = try mlw(["manager", "labels", "import", "joints", changed, "--format", "label-studio"], root: root, as: "mia", workspace: "demo")
+    #expect(
+      replacing.status == 3 && replacing.stderr.contains("1 of these labels would replace labels their members gave already (bo on 'j00'"),
+      "\(replacing.stderr)")
+    #expect(try snapshot(root) == before2)
+    let replaced = try mlw(
+      ["manager", "labels", "import", "joints", changed, "--format", "label-studio", "--replace", "--json"], root: root, as: "mia", workspace: "demo")
+    #expect(replaced.status == 0 && replaced.json?["replaced"] == .int(1), "\(replaced.stderr)")
     let wrongFormat = try mlw(
       ["manager", "labels", "import", "joints", inputs + "/ls.json", "--item-field", "key"], root: root, as: "mia", workspace: "demo")
     #expect(wrongFormat.status == 2 && wrongFormat.stderr.contains("--format label-studio"))

@@ -58,6 +58,9 @@ extension Guidelines {
   public static func document(file: String, schema: LabelSchema) throws -> Guidelines {
     guard FileIO.exists(file) else { throw InputError(file: file, "no such file") }
     guard !FileIO.isDirectory(file) else { throw InputError(file: file, "is a folder, not a file") }
+    if case let size = try FileIO.size(file), size > maximumBytes {
+      throw InputError(file: file, "\(size) bytes; a guideline document is at most \(maximumBytes / 1024) KiB")
+    }
     let bytes = TextBytes.withoutBOM(try FileIO.read(file))
     if let offset = TextBytes.firstInvalidUTF8(bytes) {
       throw InputError(file: file, line: TextBytes.line(of: offset, in: bytes), "not valid UTF-8 (byte \(offset + 1)); save the file as UTF-8")
@@ -124,6 +127,9 @@ extension Guidelines {
         draft.part = part
         draft.open = false
         continue
+      }
+      if trimmed.hasPrefix("###") {
+        throw InputError(file: file, line: number, "'\(trimmed)' is no part of a section; the parts are Positive:, Negative: and Rules:")
       }
       guard let part = draft.part else {
         draft.definition.append(line)
@@ -226,6 +232,49 @@ extension Guidelines {
   private static func joined(_ lines: [String]) -> String? {
     let text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     return text.isEmpty ? nil : text
+  }
+}
+
+extension Guidelines {
+  /// The largest guideline document, and the largest text in it: enough for any convention a
+  /// team writes, small enough that every annotator's `next` carries it.
+  public static let maximumBytes = 256 * 1024
+  public static let maximumTextBytes = 16 * 1024
+
+  /// Why these guidelines cannot be stored, or nil: too large, a control character (other than a
+  /// line break or tab, which the terminal would act on), an empty entry, or text the Markdown
+  /// form would read differently (a blank line inside an entry, a definition line that reads as
+  /// a part heading, a summary or definition line that reads as a section heading).
+  public func problem() -> String? {
+    var total = 0
+    func check(_ text: String, _ what: String, entry: Bool = false, definition: Bool = false) -> String? {
+      total += text.utf8.count
+      if text.utf8.count > Self.maximumTextBytes { return "\(what) is \(text.utf8.count) bytes; at most \(Self.maximumTextBytes / 1024) KiB" }
+      if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        return "\(what) holds a control character; write plain text"
+      }
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      if entry {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "\(what) is empty" }
+        if lines.contains(where: \.isEmpty) { return "\(what) holds a blank line; an entry is one paragraph" }
+      }
+      if let line = lines.first(where: { $0.hasPrefix("##") }) { return "\(what) has a line '\(line)' that reads as a heading" }
+      if definition, let line = lines.first(where: { Part.introduced(by: $0) != nil }) {
+        return "\(what) has a line '\(line)' that reads as a part heading"
+      }
+      return nil
+    }
+    if let summary, let problem = check(summary, "the summary") { return problem }
+    for (name, section) in labels.sorted(by: { $0.key < $1.key }) {
+      if let problem = check(section.definition, "the definition of '\(name)'", definition: true) { return problem }
+      for (part, entries) in [("a positive example", section.positive), ("a negative example", section.negative), ("a rule", section.rules)] {
+        for entry in entries {
+          if let problem = check(entry, "\(part) of '\(name)'", entry: true) { return problem }
+        }
+      }
+    }
+    if total > Self.maximumBytes { return "the guidelines are \(total) bytes; at most \(Self.maximumBytes / 1024) KiB" }
+    return nil
   }
 }
 

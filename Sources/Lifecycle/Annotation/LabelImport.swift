@@ -33,15 +33,22 @@ public struct LabelStudioMapping: Sendable {
   /// The field of a task's `data` that holds the item id the dataset was imported with; a task
   /// without it is keyed by its Label Studio id.
   public var itemField: String
+  /// Whether `itemField` was named: then every task must have it (a misspelt field must not
+  /// key the labels by task id instead).
+  public var itemFieldRequired: Bool
+  /// Annotation times after this are refused (a clock or an export gone wrong).
+  public var latestTime: Date?
   /// Label Studio user (its numeric id, or its e-mail lower-cased) → member, from `--annotators`.
   public var users: [String: String]
   /// The members of the workspace: every label goes to one of them.
   public var members: Set<String>
 
-  public init(itemField: String = "id", users: [String: String] = [:], members: Set<String>) {
-    self.itemField = itemField
+  public init(itemField: String? = nil, users: [String: String] = [:], members: Set<String>, latestTime: Date? = nil) {
+    self.itemField = itemField ?? "id"
+    self.itemFieldRequired = itemField != nil
     self.users = users
     self.members = members
+    self.latestTime = latestTime
   }
 
   /// The `--annotators` file: columns `labelstudio,member`, where `labelstudio` is a Label Studio
@@ -124,9 +131,13 @@ extension ImportedLabel {
     guard let tasks = json.arrayValue else { throw InputError(file: file, "not a Label Studio export: expected an array of tasks") }
     // The e-mails the export gives for user ids, wherever a user object appears.
     var emails: [Int: String] = [:]
-    for task in tasks {
+    for (t, task) in tasks.enumerated() {
       for annotation in task["annotations"]?.arrayValue ?? [] {
-        if let user = LabelStudioUser(annotation["completed_by"]), let id = user.id, let email = user.email { emails[id] = email }
+        guard let user = LabelStudioUser(annotation["completed_by"]), let id = user.id, let email = user.email else { continue }
+        if let other = emails[id], other != email {
+          throw InputError(file: file, "task \(t + 1): Label Studio user \(id) is \(email) here and \(other) elsewhere; fix the export")
+        }
+        emails[id] = email
       }
     }
     func member(of given: LabelStudioUser) -> (String?, LabelStudioUser) {
@@ -146,7 +157,11 @@ extension ImportedLabel {
     var unknown: [LabelStudioUser] = []
     for (t, task) in tasks.enumerated() {
       let item: String
-      switch task["data"]?[mapping.itemField] ?? task["id"] {
+      let field = task["data"]?[mapping.itemField]
+      if mapping.itemFieldRequired, field == nil || field == .null {
+        throw InputError(file: file, "task \(t + 1) has no data.\(mapping.itemField) (--item-field); name the field that holds the item ids")
+      }
+      switch field ?? task["id"] {
       case .int(let n)?: item = String(n)
       case .string(let s)?: item = s
       default: throw InputError(file: file, "task \(t + 1) has neither data.\(mapping.itemField) nor an id")
@@ -168,11 +183,18 @@ extension ImportedLabel {
         }
         guard !labels.isEmpty else { throw InputError(file: file, "\(location) has no choices or rating") }
         var time: Date?
-        if let text = annotation["created_at"]?.stringValue {
+        switch annotation["created_at"] {
+        case nil, .null?: break
+        case .string(let text)?:
           guard let parsed = Self.labelStudioTime(text) else {
             throw InputError(file: file, "\(location): created_at '\(text)' is not a time (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM)")
           }
+          if let latest = mapping.latestTime, parsed > latest {
+            throw InputError(file: file, "\(location): created_at '\(text)' is in the future; check the export")
+          }
           time = parsed
+        default:
+          throw InputError(file: file, "\(location): created_at is not a time text (YYYY-MM-DDTHH:MM:SS[.fff]Z)")
         }
         let (found, resolved) = member(of: user)
         guard let who = found else {
@@ -258,6 +280,8 @@ extension Workspace {
     public var underGuidelines: [String: Int]
     /// Labels made before any guideline version, or with no time in the file: external.
     public var external: Int
+    /// Labels that replaced a label the same member had already given the item.
+    public var replaced: Int
   }
 
   /// The guideline version in force at `time`: the newest published at or before it; nil
@@ -270,9 +294,9 @@ extension Workspace {
   /// Imports labels made elsewhere into the label logs of `dataset`, one log per annotator, after
   /// checking every label against the schema and every item against the dataset (which must
   /// exist): a bad row is an error naming it, and then nothing is written.
-  public func importLabels(_ dataset: String, _ labels: [ImportedLabel], file: String, format: LabelImportFormat, actor: Actor, now: Date) throws
-    -> LabelImportResult
-  {
+  public func importLabels(
+    _ dataset: String, _ labels: [ImportedLabel], file: String, format: LabelImportFormat, replacing: Bool = false, actor: Actor, now: Date
+  ) throws -> LabelImportResult {
     _ = try Name(dataset, what: "dataset name")
     let schema = try requireLabelSchema()
     let known = Set(try itemsFile(try self.dataset(dataset)).ids)
@@ -304,12 +328,27 @@ extension Workspace {
     }
     var result = LabelImportResult(
       dataset: dataset, labels: labels.count, annotators: perAnnotator.mapValues(\.count), items: Set(labels.map(\.item)).count,
-      id: id, added: 0, alreadyImported: false, underGuidelines: underGuidelines, external: external)
+      id: id, added: 0, alreadyImported: false, underGuidelines: underGuidelines, external: external, replaced: 0)
     let recordPath = LabelImportRecord.path(dataset, id)
     if try documents.latestVersion(of: recordPath) > 0 {
       result.alreadyImported = true
       return result
     }
+    // A label the member already gave (in mlw, or by an earlier import) is replaced only when asked.
+    let existing = try self.labels(dataset)
+    var given = Set<String>()
+    for e in existing.entries where e.value >= 0 {
+      given.insert(existing.annotators[Int(e.annotator)] + "\u{0}" + existing.items[Int(e.item)])
+    }
+    let replaced = parsedLabels.filter { given.contains($0.annotator + "\u{0}" + $0.item) }
+    if !replaced.isEmpty, !replacing {
+      let first = replaced[0]
+      throw InputError(
+        file: file,
+        "\(replaced.count) of these labels would replace labels their members gave already (\(first.annotator) on '\(first.item)', …); pass --replace to import them anyway"
+      )
+    }
+    result.replaced = replaced.count
     let working = try WorkInProgress(in: folder + "/labels/" + dataset, "import-" + id)
     defer { working.end() }
     // Each annotator's labels in one append; a log that already holds some of this import's

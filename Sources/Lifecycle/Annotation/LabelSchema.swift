@@ -225,6 +225,12 @@ extension Workspace {
       throw LifecycleError.invalidValue(
         what: "--label", reason: "'\(name)' is not in the label schema (\(schema.labelNames.joined(separator: ", ")))")
     }
+    if let problem = body.problem() { throw LifecycleError.invalidValue(what: "guidelines", reason: problem) }
+    if let current, current.0 == body {
+      throw LifecycleError.invalidValue(
+        what: "guidelines",
+        reason: "nothing changed: v\(current.1.envelope.version) says this already (annotators would re-acknowledge it for nothing)")
+    }
     let stored = try publish(
       Guidelines.path, body, actor: actor, message: message, expecting: ifVersion ?? current?.1.envelope.version ?? 0, now: now)
     return (body, stored.envelope.version)

@@ -23,6 +23,7 @@ extension Mlw.Manager.Labels {
     @Option(help: "csv or label-studio.") var format: LabelImportFormat = .csv
     @Option(help: "Label Studio: the field of a task's data that holds the item id (default: id).") var itemField: String?
     @Option(help: "Label Studio: a CSV labelstudio,member mapping user ids or e-mails to members.") var annotators: InputFile?
+    @Flag(help: "Import labels that replace labels their members gave already (refused without it).") var replace = false
 
     func validate() throws {
       if format != .labelStudio, itemField != nil || annotators != nil {
@@ -48,6 +49,7 @@ extension Mlw.Manager.Labels {
         let guidelines = (versions + (result.external > 0 ? ["external \(result.external)"] : [])).joined(separator: ", ")
         return "imported \(result.labels) labels of \(result.items) items into \(result.dataset): \(perAnnotator)\(resumed)\n"
           + "guidelines in force when they were made: \(guidelines)\n"
+          + (result.replaced > 0 ? "\(result.replaced) of them replaced labels their members had given (--replace)\n" : "")
           + "import \(result.id); measure them: mlw manager report \(result.dataset)\n"
       }
     }
@@ -62,11 +64,12 @@ extension Mlw.Manager.Labels {
         let members = Swift.Set(try workspace.record().0.members.keys)
         let users = try annotators.map { try LabelStudioMapping.users(file: try context.path(reading: $0), members: members) } ?? [:]
         labels = try ImportedLabel.readLabelStudio(
-          file: path, mapping: LabelStudioMapping(itemField: itemField ?? "id", users: users, members: members))
+          file: path,
+          mapping: LabelStudioMapping(itemField: itemField, users: users, members: members, latestTime: context.now.addingTimeInterval(86_400)))
       }
       return Output(
         result: try workspace.importLabels(
-          dataset, labels, file: file.given, format: format, actor: try context.requireActor(), now: context.now))
+          dataset, labels, file: file.given, format: format, replacing: replace, actor: try context.requireActor(), now: context.now))
     }
   }
 }

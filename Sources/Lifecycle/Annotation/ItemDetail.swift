@@ -42,7 +42,8 @@ extension Workspace {
     let file = try itemsFile(stored)
     guard let index = Self.binarySearch(file.ids, id) else {
       throw StoreError.notFound(
-        what: "item '\(id)' in dataset '\(dataset)' (version \(stored.version))", hint: "'mlw manager dataset show \(dataset)' lists its items")
+        what: "item '\(id)' in dataset '\(dataset)' (version \(stored.version))",
+        hint: "ids match exactly, case included; 'mlw manager export \(dataset) --with-payload' lists the labelled ones")
     }
     let item = try ItemsFile.item(at: file.lineStarts[index], in: file.path)
     let labels = try self.labels(dataset)

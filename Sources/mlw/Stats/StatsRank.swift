@@ -27,11 +27,7 @@ extension Mlw.Stats {
       var models: [RankedModel]
 
       func render() -> String {
-        var table = TextTable(["RANK", "MODEL", "SCORE", "ELIGIBLE", "FAILS"], alignments: [.right, .left, .right, .left, .left])
-        for m in models {
-          table.add([String(m.rank), m.model, m.eligible ? scoreText(m.score) : "-", m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
-        }
-        return "policy: \(policy)\n" + DirectionNotes.render(directions) + table.render()
+        "policy: \(policy)\n" + DirectionNotes.render(directions) + PolicyRankingOutput.table(models)
       }
     }
 

@@ -93,11 +93,16 @@ struct PolicyRankingOutput: CommandOutput {
   var models: [RankedModel]
 
   func render() -> String {
+    "policy v\(version): \(policy)\n" + DirectionNotes.render(directions) + Self.table(models)
+  }
+
+  /// The ranking as a table, for `metric-policy rank` and `stats rank`.
+  static func table(_ models: [RankedModel]) -> String {
     var table = TextTable(["RANK", "MODEL", "SCORE", "ELIGIBLE", "FAILS"], alignments: [.right, .left, .right, .left, .left])
     for m in models {
       table.add([String(m.rank), m.model, m.eligible ? scoreText(m.score) : "-", m.eligible ? "yes" : "no", m.failed.joined(separator: "; ")])
     }
-    return "policy v\(version): \(policy)\n" + DirectionNotes.render(directions) + table.render()
+    return table.render()
   }
 }
 

@@ -24,6 +24,8 @@ public enum RecordKinds {
     Assignment.kind: Info(schemaVersion: Assignment.schemaVersion, writers: [.manager]),
     GoldSet.kind: Info(schemaVersion: GoldSet.schemaVersion, writers: [.manager]),
     LabelImportRecord.kind: Info(schemaVersion: LabelImportRecord.schemaVersion, writers: [.manager]),
+    Run.kind: Info(schemaVersion: Run.schemaVersion, writers: [.engineer]),
+    Evaluation.kind: Info(schemaVersion: Evaluation.schemaVersion, writers: [.engineer]),
   ]
 
   /// Log kinds (the kind in a log's header line).
@@ -32,6 +34,7 @@ public enum RecordKinds {
     LabelBody.kind: LabelBody.schemaVersion,
     GuidelineAck.kind: GuidelineAck.schemaVersion,
     AdjudicationBody.kind: AdjudicationBody.schemaVersion,
+    MetricPoint.kind: MetricPoint.schemaVersion,
   ]
 
   /// Kinds that not every member may read: gold answers are hidden from annotators, or the

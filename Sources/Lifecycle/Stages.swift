@@ -47,7 +47,9 @@ public struct Stage: Sendable {
     Stage(
       name: "training",
       parts: [
-        StagePart(path: "runs", shape: .collection, nextStep: "the engineer records a training run and its evaluation")
+        StagePart(
+          path: "runs", shape: .collection,
+          nextStep: "the engineer starts a training run pinned to a dataset version (mlw engineer run start ID --dataset NAME)")
       ]),
     Stage(
       name: "deployment",

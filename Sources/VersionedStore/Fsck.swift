@@ -70,7 +70,7 @@ public enum Fsck {
         checkTemp(path, name: name, repair: repair, into: &report)
       } else if name.hasSuffix(".jsonl") {
         checkLog(path, repair: repair, into: &report)
-      } else if name.hasPrefix("sha256-"), name.hasSuffix(".ndjson") {
+      } else if name.hasPrefix("sha256-"), !FileIO.isDirectory(path) {
         checkContentAddressed(path, name: name, into: &report)
       } else if FileIO.isDirectory(path), !name.hasPrefix(".git"), !excluding.contains(path) {
         try walk(path, root: root, repair: repair, excluding: excluding, into: &report)
@@ -119,7 +119,7 @@ public enum Fsck {
   /// A file named by the SHA-256 of its bytes (`sha256-<hex>.ndjson`, a dataset's items) must
   /// still hash to its name: anything else means it was changed after it was written.
   private static func checkContentAddressed(_ path: String, name: String, into report: inout FsckReport) {
-    let expected = "sha256:" + name.dropFirst("sha256-".count).dropLast(".ndjson".count)
+    let expected = "sha256:" + name.dropFirst("sha256-".count).prefix { $0 != "." }
     guard let bytes = try? FileIO.read(path) else {
       report.findings.append(FsckFinding(severity: .corrupt, file: path, problem: "unreadable"))
       return

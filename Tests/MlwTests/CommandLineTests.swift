@@ -201,6 +201,8 @@ import VersionedStore
     try Data("id,image\nj1,a.png\nj2,b.png\nj3,c.png\n".utf8).write(to: URL(fileURLWithPath: inputs + "/items.csv"))
     try Data("item,label\nj1,ok\n".utf8).write(to: URL(fileURLWithPath: inputs + "/gold.csv"))
     try Data("item,annotator,label\nj2,ext1,ok\nj2,ext2,void\n".utf8).write(to: URL(fileURLWithPath: inputs + "/labels.csv"))
+    try Data("item,prediction,truth,side\nj1,ok,ok,top\nj2,void,ok,top\nj3,ok,ok,bottom\n".utf8).write(
+      to: URL(fileURLWithPath: inputs + "/predictions.csv"))
     let steps: [([String], String)] = [
       (["lead", "scope", "set", "--problem", "flag defective joints"], "ana"),
       (["lead", "feasibility", "score", "--answer", "data.acquisition=4"], "ana"),
@@ -221,6 +223,12 @@ import VersionedStore
       (["annotator", "submit", "j3", "ok"], "ann"),
       (["manager", "labels", "import", "joints", inputs + "/labels.csv"], "mia"),
       (["manager", "adjudicate", "joints", "j2", "ok", "--reason", "checked"], "mia"),
+      (["engineer", "run", "start", "r1", "--dataset", "joints", "--split-rule", "train=0.5,dev=0.5", "--seed", "3", "--code", "abc1234"], "eve"),
+      (["engineer", "run", "log", "r1", "--metric", "loss=NaN", "--metric", "f1=0.5", "--split", "dev", "--step", "1"], "eve"),
+      (["engineer", "run", "artifact", "r1", inputs + "/gold.csv", "--name", "model"], "eve"),
+      (["engineer", "run", "finish", "r1"], "eve"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints"], "eve"),
+      (["engineer", "run", "evaluate", "r2", "--split", "dev", "--predictions", inputs + "/predictions.csv", "--slice", "side"], "eve"),
     ]
     for (words, who) in steps {
       let result = try mlw(words, root: root, as: who, workspace: "demo")

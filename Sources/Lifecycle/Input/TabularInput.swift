@@ -61,6 +61,15 @@ public struct TabularInput {
     }
   }
 
+  /// The column names: a CSV file's header, or the keys of a JSON Lines file's first object.
+  public var columnNames: [String] {
+    guard isJSONLines else { return header }
+    for line in bytes.split(separator: 0x0A) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+      return (try? JSONValue.parse(line))?.objectValue.map { $0.keys.sorted() } ?? []
+    }
+    return []
+  }
+
   /// Calls `body` with each data row's line number and fields by column name (`nil` for a JSON
   /// null or an absent key; "" for an empty CSV field). `columns` are the names needed; a
   /// missing one is an error naming the header.

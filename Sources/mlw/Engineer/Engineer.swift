@@ -7,7 +7,7 @@ extension Mlw {
     static let role = Role.engineer
     static let configuration = CommandConfiguration(
       commandName: "engineer",
-      abstract: "ML engineer: baselines other than human level, datasets, and the bias/variance diagnosis.",
-      subcommands: [Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
+      abstract: "ML engineer: training runs, baselines other than human level, datasets, and the bias/variance diagnosis.",
+      subcommands: [Run.self, Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
   }
 }

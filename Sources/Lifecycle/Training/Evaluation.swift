@@ -1,0 +1,386 @@
+import Foundation
+import Statistics
+import VersionedStore
+
+/// A run's evaluation on one split: the classification report of its predictions, the figures
+/// the metric policy and its bars read (per class `recall[<class>]`, per slice
+/// `accuracy[<column>=<value>]`), the score under the policy in force, the comparison with every
+/// baseline of the same metric, and, once the run has train and dev evaluations, the
+/// bias/variance diagnosis against human level. Stored at `evaluations/<run>/<split>/`; the
+/// predictions file under `content/` by its hash. Schema: `schemas/kinds/evaluation.schema.json`.
+public struct Evaluation: DocumentBody, Equatable {
+  public static let kind = "evaluation"
+  public static let schemaVersion = 1
+  public static func path(run: String, split: String) -> RecordPath { RecordPath(trusted: ["evaluations", run, split]) }
+
+  public struct Slice: Codable, Sendable, Equatable {
+    public var column: String
+    public var value: String
+    public var items: Int
+    public var accuracy: Double?
+    public var f1: Double?
+  }
+
+  public struct PolicyScore: Codable, Sendable, Equatable {
+    public var version: Int
+    public var summary: String
+    public var score: Double
+    public var eligible: Bool
+    /// The bars and requirements missed.
+    public var failed: [String]
+  }
+
+  public struct BaselineComparison: Codable, Sendable, Equatable {
+    public var baseline: String
+    public var type: Baseline.Source
+    public var metric: String
+    /// The baseline's figure, as a fraction for a rate.
+    public var baselineValue: Double
+    /// This evaluation's figure of the same metric.
+    public var value: Double
+    public var direction: MetricDirection
+    public var beats: Bool
+  }
+
+  public var split: String
+  /// `sha256:<hex>` of the predictions file as given.
+  public var predictions: String
+  public var items: Int
+  /// Where the true labels came from: `predictions` (a truth column) or `label-snapshot`.
+  public var truthFrom: String
+  public var labels: [String]
+  /// Rows: true label, columns: predicted, in `labels` order.
+  public var confusionMatrix: [[Int]]
+  public var support: [String: Int]
+  /// Every defined figure by name: `accuracy`, `balanced_accuracy`, `precision`, `recall`, `f1`
+  /// (macro averages), `weighted_f1`, `mcc`, `kappa`, with a score column `auc` and
+  /// `average_precision`; `precision[<class>]`, `recall[<class>]`, `f1[<class>]`;
+  /// `accuracy[<column>=<value>]`, `f1[<column>=<value>]`.
+  public var metrics: [String: Double]
+  /// Figures that are undefined, with the reason (a class never predicted has no precision).
+  public var undefined: [String: String]
+  public var slices: [Slice]
+  public var warnings: [String]
+  /// The positive class of a binary evaluation with scores.
+  public var positive: String?
+  /// Nil when no policy is set, with the reason in `policyNote`.
+  public var policy: PolicyScore?
+  public var policyNote: String?
+  public var baselines: [BaselineComparison]
+
+  /// The figures that become the run's metrics of this split (`dev.f1`).
+  public static let headline = [
+    "accuracy", "balanced_accuracy", "precision", "recall", "f1", "weighted_f1", "mcc", "kappa", "auc", "average_precision",
+  ]
+}
+
+/// An evaluation with its attribution.
+public struct StoredEvaluation: Sendable {
+  public var run: String
+  public var version: Int
+  public var author: String
+  public var time: Date
+  public var evaluation: Evaluation
+}
+
+/// One row of a predictions file, read and checked.
+struct PredictionRow {
+  var item: String
+  var prediction: String
+  var truth: String
+  var score: Double?
+  var probabilities: [Double]?
+  var slices: [String]
+}
+
+/// A predictions file read against a run: every row's item in the split, once; its truth; its
+/// probabilities summing to 1.
+struct Predictions {
+  var rows: [PredictionRow]
+  var probabilityLabels: [String]
+  var sliceColumns: [String]
+  var truthFrom: String
+  var bytes: [UInt8]
+  var fileExtension: String
+}
+
+extension Workspace {
+  /// Reads the predictions at `path` (`given` in messages) for run `run`'s split `split`.
+  func readPredictions(path: String, given: String, run: StoredRun, split: String, slices: [String]) throws -> Predictions {
+    let input = try TabularInput(file: path)
+    let columns = input.columnNames
+    for needed in ["item", "prediction"] where !columns.contains(needed) {
+      throw InputError(file: given, line: 1, "needs the column '\(needed)' (it has: \(columns.joined(separator: ", ")))")
+    }
+    for column in slices where !columns.contains(column) {
+      throw InputError(file: given, line: 1, "--slice \(column): no such column (it has: \(columns.joined(separator: ", ")))")
+    }
+    if Set(slices).count != slices.count { throw LifecycleError.invalidValue(what: "--slice", reason: "a column is named twice") }
+    let probabilityColumns = columns.filter { $0.hasPrefix("proba[") && $0.hasSuffix("]") }
+    let probabilityLabels = probabilityColumns.map { String($0.dropFirst(6).dropLast()) }
+    let hasTruth = columns.contains("truth")
+    let hasScore = columns.contains("score")
+    if hasScore, !probabilityColumns.isEmpty {
+      throw InputError(file: given, line: 1, "give a score column (binary) or proba[<label>] columns, not both")
+    }
+    // The items the predictions must be for.
+    var allowed: Set<String>
+    let scope: String
+    if let splits = run.run.splits {
+      guard splits.counts[split] != nil else {
+        throw LifecycleError.invalidValue(
+          what: "--split", reason: "run '\(run.id)' has the splits \(splits.counts.keys.sorted().joined(separator: ", ")), not '\(split)'")
+      }
+      allowed = Set(try splitItems(splits).filter { $0.value == split }.map(\.key))
+      scope = "split '\(split)' of run '\(run.id)'"
+    } else if let pin = run.run.dataset {
+      allowed = Set(try itemsFile(try dataset(pin.name, version: pin.version)).ids)
+      scope = "dataset \(pin.description)"
+    } else {
+      throw LifecycleError.invalidValue(what: "run", reason: "run '\(run.id)' pins no dataset, so its predictions cannot be checked against items")
+    }
+    let snapshot = try run.run.labels.map(snapshotLabels) ?? [:]
+    if !hasTruth, run.run.labels == nil {
+      throw InputError(file: given, line: 1, "needs a truth column: run '\(run.id)' has no label snapshot")
+    }
+    var rows: [PredictionRow] = []
+    var lineOf: [String: Int] = [:]
+    var distinct = [Set<String>](repeating: [], count: slices.count)
+    let wanted = ["item", "prediction"] + (hasTruth ? ["truth"] : []) + (hasScore ? ["score"] : []) + probabilityColumns + slices
+    try input.forEachRow(columns: wanted) { line, fields in
+      guard let item = fields[0], !item.isEmpty else { throw InputError(file: given, line: line, "the item is empty") }
+      guard allowed.contains(item) else { throw InputError(file: given, line: line, "item '\(item)' is not in \(scope)") }
+      if let first = lineOf[item] { throw InputError(file: given, line: line, "item '\(item)' is listed twice (line \(first) and here)") }
+      lineOf[item] = line
+      guard let prediction = fields[1], !prediction.isEmpty else { throw InputError(file: given, line: line, "the prediction is empty") }
+      var at = 2
+      let truth: String
+      if hasTruth {
+        guard let text = fields[at], !text.isEmpty else { throw InputError(file: given, line: line, "the truth is empty") }
+        truth = text
+        at += 1
+      } else {
+        guard let label = snapshot[item] else {
+          throw InputError(
+            file: given, line: line, "item '\(item)' has no label in run '\(run.id)''s snapshot (a tie or unlabelled); add a truth column")
+        }
+        truth = label
+      }
+      var score: Double?
+      if hasScore {
+        guard let text = fields[at], let value = Double(text), value.isFinite, Figure.isDecimal(text) else {
+          throw InputError(file: given, line: line, "the score '\(fields[at] ?? "")' is not a number")
+        }
+        score = value
+        at += 1
+      }
+      var probabilities: [Double]?
+      if !probabilityColumns.isEmpty {
+        var values: [Double] = []
+        for (k, column) in probabilityColumns.enumerated() {
+          guard let text = fields[at + k], Figure.isDecimal(text), let p = Double(text), (0...1).contains(p) else {
+            throw InputError(file: given, line: line, "\(column) '\(fields[at + k] ?? "")' is not a probability from 0 to 1")
+          }
+          values.append(p)
+        }
+        let sum = values.reduce(0, +)
+        guard abs(sum - 1) <= 1e-6 else {
+          throw InputError(file: given, line: line, "the probabilities add up to \(Figure.format(sum)), not 1 (within 1e-6)")
+        }
+        probabilities = values
+        at += probabilityColumns.count
+      }
+      var sliceValues: [String] = []
+      for k in slices.indices {
+        let value = fields[at + k] ?? ""
+        distinct[k].insert(value)
+        guard distinct[k].count <= 1000 else {
+          throw InputError(file: given, line: line, "--slice \(slices[k]) has more than 1,000 distinct values; slice by a coarser column")
+        }
+        sliceValues.append(value)
+      }
+      rows.append(
+        PredictionRow(item: item, prediction: prediction, truth: truth, score: score, probabilities: probabilities, slices: sliceValues))
+    }
+    guard !rows.isEmpty else { throw InputError(file: given, "no predictions") }
+    if !probabilityLabels.isEmpty {
+      let known = Set(probabilityLabels)
+      if let row = rows.first(where: { !known.contains($0.truth) }) {
+        throw InputError(file: given, "the truth '\(row.truth)' of item '\(row.item)' has no proba[\(row.truth)] column")
+      }
+    }
+    return Predictions(
+      rows: rows, probabilityLabels: probabilityLabels, sliceColumns: slices, truthFrom: hasTruth ? "predictions" : "label-snapshot",
+      bytes: try FileIO.read(path), fileExtension: input.header.isEmpty ? "jsonl" : "csv")
+  }
+
+  /// Evaluates run `runID` on `split` from the predictions at `path` and publishes the result.
+  public func evaluateRun(
+    _ runID: String, split: String, predictions path: String, given: String, slices: [String], positive: String?, actor: Actor,
+    message: String?, now: Date
+  ) throws -> StoredEvaluation {
+    let run = try self.run(runID)
+    _ = try Name(split, what: "split")
+    let read = try readPredictions(path: path, given: given, run: run, split: split, slices: slices)
+    let hasScore = read.rows.first?.score != nil
+    if hasScore, positive == nil {
+      throw LifecycleError.invalidValue(what: "--positive", reason: "a score column needs --positive LABEL, the class the score is for")
+    }
+    if let positive, !hasScore {
+      throw LifecycleError.invalidValue(what: "--positive", reason: "--positive '\(positive)' goes with a score column")
+    }
+    let report = ClassificationReport.analyze(
+      truth: read.rows.map(\.truth), prediction: read.rows.map(\.prediction), scores: hasScore ? read.rows.map { $0.score! } : nil,
+      positive: positive)
+    var metrics: [String: Double] = [:]
+    var undefined: [String: String] = [:]
+    func put(_ name: String, _ estimate: Estimate?) {
+      switch estimate {
+      case .value(let v)? where v.isFinite: metrics[name] = v
+      case .value?: undefined[name] = "not a finite number"
+      case .undefined(let reason)?: undefined[name] = reason
+      case nil: break
+      }
+    }
+    put("accuracy", report.accuracy)
+    put("balanced_accuracy", report.balancedAccuracy)
+    put("precision", report.macro.precision)
+    put("recall", report.macro.recall)
+    put("f1", report.macro.f1)
+    put("weighted_f1", report.weighted.f1)
+    put("mcc", report.mcc)
+    put("kappa", report.cohenKappa)
+    put("auc", report.rocAuc)
+    put("average_precision", report.averagePrecision)
+    for c in report.perClass {
+      put("precision[\(c.label)]", c.precision)
+      put("recall[\(c.label)]", c.recall)
+      put("f1[\(c.label)]", c.f1)
+    }
+    var sliceRows: [Evaluation.Slice] = []
+    for (k, column) in read.sliceColumns.enumerated() {
+      var groups: [String: [Int]] = [:]
+      for (i, row) in read.rows.enumerated() { groups[row.slices[k], default: []].append(i) }
+      for value in groups.keys.sorted() {
+        let members = groups[value]!
+        let part = ClassificationReport.analyze(truth: members.map { read.rows[$0].truth }, prediction: members.map { read.rows[$0].prediction })
+        put("accuracy[\(column)=\(value)]", part.accuracy)
+        put("f1[\(column)=\(value)]", part.macro.f1)
+        sliceRows.append(
+          Evaluation.Slice(column: column, value: value, items: members.count, accuracy: part.accuracy.value, f1: part.macro.f1.value))
+      }
+    }
+    // The policy in force.
+    var policy: Evaluation.PolicyScore?
+    var policyNote: String?
+    if let (record, version) = try metricPolicy() {
+      var missed: [String] = []
+      for bar in record.sliceBars {
+        do {
+          missed += try bar.failures([(name: runID, metrics: metrics)], columns: metrics.keys.sorted())[runID] ?? []
+        } catch PolicyTableError.missingColumn(let column, let description) {
+          missed.append("\(description): this evaluation has no \(column) (add the slice column with --slice, or the class to the predictions)")
+        }
+      }
+      do {
+        let ranked = try record.rule.policy.rank(
+          [(name: runID, metrics: metrics)], gates: missed.isEmpty ? [:] : [runID: missed], directions: record.rule.givenDirections)
+        if let mine = ranked.first {
+          policy = Evaluation.PolicyScore(version: version, summary: record.summary, score: mine.score, eligible: mine.eligible, failed: mine.failed)
+        }
+      } catch PolicyProblem.unknownMetric(let name, _) {
+        policyNote = "not scored under metric policy v\(version) (\(record.summary)): it uses '\(name)', which this evaluation does not have"
+      } catch {
+        policyNote = "not scored under metric policy v\(version) (\(record.summary)): \(error)"
+      }
+    } else {
+      policyNote = "no metric policy is set (a lead or the SME sets one: mlw lead metric-policy set)"
+    }
+    // Every baseline of a metric this evaluation has.
+    var comparisons: [Evaluation.BaselineComparison] = []
+    for stored in try baselines() {
+      for metric in stored.baseline.metrics.keys.sorted() {
+        let mine: Double?
+        let name: String
+        if let value = metrics[metric] {
+          (mine, name) = (value, metric)
+        } else if metric == "error", let accuracy = metrics["accuracy"] {
+          (mine, name) = (1 - accuracy, "error")
+        } else {
+          continue
+        }
+        let direction = MetricDirection.resolve(name).direction
+        let bound = stored.baseline.plainValue(metric)!
+        comparisons.append(
+          Evaluation.BaselineComparison(
+            baseline: stored.id, type: stored.baseline.type, metric: name, baselineValue: bound, value: mine!, direction: direction,
+            beats: direction.isBetter(mine!, than: bound)))
+      }
+    }
+    let support = Dictionary(uniqueKeysWithValues: report.perClass.map { ($0.label, $0.support) })
+    let evaluation = Evaluation(
+      split: split, predictions: "", items: read.rows.count, truthFrom: read.truthFrom, labels: report.labels,
+      confusionMatrix: report.confusionMatrix, support: support, metrics: metrics, undefined: undefined, slices: sliceRows,
+      warnings: report.warnings, positive: positive, policy: policy, policyNote: policyNote, baselines: comparisons)
+    // Everything is checked; store the predictions by hash, then publish.
+    var stored = evaluation
+    stored.predictions = try content.put(read.bytes, extension: read.fileExtension)
+    let path = Evaluation.path(run: runID, split: split)
+    let latest = try documents.latestVersion(of: path)
+    let published = try publish(
+      path, stored, actor: actor,
+      message: message
+        ?? "evaluate run \(runID) on \(split): accuracy \(metrics["accuracy"].map(Figure.format) ?? "undefined"), \(read.rows.count) items",
+      expecting: latest, now: now)
+    return StoredEvaluation(run: runID, version: published.envelope.version, author: actor.name, time: now, evaluation: stored)
+  }
+
+  /// The latest evaluation of each split of run `id`, by split.
+  public func evaluations(of id: String) throws -> [StoredEvaluation] {
+    let folder = RecordPath(trusted: ["evaluations", id])
+    guard FileIO.isDirectory(documents.folder(folder)) else { return [] }
+    return try documents.children(of: folder).compactMap { split in
+      let path = Evaluation.path(run: id, split: split)
+      guard try documents.latestVersion(of: path) > 0 else { return nil }
+      let stored = try documents.read(path)
+      return StoredEvaluation(
+        run: id, version: stored.envelope.version, author: stored.envelope.author, time: stored.envelope.time,
+        evaluation: try stored.body(as: Evaluation.self))
+    }
+  }
+
+  /// The evaluation of run `id` on `split`, or an error naming the evaluated splits.
+  public func evaluation(of id: String, split: String) throws -> StoredEvaluation {
+    _ = try run(id)
+    let all = try evaluations(of: id)
+    guard let found = all.first(where: { $0.evaluation.split == split }) else {
+      let known = all.map(\.evaluation.split)
+      throw StoreError.notFound(
+        what: "evaluation of run '\(id)' on '\(split)'",
+        hint: known.isEmpty
+          ? "evaluate it first (mlw engineer run evaluate \(id) --split \(split) --predictions FILE)" : "it has: \(known.joined(separator: ", "))")
+    }
+    return found
+  }
+
+  /// The bias/variance diagnosis of run `id` from its train and dev evaluations' accuracy
+  /// against the human-level baseline; nil with the reason when it cannot be made.
+  public func runDiagnosis(_ id: String) throws -> (Diagnosis?, note: String?) {
+    let all = try evaluations(of: id)
+    guard let train = all.first(where: { $0.evaluation.split == "train" })?.evaluation.metrics["accuracy"],
+      let dev = all.first(where: { $0.evaluation.split == "dev" })?.evaluation.metrics["accuracy"]
+    else { return (nil, "the diagnosis needs evaluations on the train and dev splits") }
+    let trainDev = all.first(where: { $0.evaluation.split == "train-dev" })?.evaluation.metrics["accuracy"]
+    let test = all.first(where: { $0.evaluation.split == "test" })?.evaluation.metrics["accuracy"]
+    func figure(_ value: Double) -> Figure { Figure(value: value, unit: nil) }
+    do {
+      let diagnosis = try diagnose(
+        metric: "accuracy",
+        figures: DiagnosisFigures(train: figure(train), trainDev: trainDev.map(figure), dev: figure(dev), test: test.map(figure), human: nil),
+        unit: .fraction, baselineID: nil)
+      return (diagnosis, nil)
+    } catch let error as CategorizedError {
+      return (nil, "no diagnosis: \(error.message)")
+    }
+  }
+}

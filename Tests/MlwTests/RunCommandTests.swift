@@ -1,0 +1,404 @@
+import Foundation
+import Testing
+import VersionedStore
+
+private func write(_ text: String, to path: String) throws {
+  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+/// A demo root with a label schema, dataset `joints` (j00–j09) and labels from three outside
+/// annotators: j00 a tie (ok, bridge), j01–j09 a majority.
+private func trainingRoot() throws -> (root: String, inputs: String) {
+  let root = try makeDemoRoot()
+  let inputs = makeTemporaryFolder("mlw-run-inputs")
+  #expect(
+    try mlw(
+      ["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bridge=joined"], root: root, as: "mia",
+      workspace: "demo"
+    )
+    .status == 0)
+  try write("id,image\n" + (0..<10).map { "j0\($0),b\($0).png\n" }.joined(), to: inputs + "/items.csv")
+  var labels = "item,annotator,label\nj00,x1,ok\nj00,x2,bridge\n"
+  for i in 1..<10 { labels += "j0\(i),x1,ok\nj0\(i),x2,ok\nj0\(i),x3,\(i % 3 == 0 ? "bridge" : "ok")\n" }
+  try write(labels, to: inputs + "/labels.csv")
+  for step in [
+    ["manager", "dataset", "import", "joints", inputs + "/items.csv"], ["manager", "labels", "import", "joints", inputs + "/labels.csv"],
+  ] {
+    let result = try mlw(step, root: root, as: "mia", workspace: "demo")
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+  return (root, inputs)
+}
+
+private func engineer(_ words: [String], _ root: String) throws -> RunResult {
+  try mlw(words, root: root, as: "eve", workspace: "demo")
+}
+
+@Suite struct RunCommandTests {
+  @Test func aRunPinsTheDatasetVersionItsLabelsAndSplitsAndALaterAdjudicationChangesNothingItSaw() throws {
+    let (root, _) = try trainingRoot()
+    let started = try engineer(
+      ["engineer", "run", "start", "r1", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.2", "--seed", "7", "--code", "0123abc", "--json"],
+      root)
+    #expect(started.status == 0, "\(started.stderr)")
+    let run = try #require(started.json)
+    #expect(run["dataset"]?["name"]?.stringValue == "joints")
+    #expect(run["dataset"]?["version"]?.intValue == 1)
+    #expect(run["dataset"]?["sha256"]?.stringValue?.hasPrefix("sha256:") == true)
+    #expect(run["labels"]?["items"]?.intValue == 9)  // j00 is a tie, left out
+    #expect(run["labels"]?["ties"]?.intValue == 1)
+    #expect(run["labels"]?["sources"]?["majority"]?.intValue == 9)
+    #expect(run["splits"]?["counts"]?["train"]?.intValue == 8)
+    #expect(run["splits"]?["counts"]?["dev"]?.intValue == 2)
+    let snapshot = try #require(run["labels"]?["sha256"]?.stringValue)
+    let file = root + "/demo/content/sha256-" + snapshot.dropFirst(7) + ".ndjson"
+    let before = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(!before.contains("\"j00\""))
+    #expect(before.contains(#"{"item":"j03","label":"ok","source":"majority"}"#))
+
+    // The same seed draws the same splits; another seed others.
+    let again = try engineer(
+      ["engineer", "run", "start", "r2", "--dataset", "joints@1", "--split-rule", "train=0.8,dev=0.2", "--seed", "7", "--json"], root)
+    #expect(again.json?["splits"]?["sha256"] == run["splits"]?["sha256"])
+    let other = try engineer(
+      ["engineer", "run", "start", "r3", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.2", "--seed", "8", "--json"], root)
+    #expect(other.json?["splits"]?["sha256"] != run["splits"]?["sha256"])
+
+    // An adjudication later: a new run sees it, r1's snapshot is what it was.
+    #expect(
+      try mlw(["manager", "adjudicate", "joints", "j00", "bridge", "--reason", "checked"], root: root, as: "mia", workspace: "demo").status == 0)
+    let after = try engineer(["engineer", "run", "start", "r4", "--dataset", "joints", "--json"], root)
+    #expect(after.json?["labels"]?["items"]?.intValue == 10)
+    #expect(after.json?["labels"]?["sha256"] != run["labels"]?["sha256"])
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+    #expect(try engineer(["engineer", "run", "show", "r1", "--json"], root).json?["labels"]?["sha256"]?.stringValue == snapshot)
+  }
+
+  @Test func splitsFromAFileAreCheckedAndAnItemInTwoSplitsIsRefusedAsLeakage() throws {
+    let (root, inputs) = try trainingRoot()
+    try write("item,split\nj00,train\nj01,train\nj02,dev\n", to: inputs + "/splits.csv")
+    let ok = try engineer(["engineer", "run", "start", "f1", "--dataset", "joints", "--splits", inputs + "/splits.csv", "--json"], root)
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.json?["splits"]?["counts"]?["train"]?.intValue == 2)
+    #expect(ok.json?["splits"]?["unassigned"]?.intValue == 7)
+    #expect(ok.json?["splits"]?["file"]?.stringValue == inputs + "/splits.csv")
+
+    let cases: [(String, String)] = [
+      ("item,split\nj00,train\nj01,dev\nj00,test\n", "item 'j00' is in 'train' (line 2) and in 'test': an item in two splits leaks"),
+      ("item,split\nj00,train\nzz,dev\n", "line 3: item 'zz' is not in dataset 'joints'"),
+      ("item,split\nj00,Train\n", "split 'Train' must be a name"),
+      ("item,part\nj00,train\n", "needs the column 'split'"),
+    ]
+    for (text, message) in cases {
+      try write(text, to: inputs + "/bad.csv")
+      let before = try snapshot(root)
+      let refused = try engineer(["engineer", "run", "start", "bad", "--dataset", "joints", "--splits", inputs + "/bad.csv"], root)
+      #expect(refused.status == 3, "\(text): \(refused.stderr)")
+      #expect(refused.stderr.contains(message), "\(refused.stderr)")
+      #expect(refused.stderr.split(separator: "\n").count == 1)
+      #expect(try snapshot(root) == before, "\(text) stored something")
+    }
+  }
+
+  @Test func badInputIsOneLineAndStoresNothing() throws {
+    let (root, inputs) = try trainingRoot()
+    #expect(try engineer(["engineer", "run", "start", "r1", "--dataset", "joints"], root).status == 0)
+    try write("{\"metric\":\"loss\",\"value\":0.5}\n{\"metric\":\"loss\",\"value\":\"high\"}\n", to: inputs + "/points.jsonl")
+    let cases: [([String], Int32, String)] = [
+      (["engineer", "run", "start", "r2", "--dataset", "joints@9"], 4, "version 9"),
+      (["engineer", "run", "start", "r2", "--dataset", "nope"], 4, "nope"),
+      (["engineer", "run", "start", "r1", "--dataset", "joints"], 6, "exists already"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.1"], 3, "a drawn split needs --seed"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.1", "--seed", "1"], 3, "add up to 0.9"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--code", "not-a-commit"], 3, "is not a git commit"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--param", "lr"], 3, "not KEY=VALUE"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--param", "lr=1", "--param", "lr=2"], 3, "given twice"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--parent", "ghost"], 4, "run 'ghost'"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--repo", inputs], 3, "not a git working tree"),
+      (["engineer", "run", "start", "../x", "--dataset", "joints"], 3, "run id"),
+      (["engineer", "run", "log", "r1", "--metric", "loss=fast"], 3, "'fast' is not a number"),
+      (["engineer", "run", "log", "r1", "--metric", "loss=1e999"], 3, "is not a number"),
+      (["engineer", "run", "log", "r1", "--metric", "loss.min=1"], 3, "metric name"),
+      (["engineer", "run", "log", "r1", "--metric", "loss=1", "--step=-1"], 3, "below 0"),
+      (["engineer", "run", "log", "r1", "--file", inputs + "/points.jsonl"], 3, "line 2"),
+      (["engineer", "run", "log", "ghost", "--metric", "loss=1"], 4, "run 'ghost'"),
+      (["engineer", "run", "list", "--filter", "metrics.dev.f1 > 0.8 and"], 3, "at the end"),
+      (["engineer", "run", "list", "--filter", "metrics.f1 >> 2"], 3, "column 13: expected a value, found '>'"),
+      (["engineer", "run", "list", "--filter", "params.lr = 'x"], 3, "column 13: the text that starts here is not closed"),
+      (["engineer", "run", "list", "--filter", "colour = 'red'"], 3, "unknown field 'colour'"),
+      (["engineer", "run", "list", "--sort", "metrics.f1:up"], 3, "asc or desc"),
+      (["engineer", "run", "list", "--limit", "0"], 3, "below 1"),
+      (["engineer", "run", "compare", "r1"], 3, "at least two"),
+      (["engineer", "run", "compare", "r1", "r1"], 3, "named twice"),
+      (["engineer", "run", "artifact", "r1", inputs + "/none.bin"], 3, "no such file"),
+      (["engineer", "run", "artifact", "r1", "--uri", "s3://b/m", "--sha256", "abc", "--name", "m"], 3, "sha256"),
+      (["engineer", "run", "finish", "r1", "--status", "running"], 2, "running"),
+    ]
+    for (words, status, message) in cases {
+      let before = try snapshot(root)
+      let result = try engineer(words, root)
+      #expect(result.status == status, "\(words): \(result.status) \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(words): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(words): \(result.stderr)")
+      #expect(try snapshot(root) == before, "\(words) stored something")
+    }
+    #expect(try engineer(["engineer", "run", "finish", "r1"], root).status == 0)
+    let late = try engineer(["engineer", "run", "log", "r1", "--metric", "loss=1"], root)
+    #expect(late.status == 3 && late.stderr.contains("is finished"), "\(late.stderr)")
+    let twice = try engineer(["engineer", "run", "finish", "r1"], root)
+    #expect(twice.status == 3 && twice.stderr.contains("ended already"), "\(twice.stderr)")
+  }
+
+  @Test func pointsThatAreNotFiniteAreKeptAndTheFiguresFollowEachMetricsDirection() throws {
+    let (root, inputs) = try trainingRoot()
+    #expect(
+      try engineer(["engineer", "run", "start", "r1", "--dataset", "joints", "--split-rule", "train=0.5,dev=0.5", "--seed", "1"], root).status == 0)
+    try write(
+      """
+      {"metric":"loss","value":0.9,"step":1,"split":"train","time":"2026-01-01T00:00:00Z"}
+      {"metric":"loss","value":0.4,"step":2,"split":"train"}
+      {"metric":"loss","value":"NaN","step":3,"split":"train"}
+      {"metric":"f1","value":0.6,"step":1,"split":"dev","time":1767225600}
+      {"metric":"f1","value":0.8,"step":2,"split":"dev"}
+      {"metric":"f1","value":0.7,"step":3,"split":"dev"}
+      {"metric":"loss","value":"Infinity"}
+
+      """, to: inputs + "/points.jsonl")
+    let logged = try engineer(["engineer", "run", "log", "r1", "--file", inputs + "/points.jsonl"], root)
+    #expect(logged.status == 0, "\(logged.stderr)")
+    #expect(logged.stdout.contains("logged 7 points"))
+    let log = try String(contentsOfFile: root + "/demo/runs/r1/metrics.jsonl", encoding: .utf8)
+    #expect(log.contains(#""value":"NaN""#) && log.contains(#""value":"Infinity""#))
+    #expect(log.contains(#""time":"2026-01-01T00:00:00Z""#))
+    let shown = try #require(try engineer(["engineer", "run", "show", "r1", "--json"], root).json?["metrics"]?.arrayValue)
+    func figures(_ name: String) -> JSONValue? { shown.first { $0["name"]?.stringValue == name } }
+    #expect(figures("train.loss")?["last"]?.stringValue == "NaN")
+    #expect(figures("train.loss")?["best"]?.doubleValue == 0.4)
+    #expect(figures("train.loss")?["direction"]?.stringValue == "lower")
+    #expect(figures("dev.f1")?["last"]?.doubleValue == 0.7)
+    #expect(figures("dev.f1")?["best"]?.doubleValue == 0.8)
+    #expect(figures("loss")?["last"]?.stringValue == "Infinity")
+    #expect(
+      try engineer(["engineer", "run", "log", "r1", "--metric", "f1=0.5", "--split", "test"], root).stderr.contains("has the splits dev, train"))
+  }
+
+  @Test func listFiltersSortsAndComparesByEachMetricsDirection() throws {
+    let (root, _) = try trainingRoot()
+    let runs: [(String, [String], [String])] = [
+      ("a", ["lr=0.001", "optimizer=adam"], ["f1=0.70", "loss=0.50"]),
+      ("b", ["lr=0.0003", "optimizer=sgd"], ["f1=0.85", "loss=0.30"]),
+      ("c", ["lr=0.01", "optimizer=adam"], ["f1=0.90", "loss=0.45"]),
+    ]
+    for (id, params, metrics) in runs {
+      let words =
+        ["engineer", "run", "start", id, "--dataset", "joints", "--tag", "stage=\(id == "a" ? "debug" : "main")"]
+        + params.flatMap { ["--param", $0] }
+      #expect(try engineer(words, root).status == 0)
+      #expect(try engineer(["engineer", "run", "log", id, "--split", "dev"] + metrics.flatMap { ["--metric", $0] }, root).status == 0)
+    }
+    func ids(_ filter: String, sort: String? = nil) throws -> [String] {
+      let result = try engineer(["engineer", "run", "list", "--filter", filter, "--json"] + (sort.map { ["--sort", $0] } ?? []), root)
+      #expect(result.status == 0, "\(filter): \(result.stderr)")
+      return result.json?["runs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+    }
+    #expect(try ids("metrics.dev.f1 > 0.8", sort: "id") == ["b", "c"])
+    #expect(try ids("params.optimizer = 'adam' or params.lr in (0.0003)", sort: "id") == ["a", "b", "c"])
+    #expect(try ids("params.optimizer = 'adam' and not tags.stage = 'debug'") == ["c"])
+    #expect(try ids("metrics.dev.f1 > 0.8 or params.lr = 0.001 and tags.stage = 'main'", sort: "id") == ["b", "c"])  // and binds first
+    #expect(try ids("(metrics.dev.f1 > 0.8 or params.lr = 0.001) and tags.stage = 'main'", sort: "id") == ["b", "c"])
+    #expect(try ids("metrics.dev.recall is missing and dataset = 'joints' and dataset = 'joints@1'", sort: "id") == ["a", "b", "c"])
+    #expect(try ids("metrics.dev.loss.best < 0.4") == ["b"])
+    #expect(try ids("params.lr = 'adam'").isEmpty)  // a number never equals a text
+    // Best first by direction: f1 descends, loss ascends.
+    #expect(try ids("status = 'running'", sort: "metrics.dev.f1") == ["c", "b", "a"])
+    #expect(try ids("status = 'running'", sort: "metrics.dev.loss") == ["b", "c", "a"])
+    #expect(try ids("status = 'running'", sort: "metrics.dev.loss:desc") == ["a", "c", "b"])
+
+    let listed = try #require(try engineer(["engineer", "run", "list", "--json", "--limit", "1", "--sort", "id"], root).json)
+    #expect(listed["matched"]?.intValue == 3)
+    let row = try #require(listed["runs"]?.arrayValue?.first?.objectValue)
+    #expect(Set(row.keys).isSuperset(of: ["id", "status", "author", "started", "dataset", "params", "tags", "metrics"]))
+    #expect(row["dataset"]?.stringValue == "joints@1")
+    #expect(row["params"]?["lr"] == .double(0.001))
+    #expect(row["metrics"]?["dev.f1"]?.doubleValue == 0.7)
+
+    let compared = try #require(try engineer(["engineer", "run", "compare", "a", "b", "c", "--json"], root).json)
+    let metrics = try #require(compared["metrics"]?.arrayValue)
+    #expect(metrics.first { $0["name"]?.stringValue == "dev.f1" }?["bestRun"]?.stringValue == "c")
+    #expect(metrics.first { $0["name"]?.stringValue == "dev.loss" }?["bestRun"]?.stringValue == "b")
+    let changed = try #require(try engineer(["engineer", "run", "compare", "a", "c", "--only-changed", "--json"], root).json)
+    #expect(changed["params"]?.arrayValue?.compactMap { $0["field"]?.stringValue } == ["lr"])
+    let text = try engineer(["engineer", "run", "compare", "a", "b"], root)
+    #expect(text.stdout.contains("0.85 / 0.85 *"), "\(text.stdout)")
+
+    // Leads and SMEs read runs; they do not start them; annotators neither.
+    #expect(try mlw(["lead", "run", "list"], root: root, as: "ana", workspace: "demo").stdout.contains("3 runs"))
+    #expect(try mlw(["sme", "run", "show", "b"], root: root, as: "sam", workspace: "demo").status == 0)
+    #expect(try mlw(["engineer", "run", "start", "x", "--dataset", "joints"], root: root, as: "ana", workspace: "demo").status == 5)
+    #expect(try mlw(["engineer", "run", "list"], root: root, as: "ann", workspace: "demo").status == 5)
+  }
+
+  @Test func anArtifactIsStoredOnceByItsHash() throws {
+    let (root, inputs) = try trainingRoot()
+    try write(String(repeating: "weights", count: 1000), to: inputs + "/model.pt")
+    for id in ["a", "b"] {
+      #expect(try engineer(["engineer", "run", "start", id, "--dataset", "joints"], root).status == 0)
+      let added = try engineer(["engineer", "run", "artifact", id, inputs + "/model.pt", "--json"], root)
+      #expect(added.status == 0, "\(added.stderr)")
+      #expect(added.json?["artifact"]?["name"]?.stringValue == "model.pt")
+      #expect(added.json?["artifact"]?["bytes"]?.intValue == 7000)
+    }
+    let stored = try FileManager.default.contentsOfDirectory(atPath: root + "/demo/content").filter { $0.hasSuffix(".bin") }
+    #expect(stored.count == 1)
+    let again = try engineer(["engineer", "run", "artifact", "a", inputs + "/model.pt"], root)
+    #expect(again.status == 6 && again.stderr.contains("artifact 'model.pt'"), "\(again.stderr)")
+    let elsewhere = try engineer(
+      [
+        "engineer", "run", "artifact", "a", "--name", "big", "--uri", "s3://models/big.pt", "--sha256",
+        "sha256:" + String(repeating: "ab", count: 32),
+      ], root)
+    #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+    #expect(try engineer(["engineer", "run", "show", "a", "--json"], root).json?["artifacts"]?.arrayValue?.count == 2)
+    // A stored artifact changed by hand is corrupt to fsck.
+    try write("tampered", to: root + "/demo/content/" + stored[0])
+    let checked = try mlw(["fsck"], root: root)
+    #expect(checked.status == 1 && checked.stdout.contains("no longer hashes to its name"), "\(checked.stdout)")
+  }
+}
+
+@Suite struct RunEvaluationTests {
+  /// A run with splits train (j00–j04 drawn by seed… no: given) and dev, from a file.
+  private func evaluatedRoot() throws -> (root: String, inputs: String) {
+    let (root, inputs) = try trainingRoot()
+    try write(
+      "item,split\nj00,train\nj01,train\nj02,train\nj03,train\nj04,dev\nj05,dev\nj06,dev\nj07,dev\nj08,dev\nj09,dev\n", to: inputs + "/splits.csv")
+    #expect(try engineer(["engineer", "run", "start", "r1", "--dataset", "joints", "--splits", inputs + "/splits.csv"], root).status == 0)
+    return (root, inputs)
+  }
+
+  @Test func anEvaluationReportsPerClassAndSliceFiguresUnderThePolicyAndAgainstTheBaselines() throws {
+    let (root, inputs) = try evaluatedRoot()
+    #expect(
+      try mlw(
+        ["lead", "metric-policy", "set", "--metric", "f1", "--slice-bar", "recall[bridge]>=0.5", "--slice-bar", "accuracy[side]~0.3"], root: root,
+        as: "ana", workspace: "demo"
+      ).status == 0)
+    #expect(
+      try mlw(
+        [
+          "sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 inspectors", "--metric",
+          "error=2%", "--source", "study",
+        ],
+        root: root, as: "sam", workspace: "demo"
+      ).status == 0)
+    // Truth from the snapshot: j04 ok, j05 ok, j06 bridge (x3 said bridge, but majority ok)… the
+    // snapshot says: j03, j06, j09 are majority ok (two ok, one bridge); so every dev item is ok.
+    // A truth column makes the example readable instead.
+    try write(
+      """
+      item,prediction,truth,side
+      j04,ok,ok,top
+      j05,bridge,bridge,top
+      j06,ok,bridge,bottom
+      j07,ok,ok,bottom
+      j08,bridge,ok,top
+      j09,ok,ok,bottom
+
+      """, to: inputs + "/dev.csv")
+    let result = try engineer(
+      ["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv", "--slice", "side", "--json"], root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let e = try #require(result.json?["evaluation"])
+    // By hand: truth ok ok ok ok / bridge bridge; predicted ok: j04 j06 j07 j09, bridge: j05 j08.
+    // accuracy 4/6; bridge: precision 1/2, recall 1/2; ok: precision 3/4, recall 3/4.
+    #expect(e["metrics"]?["accuracy"]?.doubleValue == 4.0 / 6.0)
+    #expect(e["metrics"]?["precision[bridge]"]?.doubleValue == 0.5)
+    #expect(e["metrics"]?["recall[ok]"]?.doubleValue == 0.75)
+    #expect(e["metrics"]?["f1"]?.doubleValue == (0.5 + 0.75) / 2)
+    // Slices: top j04 j05 j08 → 2/3; bottom j06 j07 j09 → 2/3.
+    #expect(e["metrics"]?["accuracy[side=top]"]?.doubleValue == 2.0 / 3.0)
+    #expect(e["metrics"]?["accuracy[side=bottom]"]?.doubleValue == 2.0 / 3.0)
+    #expect(e["truthFrom"]?.stringValue == "predictions")
+    #expect(e["policy"]?["version"]?.intValue == 1)
+    #expect(e["policy"]?["eligible"]?.boolValue == true)
+    #expect(e["policy"]?["score"]?.doubleValue == 0.625)
+    let hlp = try #require(e["baselines"]?.arrayValue?.first)
+    #expect(hlp["metric"]?.stringValue == "error")
+    #expect(hlp["baselineValue"]?.doubleValue == 0.02)
+    #expect(hlp["beats"]?.boolValue == false)
+    // The headline figures become the run's metrics of the split.
+    let listed = try engineer(["engineer", "run", "list", "--filter", "metrics.dev.accuracy > 0.6", "--json"], root)
+    #expect(listed.json?["matched"]?.intValue == 1, "\(listed.stdout)")
+    // A stricter bar makes it ineligible, naming the bar; the old evaluation keeps its verdict.
+    #expect(
+      try mlw(["lead", "metric-policy", "set", "--metric", "f1", "--slice-bar", "recall[bridge]>=0.9"], root: root, as: "ana", workspace: "demo")
+        .status == 0)
+    let shown = try engineer(["engineer", "run", "evaluation", "r1", "--split", "dev", "--json"], root)
+    #expect(shown.json?["evaluation"]?["policy"]?["eligible"]?.boolValue == true)
+    let again = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv"], root)
+    #expect(again.stdout.contains("not eligible: recall[bridge] >= 0.9"), "\(again.stdout)")
+    #expect(again.stdout.contains("metric policy v2"), "\(again.stdout)")
+    // The predictions are stored by their hash.
+    let hash = try #require(e["predictions"]?.stringValue)
+    #expect(FileManager.default.fileExists(atPath: root + "/demo/content/sha256-" + hash.dropFirst(7) + ".csv"))
+  }
+
+  @Test func theTruthComesFromTheRunsLabelSnapshotAndTheDiagnosisFollowsTrainAndDev() throws {
+    let (root, inputs) = try evaluatedRoot()
+    #expect(
+      try mlw(
+        [
+          "sme", "baseline", "add", "hlp", "--type", "human-level", "--quality", "domain-expert", "--measured", "3 inspectors", "--metric",
+          "error=0.01", "--source", "study",
+        ],
+        root: root, as: "sam", workspace: "demo"
+      ).status == 0)
+    // Every labelled item's consensus is ok except none (ties left out: j00 is in train, no label).
+    try write("item,prediction\nj01,ok\nj02,ok\nj03,ok\n", to: inputs + "/train.csv")
+    try write("item,prediction\nj04,ok\nj05,ok\nj06,bridge\nj07,ok\nj08,ok\nj09,bridge\n", to: inputs + "/dev.csv")
+    let train = try engineer(["engineer", "run", "evaluate", "r1", "--split", "train", "--predictions", inputs + "/train.csv", "--json"], root)
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.json?["evaluation"]?["truthFrom"]?.stringValue == "label-snapshot")
+    #expect(train.json?["diagnosisNote"]?.stringValue?.contains("train and dev") == true)
+    let dev = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv", "--json"], root)
+    #expect(dev.status == 0, "\(dev.stderr)")
+    #expect(dev.json?["evaluation"]?["metrics"]?["accuracy"]?.doubleValue == 4.0 / 6.0)
+    let diagnosis = try #require(dev.json?["diagnosis"])
+    #expect(diagnosis["trainError"]?.doubleValue == 0)
+    #expect(diagnosis["humanError"]?.doubleValue == 0.01)
+    #expect(diagnosis["focus"]?.stringValue == "variance")
+    // j00 (a tie in the snapshot) needs a truth column.
+    try write("item,prediction\nj00,ok\n", to: inputs + "/tie.csv")
+    let tie = try engineer(["engineer", "run", "evaluate", "r1", "--split", "train", "--predictions", inputs + "/tie.csv"], root)
+    #expect(tie.status == 3 && tie.stderr.contains("item 'j00' has no label in run 'r1''s snapshot"), "\(tie.stderr)")
+  }
+
+  @Test func badPredictionsAreOneLineAndStoreNothing() throws {
+    let (root, inputs) = try evaluatedRoot()
+    var many = "item,prediction,truth,zone\n"
+    for i in 4..<10 { many += "j0\(i),ok,ok,z\(i)\n" }
+    let cases: [(String, [String], String)] = [
+      ("item,prediction\nj00,ok\n", [], "line 2: item 'j00' is not in split 'dev' of run 'r1'"),
+      ("item,prediction,truth\nj04,ok,ok\nj04,ok,ok\n", [], "line 3: item 'j04' is listed twice (line 2 and here)"),
+      ("item,prediction,truth,proba[ok],proba[bridge]\nj04,ok,ok,0.7,0.2\n", [], "line 2: the probabilities add up to 0.9"),
+      ("item,prediction,truth,proba[ok],proba[bridge]\nj04,ok,ok,1.5,-0.5\n", [], "is not a probability"),
+      ("item,prediction,truth,score\nj04,ok,ok,0.9\n", [], "a score column needs --positive"),
+      ("item,prediction,truth\nj04,ok,ok\n", ["--slice", "zone"], "--slice zone: no such column"),
+      ("item,guess\nj04,ok\n", [], "needs the column 'prediction'"),
+      ("item,prediction,truth,proba[ok]\nj04,bridge,bridge,1\n", [], "the truth 'bridge' of item 'j04' has no proba[bridge] column"),
+    ]
+    for (text, extra, message) in cases {
+      try write(text, to: inputs + "/bad.csv")
+      let before = try snapshot(root)
+      let result = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/bad.csv"] + extra, root)
+      #expect(result.status == 3, "\(text): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(text): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+      #expect(try snapshot(root) == before, "\(text) stored something")
+    }
+    let wrongSplit = try engineer(["engineer", "run", "evaluate", "r1", "--split", "test", "--predictions", inputs + "/bad.csv"], root)
+    #expect(wrongSplit.status == 3 && wrongSplit.stderr.contains("has the splits dev, train, not 'test'"), "\(wrongSplit.stderr)")
+    #expect(try engineer(["engineer", "run", "evaluation", "r1", "--split", "dev"], root).status == 4)
+    _ = many
+  }
+}

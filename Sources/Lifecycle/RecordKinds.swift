@@ -26,6 +26,7 @@ public enum RecordKinds {
     LabelImportRecord.kind: Info(schemaVersion: LabelImportRecord.schemaVersion, writers: [.manager]),
     Run.kind: Info(schemaVersion: Run.schemaVersion, writers: [.engineer]),
     Evaluation.kind: Info(schemaVersion: Evaluation.schemaVersion, writers: [.engineer]),
+    ErrorTags.kind: Info(schemaVersion: ErrorTags.schemaVersion, writers: [.engineer]),
   ]
 
   /// Log kinds (the kind in a log's header line).

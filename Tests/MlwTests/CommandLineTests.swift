@@ -229,6 +229,7 @@ import VersionedStore
       (["engineer", "run", "finish", "r1"], "eve"),
       (["engineer", "run", "start", "r2", "--dataset", "joints"], "eve"),
       (["engineer", "run", "evaluate", "r2", "--split", "dev", "--predictions", inputs + "/predictions.csv", "--slice", "side"], "eve"),
+      (["engineer", "errors", "tag", "r2", "--split", "dev", "j2", "glare"], "eve"),
     ]
     for (words, who) in steps {
       let result = try mlw(words, root: root, as: who, workspace: "demo")

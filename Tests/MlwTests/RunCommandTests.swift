@@ -402,3 +402,114 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     _ = many
   }
 }
+
+@Suite struct ErrorAnalysisTests {
+  /// Ng's speech-recognition table (Machine Learning Yearning; the Deep Learning Specialization):
+  /// clean speech 94% accurate, human 95%, 60% of the data → gain 0.6 points; car noise
+  /// 89/93/4% → 0.16; people noise 87/89/30% → 0.6; low bandwidth 70/70/6% → 0.
+  @Test func reproducesNgsSpeechRecognitionTable() throws {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-ng")
+    let groups: [(tag: String, items: Int, errors: Int)] = [
+      ("clean", 6000, 360), ("car-noise", 400, 44), ("people-noise", 3000, 390), ("low-bandwidth", 600, 180),
+    ]
+    var items = "id,clip\n"
+    var predictions = "item,prediction,truth\n"
+    var tags = "item,tag\n"
+    var n = 0
+    for group in groups {
+      for i in 0..<group.items {
+        let id = "u\(n)"
+        n += 1
+        items += "\(id),\(group.tag)-\(i).wav\n"
+        predictions += "\(id),\(i < group.errors ? "wrong" : "right"),right\n"
+        tags += "\(id),\(group.tag)\n"
+      }
+    }
+    try write(items, to: inputs + "/items.csv")
+    try write(predictions, to: inputs + "/dev.csv")
+    try write(tags, to: inputs + "/tags.csv")
+    #expect(try mlw(["manager", "dataset", "import", "speech", inputs + "/items.csv"], root: root, as: "mia", workspace: "demo").status == 0)
+    let human = [
+      "sme", "baseline", "add", "hlp-speech", "--type", "human-level", "--quality", "domain-expert", "--measured", "transcribers, 500 clips per tag",
+      "--source", "study", "--metric", "accuracy[tag=clean]=95%", "--metric", "accuracy[tag=car-noise]=0.93", "--metric",
+      "accuracy[tag=people-noise]=0.89", "--metric", "accuracy[tag=low-bandwidth]=0.70",
+    ]
+    let added = try mlw(human, root: root, as: "sam", workspace: "demo")
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(try engineer(["engineer", "run", "start", "asr", "--dataset", "speech"], root).status == 0)
+    let evaluated = try engineer(["engineer", "run", "evaluate", "asr", "--split", "dev", "--predictions", inputs + "/dev.csv"], root)
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let imported = try engineer(["engineer", "errors", "import", "asr", "--split", "dev", inputs + "/tags.csv"], root)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let report = try engineer(["engineer", "errors", "report", "asr", "--split", "dev", "--json"], root)
+    #expect(report.status == 0, "\(report.stderr)")
+    let rows = try #require(report.json?["tags"]?.arrayValue)
+    func row(_ tag: String) -> JSONValue? { rows.first { $0["tag"]?.stringValue == tag } }
+    let expected: [(String, Double, Double, Double, Double)] = [
+      ("clean", 0.94, 0.95, 0.6, 0.006), ("car-noise", 0.89, 0.93, 0.04, 0.0016), ("people-noise", 0.87, 0.89, 0.3, 0.006),
+      ("low-bandwidth", 0.70, 0.70, 0.06, 0),
+    ]
+    for (tag, accuracy, humanLevel, share, gain) in expected {
+      let r = try #require(row(tag), "\(tag)")
+      #expect(abs(r["accuracy"]!.doubleValue! - accuracy) < 1e-12, "\(tag)")
+      #expect(abs(r["humanLevel"]!.doubleValue! - humanLevel) < 1e-12, "\(tag)")
+      #expect(abs(r["shareOfData"]!.doubleValue! - share) < 1e-12, "\(tag)")
+      #expect(abs(r["potentialGain"]!.doubleValue! - gain) < 1e-12, "\(tag): \(r)")
+      #expect(r["humanLevelSource"]?.stringValue == "baseline hlp-speech")
+      #expect(r["shareOfDataInterval"] == nil)  // every item was reviewed: exact
+    }
+    #expect(report.json?["estimated"]?.boolValue == false)
+    // Ranked by gain: the two 0.6-point tags first (people noise has more of the errors), then car noise, then low bandwidth.
+    #expect(rows.compactMap { $0["tag"]?.stringValue } == ["people-noise", "clean", "car-noise", "low-bandwidth"])
+    let text = try engineer(["engineer", "errors", "report", "asr", "--split", "dev"], root)
+    #expect(text.stdout.contains("work on 'people-noise' first: fixing it could gain up to 0.60 points"), "\(text.stdout)")
+    #expect(try mlw(["lead", "errors", "report", "asr", "--split", "dev"], root: root, as: "ana", workspace: "demo").status == 0)
+  }
+
+  @Test func sharesFromASampleComeWithIntervalsAndHumanLevelFallsBackToTheAnnotators() throws {
+    let (root, inputs) = try trainingRoot()
+    // Gold for j04–j09: x1 and x2 said ok everywhere, x3 said bridge on j06 and j09.
+    try write("item,label\nj04,ok\nj05,ok\nj06,ok\nj07,ok\nj08,ok\nj09,ok\n", to: inputs + "/gold.csv")
+    #expect(try mlw(["manager", "gold", "set", "joints", inputs + "/gold.csv"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(try engineer(["engineer", "run", "start", "r1", "--dataset", "joints"], root).status == 0)
+    try write(
+      "item,prediction,truth\nj00,ok,ok\nj01,ok,ok\nj02,bridge,ok\nj03,ok,ok\nj04,bridge,ok\nj05,ok,ok\nj06,bridge,ok\nj07,ok,ok\nj08,ok,ok\nj09,bridge,ok\n",
+      to: inputs + "/dev.csv")
+    #expect(try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv"], root).status == 0)
+    let sample = try engineer(["engineer", "errors", "sample", "r1", "--split", "dev", "--n", "3", "--seed", "5", "--json"], root)
+    #expect(sample.status == 0, "\(sample.stderr)")
+    #expect(sample.json?["errors"]?.arrayValue?.count == 3)
+    #expect(sample.json?["totalErrors"]?.intValue == 4)
+    #expect(sample.json?["errors"]?.arrayValue?.allSatisfy { $0["prediction"] != $0["truth"] } == true)
+    #expect(sample.json?["errors"]?.arrayValue?.first?["payload"]?["image"]?.stringValue?.hasSuffix(".png") == true)
+    // Review three errors and three correct items.
+    for (item, tags) in [("j04", ["glare"]), ("j06", ["glare", "mislabeled"]), ("j09", [String]()), ("j05", ["glare"]), ("j07", []), ("j08", [])] {
+      let tagged = try engineer(["engineer", "errors", "tag", "r1", "--split", "dev", item] + tags, root)
+      #expect(tagged.status == 0, "\(tagged.stderr)")
+    }
+    let report = try #require(try engineer(["engineer", "errors", "report", "r1", "--split", "dev", "--json"], root).json)
+    #expect(report["estimated"]?.boolValue == true)
+    let glare = try #require(report["tags"]?.arrayValue?.first { $0["tag"]?.stringValue == "glare" })
+    // Errors: 2 of 3 reviewed errors have glare; correct: 1 of 3 reviewed. Stratified share of
+    // data: (4 × 2/3 + 6 × 1/3) / 10 = 0.4667; accuracy on glare: 2 / 4.667 = 0.4286.
+    #expect(abs(glare["shareOfErrors"]!.doubleValue! - 2.0 / 3.0) < 1e-12)
+    #expect(abs(glare["shareOfData"]!.doubleValue! - (4.0 * 2 / 3 + 6.0 / 3) / 10) < 1e-12)
+    #expect(abs(glare["accuracy"]!.doubleValue! - 2.0 / (4.0 * 2 / 3 + 2)) < 1e-12)
+    let interval = (glare["shareOfErrorsInterval"]?.arrayValue ?? []).compactMap { $0.doubleValue }
+    #expect(interval.count == 2 && interval[0] < 2.0 / 3.0 && interval[1] > 2.0 / 3.0)
+    // Human level from the annotators against gold on j04, j05, j06: 8 of 9 labels right.
+    #expect(abs(glare["humanLevel"]!.doubleValue! - 8.0 / 9.0) < 1e-12)
+    #expect(glare["humanLevelSource"]?.stringValue?.hasPrefix("annotators (9 labels") == true)
+    #expect(abs(report["mislabeledShareOfErrors"]!.doubleValue! - 1.0 / 3.0) < 1e-12)
+    // Unknown items and bad tags are refused with the line; nothing stored.
+    try write("item,tag\nj04,glare\nzz,glare\n", to: inputs + "/bad.csv")
+    let before = try snapshot(root)
+    let refused = try engineer(["engineer", "errors", "import", "r1", "--split", "dev", inputs + "/bad.csv"], root)
+    #expect(refused.status == 3 && refused.stderr.contains("line 3: item 'zz' is not in dataset joints@1"), "\(refused.stderr)")
+    let badTag = try engineer(["engineer", "errors", "tag", "r1", "--split", "dev", "j04", "Car Noise"], root)
+    #expect(badTag.status == 3 && badTag.stderr.contains("tag 'Car Noise' must be a name"), "\(badTag.stderr)")
+    #expect(try snapshot(root) == before)
+    #expect(try engineer(["engineer", "errors", "report", "r1", "--split", "test"], root).status == 4)
+  }
+}

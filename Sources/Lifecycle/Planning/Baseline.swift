@@ -101,12 +101,16 @@ public struct Baseline: DocumentBody, Equatable {
 
   /// Parses `NAME=VALUE`, or `NAME=VALUE%` for a rate given as a percentage.
   public static func parseMetric(_ text: String) throws -> (name: String, value: Double, unit: FigureUnit?) {
-    let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+    // At the last `=`: a slice-named metric has one of its own (`accuracy[tag=clean]=0.95`).
+    let parts =
+      text.lastIndex(of: "=").map { [text[..<$0], text[text.index(after: $0)...]] }?.map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
     guard parts.count == 2, !parts[0].isEmpty else {
       throw LifecycleError.invalidValue(what: "--metric", reason: "'\(text)' is not NAME=VALUE, e.g. error=0.012 or error=1.2%")
     }
-    guard Name.problem(with: parts[0]) == nil else {
-      throw LifecycleError.invalidValue(what: "--metric", reason: "metric name '\(parts[0])' must be like f1 or recall-defect ([a-z0-9][a-z0-9._-]*)")
+    guard MetricPoint.problem(with: parts[0]) == nil else {
+      throw LifecycleError.invalidValue(
+        what: "--metric",
+        reason: "metric name '\(parts[0])' must be like f1, recall-defect or accuracy[tag=clean] ([a-z0-9][a-z0-9._-]*, one [..] at the end)")
     }
     let figure = try Figure(parts[1], what: "--metric \(parts[0])", metric: parts[0])
     return (parts[0], figure.value, figure.unit)

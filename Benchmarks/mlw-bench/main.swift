@@ -11,7 +11,7 @@
 //                                           labelled but the last 100 of each queue
 //
 // Records are published through the same store code as the CLI (so the journal and the folder
-// layout are real); their kind, 'bench-run', is synthetic and marked so.
+// layout are real): training runs with 20 params and 10 metrics each, as `mlw engineer run` writes them.
 
 import Foundation
 import Lifecycle
@@ -42,16 +42,35 @@ case "make-workspace":
     _ = try workspace.addMember(person, roles: [role], actor: lead, now: now, ifVersion: nil)
   }
   let digits = String(count).count
+  let engineer = Actor(name: "eve", role: .engineer)
+  var state: UInt64 = 42
+  func random() -> Double {  // a fixed LCG: the same workspace every time
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Double(state >> 11) / Double(1 << 53)
+  }
+  let optimizers = ["adam", "sgd", "adamw", "rmsprop"]
   for index in 1...count {
     let id = String(index)
     let name = "run-" + String(repeating: "0", count: digits - id.count) + id
-    let body: JSONValue = .object([
-      "model": .string("resnet18"), "learningRate": .double(0.0003), "epochs": .int(20),
-      "metrics": .object(["precision": .double(0.9), "recall": .double(0.8)]),
-    ])
-    let draft = DocumentDraft(
-      kind: "bench-run", schemaVersion: 1, author: "eve", role: "engineer", time: now, message: "log \(name)", body: body)
-    try workspace.publish(RecordPath(trusted: ["runs", name]), draft, expecting: 0)
+    var params: [String: JSONValue] = [
+      "lr": .double([0.001, 0.0003, 0.01, 0.003][index % 4]), "optimizer": .string(optimizers[index % 3]), "epochs": .int(10 + index % 40),
+      "model": .string(["resnet18", "resnet50", "vit-b16"][index % 3]), "augment": .bool(index % 2 == 0),
+    ]
+    for k in params.count..<20 { params["p\(k)"] = .double((random() * 1000).rounded() / 1000) }
+    let run = Run(
+      status: .finished, started: now, ended: now, dataset: nil, labels: nil, splits: nil,
+      code: Run.Code(commit: String(format: "%016llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15), dirty: false, diff: nil), params: params,
+      tags: ["stage": index % 10 == 0 ? "debug" : "main"], parent: nil)
+    try workspace.publish(Run.path(name), run, actor: engineer, message: "start run \(name)", expecting: 0, now: now)
+    let metrics = [
+      "dev.f1", "dev.accuracy", "dev.loss", "train.loss", "train.accuracy", "test.f1", "dev.precision", "dev.recall", "latency_ms", "auc",
+    ]
+    let drafts = try metrics.map { metric -> EventDraft in
+      let parts = metric.split(separator: ".").map(String.init)
+      let point = MetricPoint(metric: parts.last!, value: MetricValue(random()), step: 1, split: parts.count > 1 ? parts[0] : nil)
+      return EventDraft(author: "eve", role: "engineer", time: now, body: try JSONValue(encoding: point))
+    }
+    _ = try workspace.metricLog(name).append(batch: drafts)
   }
   print("made workspace 'bench' with \(count) records under \(root.path)")
 

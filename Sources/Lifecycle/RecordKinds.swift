@@ -36,6 +36,7 @@ public enum RecordKinds {
     GuidelineAck.kind: GuidelineAck.schemaVersion,
     AdjudicationBody.kind: AdjudicationBody.schemaVersion,
     MetricPoint.kind: MetricPoint.schemaVersion,
+    ReviewFlag.kind: ReviewFlag.schemaVersion,
   ]
 
   /// Kinds that not every member may read: gold answers are hidden from annotators, or the

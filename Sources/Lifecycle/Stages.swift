@@ -49,7 +49,13 @@ public struct Stage: Sendable {
       parts: [
         StagePart(
           path: "runs", shape: .collection,
-          nextStep: "the engineer starts a training run pinned to a dataset version (mlw engineer run start ID --dataset NAME)")
+          nextStep: "the engineer starts a training run pinned to a dataset version (mlw engineer run start ID --dataset NAME)"),
+        StagePart(
+          path: "evaluations", shape: .collection,
+          nextStep: "the engineer evaluates a run on its dev split (mlw engineer run evaluate ID --split dev --predictions FILE)"),
+        StagePart(
+          path: "error-tags", shape: .collection,
+          nextStep: "the engineer looks at a sample of the dev errors and tags them (mlw engineer errors sample ID --split dev)"),
       ]),
     Stage(
       name: "deployment",

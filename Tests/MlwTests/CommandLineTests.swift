@@ -201,8 +201,9 @@ import VersionedStore
     try Data("id,image\nj1,a.png\nj2,b.png\nj3,c.png\n".utf8).write(to: URL(fileURLWithPath: inputs + "/items.csv"))
     try Data("item,label\nj1,ok\n".utf8).write(to: URL(fileURLWithPath: inputs + "/gold.csv"))
     try Data("item,annotator,label\nj2,ext1,ok\nj2,ext2,void\n".utf8).write(to: URL(fileURLWithPath: inputs + "/labels.csv"))
-    try Data("item,prediction,truth,side\nj1,ok,ok,top\nj2,void,ok,top\nj3,ok,ok,bottom\n".utf8).write(
-      to: URL(fileURLWithPath: inputs + "/predictions.csv"))
+    try Data("item,prediction,truth,side,proba[ok],proba[void]\nj1,ok,ok,top,0.9,0.1\nj2,void,ok,top,0.05,0.95\nj3,void,void,bottom,0.2,0.8\n".utf8)
+      .write(
+        to: URL(fileURLWithPath: inputs + "/predictions.csv"))
     let steps: [([String], String)] = [
       (["lead", "scope", "set", "--problem", "flag defective joints"], "ana"),
       (["lead", "feasibility", "score", "--answer", "data.acquisition=4"], "ana"),
@@ -230,6 +231,7 @@ import VersionedStore
       (["engineer", "run", "start", "r2", "--dataset", "joints"], "eve"),
       (["engineer", "run", "evaluate", "r2", "--split", "dev", "--predictions", inputs + "/predictions.csv", "--slice", "side"], "eve"),
       (["engineer", "errors", "tag", "r2", "--split", "dev", "j2", "glare"], "eve"),
+      (["engineer", "label-issues", "r2", "--split", "dev", "--send-to-review"], "eve"),
     ]
     for (words, who) in steps {
       let result = try mlw(words, root: root, as: who, workspace: "demo")

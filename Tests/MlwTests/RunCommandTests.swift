@@ -513,3 +513,133 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(try engineer(["engineer", "errors", "report", "r1", "--split", "test"], root).status == 4)
   }
 }
+
+@Suite struct LabelIssueLoopTests {
+  @Test func labelIssuesGoToTheReviewQueueAndAnAdjudicationCarriesIntoTheNextSnapshot() throws {
+    let (root, inputs) = try trainingRoot()
+    #expect(try engineer(["engineer", "run", "start", "r1", "--dataset", "joints"], root).status == 0)
+    // Given: j01, j02, j04 are bridges, the rest ok; the model is sure j03 and j06 are bridges too.
+    var rows = "item,prediction,truth,proba[ok],proba[bridge]\n"
+    for i in 1..<10 {
+      let truth = [1, 2, 4].contains(i) ? "bridge" : "ok"
+      let bridge = [1, 2, 3, 4, 6].contains(i)
+      rows += "j0\(i),\(bridge ? "bridge" : "ok"),\(truth),\(bridge ? "0.03,0.97" : "0.9,0.1")\n"
+    }
+    try write(rows, to: inputs + "/dev.csv")
+    #expect(try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv"], root).status == 0)
+    let found = try engineer(["engineer", "label-issues", "r1", "--split", "dev", "--json"], root)
+    #expect(found.status == 0, "\(found.stderr)")
+    let items = found.json?["issues"]?.arrayValue?.compactMap { $0["item"]?.stringValue } ?? []
+    #expect(Set(items) == ["j03", "j06"], "\(found.stdout)")
+    #expect(found.json?["issues"]?.arrayValue?.first?["suspected"]?.stringValue == "bridge")
+    #expect(found.json?["sentToReview"] == nil)
+    #expect(!(try mlw(["manager", "disagreements", "joints"], root: root, as: "mia", workspace: "demo").stdout.contains("confident learning")))
+
+    let sent = try engineer(["engineer", "label-issues", "r1", "--split", "dev", "--send-to-review"], root)
+    #expect(sent.stdout.contains("sent 2 to the review queue of joints"), "\(sent.stdout)")
+    let again = try engineer(["engineer", "label-issues", "r1", "--split", "dev", "--send-to-review", "--json"], root)
+    #expect(again.json?["sentToReview"]?.intValue == 0)  // flagged already, not twice
+    let queue = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo")
+    let flagged = queue.json?["items"]?.arrayValue?.filter { $0["flag"] != nil }.compactMap { $0["item"]?.stringValue } ?? []
+    #expect(Set(flagged) == ["j03", "j06"], "\(queue.stdout)")
+    #expect(queue.json?["items"]?.arrayValue?.prefix(2).allSatisfy { $0["flag"] != nil } == true)  // sent items first
+
+    // The manager settles j03; it leaves the queue and the next run's snapshot has it.
+    #expect(
+      try mlw(["manager", "adjudicate", "joints", "j03", "bridge", "--reason", "under the scope"], root: root, as: "mia", workspace: "demo").status
+        == 0)
+    let after = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo")
+    let still = after.json?["items"]?.arrayValue?.filter { $0["flag"] != nil }.compactMap { $0["item"]?.stringValue } ?? []
+    #expect(still == ["j06"])
+    let r2 = try #require(try engineer(["engineer", "run", "start", "r2", "--dataset", "joints", "--json"], root).json)
+    #expect(r2["labels"]?["sources"]?["adjudicated"]?.intValue == 1)
+    let snapshot = try String(
+      contentsOfFile: root + "/demo/content/sha256-" + r2["labels"]!["sha256"]!.stringValue!.dropFirst(7) + ".ndjson", encoding: .utf8)
+    #expect(snapshot.contains(#"{"item":"j03","label":"bridge","source":"adjudicated"}"#))
+
+    // Without class probabilities there is nothing to find issues from.
+    try write("item,prediction\nj01,ok\n", to: inputs + "/plain.csv")
+    #expect(try engineer(["engineer", "run", "evaluate", "r2", "--split", "test", "--predictions", inputs + "/plain.csv"], root).status == 0)
+    let plain = try engineer(["engineer", "label-issues", "r2", "--split", "test"], root)
+    #expect(plain.status == 3 && plain.stderr.contains("has no proba[<label>] columns"), "\(plain.stderr)")
+  }
+}
+
+@Suite struct RunServerTests {
+  @Test func overTheServerRunsTakeFilesFromTheFilesAreaAndNeverReadARepository() throws {
+    let (root, tokens) = try makeServedRoot()
+    #expect(
+      try mlw(
+        ["manager", "schema", "set", "--task", "single-label", "--label", "ok=fine", "--label", "bridge=joined"], root: root, as: "mia",
+        workspace: "demo"
+      )
+      .status == 0)
+    let inputs = makeTemporaryFolder("mlw-run-serve")
+    try write("id,image\nj1,a.png\nj2,b.png\nj3,c.png\n", to: inputs + "/items.csv")
+    #expect(try mlw(["manager", "dataset", "import", "joints", inputs + "/items.csv"], root: root, as: "mia", workspace: "demo").status == 0)
+    let server = try ServerProcess(root: root)
+    defer { _ = server.stop() }
+    let client = try LineClient(port: server.port)
+    #expect(try client.request("auth \(tokens["eve"]!)")["result"]?["member"] == .string("eve"))
+    let started = try client.request(
+      #"{"jsonrpc":"2.0","id":1,"method":"engineer.run.start","params":{"workspace":"demo","_":["r1"],"dataset":"joints","code":"abc1234","param":["lr=0.1"]}}"#
+    )
+    #expect(started["result"]?["params"]?["lr"] == .double(0.1), "\(started)")
+    // A repository folder is the server's machine's, not the caller's: refused, nothing stored.
+    let before = try snapshot(root)
+    let repo = try client.request("engineer run start r2 --dataset joints --repo / -w demo")
+    #expect(repo["error"]?["code"]?.intValue == -32005, "\(repo)")
+    #expect(repo["error"]?["message"]?.stringValue?.contains("over the server give --code COMMIT") == true, "\(repo)")
+    // Points inline, in the caller's files area.
+    let inline = try client.request(
+      #"{"jsonrpc":"2.0","id":2,"method":"engineer.run.log","params":{"workspace":"demo","_":["r1"],"file":{"name":"points.jsonl","content":"{\"metric\":\"loss\",\"value\":\"NaN\",\"split\":\"train\"}\n"}}}"#
+    )
+    #expect(inline["result"]?["points"]?.intValue == 1, "\(inline)")
+    #expect(try snapshot(root).keys.filter { !before.keys.contains($0) }.allSatisfy { $0.hasPrefix("demo/runs/r1/") || $0.hasPrefix("demo/files/") })
+    let escape = try client.request("engineer run log r1 --file ../../demo/journal.jsonl -w demo")
+    #expect(escape["error"]?["code"]?.intValue == -32005, "\(escape)")
+    // The lead reads runs; a filter error names its column over the wire too.
+    let lead = try LineClient(port: server.port)
+    _ = try lead.request("auth \(tokens["ana"]!)")
+    let listed = try lead.request("lead run list -w demo")
+    #expect(listed["result"]?["total"]?.intValue == 1, "\(listed)")
+    let bad = try lead.request(#"lead run list -w demo --filter "metrics.loss >""#)
+    #expect(bad["error"]?["code"]?.intValue == -32003 && bad["error"]?["message"]?.stringValue?.contains("at the end") == true, "\(bad)")
+    #expect(try lead.request("engineer run finish r1 -w demo")["error"]?["code"]?.intValue == -32005)
+  }
+}
+
+@Suite struct MLflowImportTests {
+  @Test func runsWrittenByTheRealMLflowClientAreImportedOnceWithTheirHistories() throws {
+    let folder = makeTemporaryFolder("mlw-mlruns")
+    let written = try runPython("make_mlflow_store.py", [folder + "/mlruns"])
+    #expect(written.status == 0, "\(written.stdout)")
+    let root = try makeDemoRoot()
+    let imported = try engineer(["engineer", "run", "import-mlflow", folder + "/mlruns", "--json"], root)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let runs = try #require(imported.json?["runs"]?.arrayValue)
+    #expect(runs.compactMap { $0["id"]?.stringValue }.sorted() == ["baseline-cnn", "child-sweep"])
+    let parent = try #require(try engineer(["engineer", "run", "show", "baseline-cnn", "--json"], root).json)
+    #expect(parent["imported"]?["from"]?.stringValue == "mlflow")
+    #expect(parent["code"]?["commit"]?.stringValue == "0123456789abcdef0123456789abcdef01234567")
+    #expect(parent["params"]?["lr"] == .double(0.001))
+    #expect(parent["params"]?["epochs"] == .int(3))
+    #expect(parent["tags"]?["stage"]?.stringValue == "main")
+    #expect(parent["status"]?.stringValue == "finished")
+    #expect(parent["dataset"] == nil)
+    let metrics = parent["metrics"]?.arrayValue ?? []
+    let f1 = try #require(metrics.first { $0["name"]?.stringValue == "dev.f1" })  // "dev/f1" in MLflow
+    #expect(f1["points"]?.intValue == 3 && f1["last"]?.doubleValue == 0.7 && f1["lastStep"]?.intValue == 2)
+    #expect(metrics.first { $0["name"]?.stringValue == "val_loss" }?["last"]?.stringValue == "NaN")
+    let child = try #require(try engineer(["engineer", "run", "show", "child-sweep", "--json"], root).json)
+    #expect(child["parent"]?.stringValue == "baseline-cnn")
+    // Again: nothing twice.
+    let before = try snapshot(root)
+    let again = try engineer(["engineer", "run", "import-mlflow", folder + "/mlruns", "--json"], root)
+    #expect(again.json?["runs"]?.arrayValue?.allSatisfy { $0["outcome"]?.stringValue?.hasPrefix("skipped") == true } == true)
+    #expect(try snapshot(root) == before)
+    // A folder that is no store is refused; the server never reads a folder of its machine.
+    #expect(try engineer(["engineer", "run", "import-mlflow", folder], root).stderr.contains("holds no MLflow runs"))
+    #expect(try engineer(["engineer", "run", "list", "--filter", "params.lr = 0.0003", "--json"], root).json?["matched"]?.intValue == 1)
+  }
+}

@@ -27,6 +27,8 @@ public struct Disagreement: Sendable, Encodable {
   public var adjudicated: String?
   /// `{payload, uri}` of the item, when asked for (`--with-payload`).
   public var content: JSONValue?
+  /// Why the item was sent for review (a label issue a run found), when it was.
+  public var flag: ReviewFlag?
 
   public struct Vote: Sendable, Encodable {
     public var label: String
@@ -124,7 +126,29 @@ extension Workspace {
           byAnnotator: Dictionary(uniqueKeysWithValues: entries.map { (labels.annotators[Int($0.annotator)], labels.values[Int($0.value)]) }),
           topShare: Double(top) / Double(n), adjudicated: adjudicated[id]))
     }
-    return result.sorted { ($0.topShare, -$0.votes.count, -$0.labels, $0.item) < ($1.topShare, -$1.votes.count, -$1.labels, $1.item) }
+    // Items sent for review (a label issue) join the queue, first, until an adjudication settles them.
+    let flags = try openReviewFlags(dataset)
+    var listed = Set(result.map(\.item))
+    for i in result.indices { result[i].flag = flags[result[i].item]?.flag }
+    let itemIndex = Dictionary(labels.items.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+    for (id, open) in flags where !listed.contains(id) {
+      let entries = itemIndex[id].flatMap { byItem[$0] } ?? []
+      var counts: [String: Int] = [:]
+      for e in entries { counts[labels.values[Int(e.value)], default: 0] += 1 }
+      let n = entries.count
+      result.append(
+        Disagreement(
+          item: id, labels: n,
+          votes: counts.map { .init(label: $0.key, count: $0.value) }.sorted { ($0.count, $1.label) > ($1.count, $0.label) },
+          byAnnotator: Dictionary(uniqueKeysWithValues: entries.map { (labels.annotators[Int($0.annotator)], labels.values[Int($0.value)]) }),
+          topShare: n > 0 ? Double(counts.values.max()!) / Double(n) : 0, adjudicated: adjudicated[id], flag: open.flag))
+      listed.insert(id)
+    }
+    return result.sorted {
+      ($0.flag == nil ? 1 : 0, $0.topShare, -$0.votes.count, -$0.labels, $0.item) < (
+        $1.flag == nil ? 1 : 0, $1.topShare, -$1.votes.count, -$1.labels, $1.item
+      )
+    }
   }
 
   /// Records the consensus label of `item` with the reason.

@@ -141,13 +141,19 @@ extension Workspace {
     return (current, stored.envelope.version)
   }
 
-  /// The rows of an evaluation's stored predictions: item → (prediction, truth).
-  func evaluatedRows(_ run: StoredRun, _ stored: StoredEvaluation) throws -> [PredictionRow] {
+  /// An evaluation's stored predictions, read again (checked against its hash first).
+  func storedPredictions(_ run: StoredRun, _ stored: StoredEvaluation) throws -> Predictions {
     let e = stored.evaluation
-    let file = ["csv", "jsonl"].map { content.path(of: e.predictions, extension: $0) }.first(where: FileIO.exists)
-    guard let file else { throw StoreError.corrupt(file: content.folder, reason: "the predictions \(e.predictions) of this evaluation are missing") }
-    _ = try content.get(e.predictions, extension: file.hasSuffix(".csv") ? "csv" : "jsonl")
-    return try readPredictions(path: file, given: file, run: run, split: e.split, slices: []).rows
+    let ext = ["csv", "jsonl"].first { FileIO.exists(content.path(of: e.predictions, extension: $0)) }
+    guard let ext else { throw StoreError.corrupt(file: content.folder, reason: "the predictions \(e.predictions) of this evaluation are missing") }
+    _ = try content.get(e.predictions, extension: ext)
+    let file = content.path(of: e.predictions, extension: ext)
+    return try readPredictions(path: file, given: file, run: run, split: e.split, slices: [])
+  }
+
+  /// The rows of an evaluation's stored predictions.
+  func evaluatedRows(_ run: StoredRun, _ stored: StoredEvaluation) throws -> [PredictionRow] {
+    try storedPredictions(run, stored).rows
   }
 
   /// Ng's error-analysis table of a run's split from its latest evaluation and its error tags.

@@ -71,6 +71,32 @@ public struct MetricPoint: Codable, Sendable, Equatable {
     self.split = split
   }
 
+  /// A point read from its JSON form, or nil when it is not one.
+  init?(json: JSONValue) {
+    guard case .object(let fields) = json, let metric = fields["metric"]?.stringValue else { return nil }
+    switch fields["value"] {
+    case .int(let i)?: value = MetricValue(Double(i))
+    case .double(let d)?: value = MetricValue(d)
+    case .string(let text)?:
+      guard let special = MetricValue.nonFinite(text) else { return nil }
+      value = MetricValue(special)
+    default: return nil
+    }
+    self.metric = metric
+    switch fields["step"] {
+    case nil, .null?: step = nil
+    case let s?:
+      guard let n = s.intValue else { return nil }
+      step = n
+    }
+    switch fields["split"] {
+    case nil, .null?: split = nil
+    case let s?:
+      guard let text = s.stringValue else { return nil }
+      split = text
+    }
+  }
+
   /// `dev.f1`, or `f1` without a split.
   public var name: String { split.map { "\($0).\(metric)" } ?? metric }
 
@@ -223,7 +249,14 @@ extension Workspace {
 
   /// Every point of run `id`, in log order.
   public func metricPoints(_ id: String) throws -> [(point: MetricPoint, time: Date)] {
-    try metricLog(id).read().events.map { event in (try event.body.decode(as: MetricPoint.self), event.time) }
+    let log = metricLog(id)
+    return try log.read().events.map { event in
+      // Read by hand: a run list reads every run's points, and Codable would be most of its time.
+      guard let point = MetricPoint(json: event.body) else {
+        throw StoreError.corrupt(file: log.path, reason: "event \(event.seq) is not a metric point {metric, value, step, split}")
+      }
+      return (point, event.time)
+    }
   }
 
   /// Each metric's summary, by name: the logged points, then each split's latest evaluation's

@@ -8,6 +8,6 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "engineer",
       abstract: "ML engineer: training runs, baselines other than human level, datasets, and the bias/variance diagnosis.",
-      subcommands: [Run.self, Errors.self, Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
+      subcommands: [Run.self, Errors.self, LabelIssues.self, Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
   }
 }

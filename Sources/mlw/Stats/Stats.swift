@@ -7,8 +7,8 @@ extension Mlw {
   struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "stats",
-      abstract: "Statistics on plain files (exports from any tool): agreement, classification, drift, ranking.",
-      subcommands: [Agreement.self, Classification.self, Drift.self, Rank.self])
+      abstract: "Statistics on plain files (exports from any tool): agreement, classification, drift, ranking, label issues.",
+      subcommands: [Agreement.self, Classification.self, Drift.self, Rank.self, LabelIssues.self])
   }
 }
 

@@ -169,15 +169,18 @@ struct DisagreementsOutput: CommandOutput {
     let rule = quorum.map { "fewer than ceil(n x \($0)) votes for the top label" } ?? "any disagreement"
     guard total > 0 else { return "no open disagreements in \(dataset) (\(rule))\n" }
     let withContent = items.contains { $0.content != nil }
+    let withFlags = items.contains { $0.flag != nil }
     var table = TextTable(
-      ["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"] + (withContent ? ["CONTENT"] : []),
-      alignments: [.left, .right, .right, .left, .left, .left, .left])
+      ["ITEM", "LABELS", "TOP SHARE", "VOTES", "BY ANNOTATOR", "ADJUDICATED"] + (withFlags ? ["SENT FOR REVIEW"] : [])
+        + (withContent ? ["CONTENT"] : []),
+      alignments: [.left, .right, .right, .left, .left, .left, .left, .left])
     for d in items {
+      let flag = d.flag.map { f in "\(f.given) -> \(f.suspected ?? "?"): \(f.reason)" } ?? ""
       table.add(
         [
           d.item, String(d.labels), String(format: "%.2f", d.topShare), d.votes.map { "\($0.label) \($0.count)" }.joined(separator: ", "),
           d.byAnnotator.keys.sorted().map { "\($0)=\(d.byAnnotator[$0]!)" }.joined(separator: " "), d.adjudicated ?? "",
-        ] + (withContent ? [ItemContent.brief(d.content)] : []))
+        ] + (withFlags ? [flag] : []) + (withContent ? [ItemContent.brief(d.content)] : []))
     }
     let more = total > items.count ? "… \(total - items.count) more (--limit)\n" : ""
     return "\(total) item(s) of \(dataset) disagree (\(rule)), most split first:\n" + table.render(indent: "  ") + more

@@ -75,3 +75,36 @@ struct ErrorReportOutput: CommandOutput {
     return out
   }
 }
+
+struct LabelIssuesOutput: CommandOutput {
+  var report: LabelIssueReport
+  var limit: Int
+
+  func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
+
+  func render() -> String {
+    let r = report
+    var out =
+      "run \(r.run) on \(r.split) (evaluation v\(r.evaluationVersion)): \(r.issues.count) likely label issue\(r.issues.count == 1 ? "" : "s") in \(r.items) items, by confident learning\n"
+    if !r.issues.isEmpty {
+      var table = TextTable(["ITEM", "GIVEN", "SUSPECTED", "SELF-CONFIDENCE"], alignments: [.left, .left, .left, .right])
+      for issue in limit == 0 ? r.issues[...] : r.issues.prefix(limit) {
+        table.add([issue.item, issue.given, issue.suspected, String(format: "%.4f", issue.selfConfidence)])
+      }
+      out += table.render(indent: "  ")
+      if limit > 0, r.issues.count > limit { out += "  … \(r.issues.count - limit) more (--limit 0 lists all)\n" }
+    }
+    if !r.confusedPairs.isEmpty {
+      out += "labels most often confused (given -> suspected): "
+      out += r.confusedPairs.prefix(5).map { "\($0.given) -> \($0.suspected) \($0.count)" }.joined(separator: ", ") + "\n"
+    }
+    if let sent = r.sentToReview {
+      out += "sent \(sent) to the review queue of \(r.dataset ?? "the dataset")"
+      out += sent < r.issues.count ? " (\(r.issues.count - sent) were flagged already)" : ""
+      out += ": mlw manager disagreements \(r.dataset ?? "DATASET") lists them until adjudicated\n"
+    } else if !r.issues.isEmpty {
+      out += "send them to the annotation manager's queue with --send-to-review\n"
+    }
+    return out
+  }
+}

@@ -102,7 +102,7 @@ struct RunOutput: CommandOutput {
         "\(shortHash(l.sha256))  \(l.items) labelled (\(sources)), \(l.unlabelled) without a label\(l.ties > 0 ? " (\(l.ties) ties)" : ""); guidelines \(guidelines); \(alpha)",
       ])
     } else {
-      rows.add(["labels", "none (the dataset had no labels at start)"])
+      rows.add(["labels", r.dataset == nil ? "none" : "none (the dataset had no labels at start)"])
     }
     if let s = r.splits {
       let counts = s.counts.keys.sorted().map { "\($0) \(s.counts[$0]!)" }.joined(separator: ", ")
@@ -204,7 +204,14 @@ struct RunListOutput: CommandOutput {
     if columns.isEmpty {
       var count: [String: Int] = [:]
       for row in listing.runs { for name in row.metrics.keys { count[name, default: 0] += 1 } }
-      columns = count.keys.sorted { (count[$0]!, $1) > (count[$1]!, $0) }.prefix(4).sorted()
+      // The metrics most runs have, the usual headline figures first.
+      func priority(_ name: String) -> Int {
+        let last = name.split(separator: ".").last.map(String.init) ?? name
+        return ["f1", "accuracy", "loss", "auc"].firstIndex(of: last) ?? 9
+      }
+      columns = count.keys.sorted { (-count[$0]!, priority($0), $0) < (-count[$1]!, priority($1), $1) }.prefix(4).sorted {
+        (priority($0), $0) < (priority($1), $1)
+      }
     }
     var seen = Set<String>()
     columns = columns.filter { seen.insert($0).inserted }
@@ -335,5 +342,21 @@ struct EvaluationOutput: CommandOutput {
       out += "\(diagnosisNote)\n"
     }
     return out
+  }
+}
+
+struct MLflowImportOutput: CommandOutput {
+  var runs: [MLflowStore.ImportedRun]
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(["runs": runs])
+  }
+
+  func render() -> String {
+    var table = TextTable(["RUN", "MLFLOW RUN", "EXPERIMENT", "POINTS", ""], alignments: [.left, .left, .left, .right, .left])
+    for r in runs { table.add([r.id, r.mlflowID, r.experiment ?? "-", String(r.points), r.outcome]) }
+    let imported = runs.filter { $0.outcome == "imported" }.count
+    return "\(imported) of \(runs.count) MLflow run\(runs.count == 1 ? "" : "s") imported\n" + table.render(indent: "  ")
   }
 }

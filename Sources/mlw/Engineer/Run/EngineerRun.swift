@@ -6,6 +6,8 @@ extension Mlw.Engineer {
     static let configuration = CommandConfiguration(
       commandName: "run",
       abstract: "Training runs: start one pinned to a dataset version, its labels, splits and code; log metrics; list, compare.",
-      subcommands: [Start.self, Log.self, Artifact.self, Finish.self, Evaluate.self, Show.self, List.self, Compare.self, Evaluation.self])
+      subcommands: [
+        Start.self, Log.self, Artifact.self, Finish.self, Evaluate.self, Show.self, List.self, Compare.self, Evaluation.self, ImportMlflow.self,
+      ])
   }
 }

@@ -1,0 +1,178 @@
+import Foundation
+import VersionedStore
+
+/// Reads MLflow's plain-file tracking store (an `mlruns/` folder: `<experiment>/meta.yaml`,
+/// `<experiment>/<run>/meta.yaml`, `params/<key>`, `tags/<key>`, `metrics/<key>` with lines
+/// `timestamp value step`) into mlw runs marked as imported from MLflow. A run is pinned to a
+/// dataset version only when it logged an input whose digest is a prefix of that version's
+/// SHA-256. Importing the same folder again adds nothing twice: a run already imported (by its
+/// MLflow id) is skipped.
+public enum MLflowStore {
+  public struct ImportedRun: Sendable, Encodable {
+    public var id: String
+    public var mlflowID: String
+    public var experiment: String?
+    public var points: Int
+    /// `skipped` when it was imported before.
+    public var outcome: String
+  }
+
+  /// The `key: value` lines of an MLflow `meta.yaml` (flat; quotes removed).
+  static func meta(_ path: String) throws -> [String: String] {
+    var result: [String: String] = [:]
+    let text = String(decoding: try FileIO.read(path), as: UTF8.self)
+    for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix(" ") && !line.hasPrefix("#") {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      if value.count >= 2, let first = value.first, first == "'" || first == "\"", value.last == first {
+        value = String(value.dropFirst().dropLast())
+      }
+      result[String(line[..<colon]).trimmingCharacters(in: .whitespaces)] = value
+    }
+    return result
+  }
+
+  /// Every file under `folder`, as paths relative to it (MLflow nests keys with `/`).
+  static func files(under folder: String) -> [String] {
+    guard FileIO.isDirectory(folder), let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+    var result: [String] = []
+    while let next = enumerator.nextObject() as? String {
+      if !FileIO.isDirectory(folder + "/" + next) { result.append(next) }
+    }
+    return result.sorted()
+  }
+
+  /// An MLflow key as an mlw name: lowercase, `/` as `.`, anything else outside
+  /// `[a-z0-9._-]` as `_`.
+  static func name(_ key: String) -> String {
+    var text = String(
+      key.lowercased().map { c -> Character in
+        if c == "/" { return "." }
+        return c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_"
+      })
+    while let first = text.first, !(first.isLetter || first.isNumber) { text.removeFirst() }
+    return String(text.prefix(64))
+  }
+
+  static func status(_ text: String?) -> Run.Status {
+    switch text?.uppercased() {
+    case "3", "FINISHED": .finished
+    case "4", "FAILED": .failed
+    case "5", "KILLED": .killed
+    default: .running
+    }
+  }
+}
+
+extension Workspace {
+  /// Imports the runs of the MLflow store at `folder`.
+  public func importMLflow(folder: String, actor: Actor, now: Date) throws -> [MLflowStore.ImportedRun] {
+    guard FileIO.isDirectory(folder) else {
+      throw LifecycleError.invalidValue(what: "import-mlflow", reason: "'\(folder)' is not a folder; give the mlruns/ folder of an MLflow file store")
+    }
+    let existing = try runs()
+    var byMLflowID = Dictionary(existing.compactMap { run in run.run.imported.map { ($0.id, run.id) } }, uniquingKeysWith: { a, _ in a })
+    var taken = Set(existing.map(\.id))
+    var datasets: [(String, StoredDataset)] = []
+    for id in try datasetIDs() { for version in try datasetVersions(id) { datasets.append((String(version.dataset.items.dropFirst(7)), version)) } }
+    // Experiments are the numbered folders with a meta.yaml; runs the folders inside with one.
+    var found: [(experiment: String?, folder: String, meta: [String: String])] = []
+    for experiment in try FileIO.list(folder).sorted() where !experiment.hasPrefix(".") && experiment != "models" {
+      let experimentFolder = folder + "/" + experiment
+      guard FileIO.exists(experimentFolder + "/meta.yaml") else { continue }
+      let name = try MLflowStore.meta(experimentFolder + "/meta.yaml")["name"]
+      for run in try FileIO.list(experimentFolder).sorted() where FileIO.exists(experimentFolder + "/" + run + "/meta.yaml") {
+        let meta = try MLflowStore.meta(experimentFolder + "/" + run + "/meta.yaml")
+        guard meta["run_id"] != nil || meta["run_uuid"] != nil, meta["lifecycle_stage"] != "deleted" else { continue }
+        found.append((name, experimentFolder + "/" + run, meta))
+      }
+    }
+    guard !found.isEmpty else {
+      throw LifecycleError.invalidValue(what: "import-mlflow", reason: "'\(folder)' holds no MLflow runs (<experiment>/<run>/meta.yaml)")
+    }
+    // Ids first, so that a parent can be named by its mlw id whatever the order.
+    var plan: [(id: String, mlflowID: String, experiment: String?, folder: String, meta: [String: String])] = []
+    for (experiment, runFolder, meta) in found {
+      let mlflowID = meta["run_id"] ?? meta["run_uuid"]!
+      if let id = byMLflowID[mlflowID] {
+        plan.append((id, mlflowID, experiment, "", meta))  // imported before
+        continue
+      }
+      var id = MLflowStore.name(meta["run_name"] ?? "")
+      if Name.problem(with: id) != nil || taken.contains(id) { id = "mlflow-" + MLflowStore.name(String(mlflowID.prefix(12))) }
+      if taken.contains(id) { id += "-" + String(mlflowID.suffix(6)) }
+      taken.insert(id)
+      byMLflowID[mlflowID] = id
+      plan.append((id, mlflowID, experiment, runFolder, meta))
+    }
+    var result: [MLflowStore.ImportedRun] = []
+    for (id, mlflowID, experiment, runFolder, meta) in plan {
+      guard !runFolder.isEmpty else {
+        result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: 0, outcome: "skipped (imported before)"))
+        continue
+      }
+      var params: [String: JSONValue] = [:]
+      for key in MLflowStore.files(under: runFolder + "/params") {
+        params[MLflowStore.name(key)] = Run.typedValue(String(decoding: try FileIO.read(runFolder + "/params/" + key), as: UTF8.self))
+      }
+      var tags: [String: String] = [:]
+      var code: Run.Code?
+      var parent: String?
+      for key in MLflowStore.files(under: runFolder + "/tags") {
+        let value = String(decoding: try FileIO.read(runFolder + "/tags/" + key), as: UTF8.self)
+        switch key {
+        case "mlflow.source.git.commit":
+          if (try? Run.checkCommit(value)) != nil { code = Run.Code(commit: value, dirty: nil, diff: nil) }
+        case "mlflow.parentRunId": parent = byMLflowID[value]
+        case "mlflow.runName", "mlflow.log-model.history": break
+        default:
+          if !key.hasPrefix("mlflow.") || key == "mlflow.user" || key == "mlflow.source.name" {
+            tags[MLflowStore.name(key)] = String(value.prefix(1000))
+          }
+        }
+      }
+      // A logged input whose digest starts the SHA-256 of a dataset version of this workspace.
+      var pin: Run.DatasetPin?
+      for file in MLflowStore.files(under: runFolder + "/inputs") where file.hasSuffix("meta.yaml") {
+        let input = try MLflowStore.meta(runFolder + "/inputs/" + file)
+        let digests = [input["digest"], input["source_id"]].compactMap { $0?.lowercased() }
+        for digest in digests where digest.count >= 8 {
+          if let (_, version) = datasets.first(where: { $0.0.hasPrefix(digest) }) {
+            pin = Run.DatasetPin(name: version.id, version: version.version, sha256: version.dataset.items)
+          }
+        }
+      }
+      func date(_ key: String) -> Date? { meta[key].flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) } }
+      var points: [EventDraft] = []
+      for key in MLflowStore.files(under: runFolder + "/metrics") {
+        let full = MLflowStore.name(key)
+        let parts = full.split(separator: ".", maxSplits: 1).map(String.init)
+        let (split, metric) = parts.count == 2 ? (parts[0], parts[1]) : (nil, full)
+        guard MetricPoint.problem(with: metric) == nil else { continue }
+        for line in String(decoding: try FileIO.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
+          let fields = line.split(separator: " ").map(String.init)
+          guard fields.count >= 2, let ms = Double(fields[0]) else { continue }  // a torn line: left out
+          guard let value = Double(fields[1]) ?? MetricValue.nonFinite(fields[1]) else { continue }
+          let point = MetricPoint(metric: metric, value: MetricValue(value), step: fields.count > 2 ? Int(fields[2]) : nil, split: split)
+          points.append(
+            EventDraft(
+              author: actor.name, role: actor.role.rawValue, time: Date(timeIntervalSince1970: ms / 1000), body: try JSONValue(encoding: point)))
+        }
+      }
+      let run = Run(
+        status: MLflowStore.status(meta["status"]), started: date("start_time") ?? now, ended: date("end_time"), dataset: pin, labels: nil,
+        splits: nil, code: code, params: params, tags: tags, parent: parent,
+        imported: Run.Imported(from: "mlflow", id: mlflowID, experiment: experiment))
+      // The points first, then the record: a crash between leaves a log no run names, which a
+      // second import replaces (the run is not there yet, so it is imported again).
+      let log = metricLog(id)
+      if FileIO.exists(log.path) { try FileManager.default.removeItem(atPath: log.path) }
+      try FileIO.makeDirectories(documents.folder(Run.path(id)))
+      if !points.isEmpty { _ = try log.append(batch: points) }
+      try publish(
+        Run.path(id), run, actor: actor, message: "import MLflow run \(mlflowID) (\(experiment ?? "no experiment"))", expecting: 0, now: now)
+      result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: points.count, outcome: "imported"))
+    }
+    return result
+  }
+}

@@ -180,6 +180,22 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(figures("loss")?["last"]?.stringValue == "Infinity")
     #expect(
       try engineer(["engineer", "run", "log", "r1", "--metric", "f1=0.5", "--split", "test"], root).stderr.contains("has the splits dev, train"))
+    // A line edited by hand (spaces, another key order) is read by the full parser; one that is
+    // not JSON is corrupt, named by its line; a torn last line is left out.
+    let path = root + "/demo/runs/r1/metrics.jsonl"
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    let edited =
+      #"{"seq": 99, "role": "engineer", "time": "2026-01-02T00:00:00Z", "author": "eve", "body": {"value": 0.95, "step": 9, "split": "dev", "metric": "f1"}}"#
+    handle.write(Data((edited + "\n").utf8))
+    handle.write(Data(#"{"seq":100,"author":"eve","body":{"metric":"f1","split":"dev","step":10,"value":0.1"#.utf8))  // torn
+    try handle.close()
+    let read = try engineer(["engineer", "run", "show", "r1", "--json"], root).json?["metrics"]?.arrayValue ?? []
+    let devF1 = try #require(read.first { $0["name"]?.stringValue == "dev.f1" })
+    #expect(devF1["last"]?.doubleValue == 0.95 && devF1["lastStep"]?.intValue == 9 && devF1["points"]?.intValue == 4, "\(devF1)")
+    try Data((try String(contentsOfFile: path, encoding: .utf8) + "\nnot json\n").utf8).write(to: URL(fileURLWithPath: path))
+    let broken = try engineer(["engineer", "run", "show", "r1"], root)
+    #expect(broken.status == 7 && broken.stderr.contains("is not JSON"), "\(broken.stderr)")
   }
 
   @Test func listFiltersSortsAndComparesByEachMetricsDirection() throws {

@@ -263,7 +263,7 @@ extension Workspace {
   /// headline figures as the latest points of that split (`dev.f1`).
   public func metricSummaries(_ id: String) throws -> [MetricSummary] {
     var byName: [String: [(value: Double, step: Int?)]] = [:]
-    for (point, _) in try metricPoints(id) { byName[point.name, default: []].append((point.value.value, point.step)) }
+    for point in try MetricLogScanner.points(metricLog(id)) { byName[point.name, default: []].append((point.value, point.step)) }
     for stored in try evaluations(of: id) {
       for name in Evaluation.headline {
         guard let value = stored.evaluation.metrics[name] else { continue }

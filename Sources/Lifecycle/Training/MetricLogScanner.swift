@@ -1,0 +1,145 @@
+import Foundation
+import VersionedStore
+
+/// Reads the points of a metric log for the figures (name, value, step) without building a JSON
+/// tree per line: the store writes each event in canonical form (sorted keys, no spaces), so a
+/// line is `{"author":…,"body":{"metric":"…"[,"split":"…"][,"step":N],"value":V},…}`. A line
+/// of another shape (edited by hand, say) goes through the full JSON parser; a line that is not
+/// JSON is an error naming it. A torn last line (no newline) is left out, as `EventLog.read`
+/// leaves it. A million points read in a fraction of a second instead of seconds.
+enum MetricLogScanner {
+  struct Point {
+    var name: String
+    var value: Double
+    var step: Int?
+  }
+
+  static func points(_ log: EventLog) throws -> [Point] {
+    let bytes: [UInt8]
+    do { bytes = try FileIO.read(log.path) } catch StoreError.notFound { return [] }
+    var result: [Point] = []
+    var names: [ArraySlice<UInt8>: String] = [:]
+    try bytes.withUnsafeBufferPointer { buffer in
+      var start = 0
+      var line = 0
+      while let newline = buffer[start...].firstIndex(of: 0x0A) {
+        line += 1
+        defer { start = newline + 1 }
+        if line == 1 {
+          let header = try JSONValue.parse(buffer[start..<newline])
+          guard header["kind"]?.stringValue == MetricPoint.kind else {
+            throw StoreError.wrongKind(file: log.path, expected: MetricPoint.kind, found: header["kind"]?.stringValue ?? "")
+          }
+          continue
+        }
+        if let point = fast(buffer, start, newline, &names) {
+          result.append(point)
+          continue
+        }
+        let json: JSONValue
+        do { json = try JSONValue.parse(buffer[start..<newline]) } catch {
+          throw StoreError.corrupt(file: log.path, reason: "line \(line) is not JSON (\(error))")
+        }
+        guard let body = json["body"], let point = MetricPoint(json: body) else {
+          throw StoreError.corrupt(file: log.path, reason: "line \(line) is not a metric point {metric, value, step, split}")
+        }
+        result.append(Point(name: point.name, value: point.value.value, step: point.step))
+      }
+    }
+    return result
+  }
+
+  /// The point of a canonical line, or nil when the line is not in the shape expected.
+  private static func fast(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [ArraySlice<UInt8>: String]) -> Point? {
+    var i = start
+    func expect(_ text: StaticString) -> Bool {
+      let count = text.utf8CodeUnitCount
+      guard i + count <= end else { return false }
+      for k in 0..<count where b[i + k] != text.utf8Start[k] { return false }
+      i += count
+      return true
+    }
+    /// A plain string (no escapes) up to its closing quote; the index range.
+    func string() -> Range<Int>? {
+      let from = i
+      while i < end, b[i] != UInt8(ascii: "\"") {
+        if b[i] == UInt8(ascii: "\\") { return nil }
+        i += 1
+      }
+      guard i < end else { return nil }
+      defer { i += 1 }
+      return from..<i
+    }
+    // Skip to "body":{ (the author comes first and has no escapes in canonical names).
+    guard let body = find(b, "\"body\":{\"metric\":\"", from: start, to: end) else { return nil }
+    i = body
+    guard let metric = string() else { return nil }
+    var split: Range<Int>?
+    var step: Int?
+    if expect(",\"split\":\"") {
+      guard let s = string() else { return nil }
+      split = s
+    }
+    if expect(",\"step\":") {
+      var n = 0
+      var digits = 0
+      while i < end, b[i] >= 48, b[i] <= 57 {
+        n = n &* 10 &+ Int(b[i] - 48)
+        digits += 1
+        i += 1
+      }
+      guard digits > 0, digits < 19 else { return nil }
+      step = n
+    }
+    guard expect(",\"value\":") else { return nil }
+    let value: Double
+    if i < end, b[i] == UInt8(ascii: "\"") {
+      i += 1
+      guard let text = string(), let special = MetricValue.nonFinite(String(decoding: UnsafeBufferPointer(rebasing: b[text]), as: UTF8.self))
+      else { return nil }
+      value = special
+    } else {
+      let from = i
+      while i < end, b[i] != UInt8(ascii: "}") {
+        // A JSON number's characters only (strtod would also take hex, inf and nan).
+        let c = b[i]
+        guard (c >= 48 && c <= 57) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == 101 || c == 69 else {
+          return nil
+        }
+        i += 1
+      }
+      guard i < end, i > from else { return nil }
+      var stop: UnsafeMutablePointer<CChar>?
+      let parsed = b.baseAddress!.advanced(by: from).withMemoryRebound(to: CChar.self, capacity: i - from) { strtod($0, &stop) }
+      guard let stop, Int(bitPattern: stop) == Int(bitPattern: b.baseAddress!.advanced(by: i)), parsed.isFinite else { return nil }
+      value = parsed
+    }
+    guard expect("}") else { return nil }
+    // The name, interned: a long log has few distinct metrics.
+    let key = Array(b[metric]) + (split.map { [0] + Array(b[$0]) } ?? [])
+    let slice = key[...]
+    let name: String
+    if let known = names[slice] {
+      name = known
+    } else {
+      let metricName = String(decoding: UnsafeBufferPointer(rebasing: b[metric]), as: UTF8.self)
+      name = split.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) + "." + metricName } ?? metricName
+      names[slice] = name
+    }
+    return Point(name: name, value: value, step: step)
+  }
+
+  private static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int, to end: Int) -> Int? {
+    let count = needle.utf8CodeUnitCount
+    var i = from
+    while i + count <= end {
+      if b[i] == needle.utf8Start[0] {
+        var k = 1
+        while k < count, b[i + k] == needle.utf8Start[k] { k += 1 }
+        if k == count { return i + count }
+      }
+      i += 1
+    }
+    return nil
+  }
+}

@@ -18,7 +18,7 @@ enum MetricLogScanner {
     let bytes: [UInt8]
     do { bytes = try FileIO.read(log.path) } catch StoreError.notFound { return [] }
     var result: [Point] = []
-    var names: [ArraySlice<UInt8>: String] = [:]
+    var names: [(metric: [UInt8], split: [UInt8]?, name: String)] = []
     try bytes.withUnsafeBufferPointer { buffer in
       var start = 0
       var line = 0
@@ -50,7 +50,7 @@ enum MetricLogScanner {
   }
 
   /// The point of a canonical line, or nil when the line is not in the shape expected.
-  private static func fast(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [ArraySlice<UInt8>: String]) -> Point? {
+  private static func fast(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [(metric: [UInt8], split: [UInt8]?, name: String)]) -> Point? {
     var i = start
     func expect(_ text: StaticString) -> Bool {
       let count = text.utf8CodeUnitCount
@@ -115,16 +115,25 @@ enum MetricLogScanner {
       value = parsed
     }
     guard expect("}") else { return nil }
-    // The name, interned: a long log has few distinct metrics.
-    let key = Array(b[metric]) + (split.map { [0] + Array(b[$0]) } ?? [])
-    let slice = key[...]
+    // The name, interned without allocating: a long log has few distinct metrics.
+    func same(_ known: [UInt8], _ range: Range<Int>) -> Bool {
+      known.count == range.count && known.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress! + range.lowerBound, range.count) == 0 }
+    }
     let name: String
-    if let known = names[slice] {
-      name = known
+    func matches(_ entry: (metric: [UInt8], split: [UInt8]?, name: String)) -> Bool {
+      guard same(entry.metric, metric) else { return false }
+      switch (entry.split, split) {
+      case (nil, nil): return true
+      case (let known?, let range?): return same(known, range)
+      default: return false
+      }
+    }
+    if let known = names.first(where: matches) {
+      name = known.name
     } else {
       let metricName = String(decoding: UnsafeBufferPointer(rebasing: b[metric]), as: UTF8.self)
       name = split.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) + "." + metricName } ?? metricName
-      names[slice] = name
+      if names.count < 256 { names.append((Array(b[metric]), split.map { Array(b[$0]) }, name)) }
     }
     return Point(name: name, value: value, step: step)
   }

@@ -68,10 +68,10 @@ public enum Fsck {
         versions.append(n)
       } else if name.hasPrefix(FileIO.tempPrefix) {
         checkTemp(path, name: name, repair: repair, into: &report)
-      } else if name.hasSuffix(".jsonl") {
-        checkLog(path, repair: repair, into: &report)
       } else if name.hasPrefix("sha256-"), !FileIO.isDirectory(path) {
         checkContentAddressed(path, name: name, into: &report)
+      } else if name.hasSuffix(".jsonl") {
+        checkLog(path, repair: repair, into: &report)
       } else if FileIO.isDirectory(path), !name.hasPrefix(".git"), !excluding.contains(path) {
         try walk(path, root: root, repair: repair, excluding: excluding, into: &report)
       }

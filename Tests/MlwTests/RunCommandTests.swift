@@ -111,6 +111,10 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.1"], 3, "a drawn split needs --seed"),
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "train=0.8,dev=0.1", "--seed", "1"], 3, "add up to 0.9"),
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--code", "not-a-commit"], 3, "is not a git commit"),
+      (["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "a=0.5,b=0.5", "--seed", "18446744073709551615"], 3, "2^63 - 1"),
+      (
+        ["engineer", "run", "start", "r2", "--dataset", "joints", "--split-rule", "train=1e-12,dev=1", "--seed", "1"], 3, "'train' would get no item"
+      ),
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--param", "lr"], 3, "not KEY=VALUE"),
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--param", "lr=1", "--param", "lr=2"], 3, "given twice"),
       (["engineer", "run", "start", "r2", "--dataset", "joints", "--parent", "ghost"], 4, "run 'ghost'"),
@@ -230,8 +234,19 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(try ids("status = 'running'", sort: "metrics.dev.loss") == ["b", "c", "a"])
     #expect(try ids("status = 'running'", sort: "metrics.dev.loss:desc") == ["a", "c", "b"])
 
+    // Numbers are typed only where the text is one as written.
+    let typed = try #require(
+      try engineer(
+        [
+          "engineer", "run", "start", "t", "--dataset", "joints", "--param", "zip=0001", "--param", "tiny=1e-400", "--param",
+          "big=18446744073709551616", "--param", "n=7", "--json",
+        ],
+        root
+      ).json)
+    #expect(typed["params"]?["zip"] == .string("0001") && typed["params"]?["tiny"] == .string("1e-400"))
+    #expect(typed["params"]?["big"] == .string("18446744073709551616") && typed["params"]?["n"] == .int(7))
     let listed = try #require(try engineer(["engineer", "run", "list", "--json", "--limit", "1", "--sort", "id"], root).json)
-    #expect(listed["matched"]?.intValue == 3)
+    #expect(listed["matched"]?.intValue == 4)
     let row = try #require(listed["runs"]?.arrayValue?.first?.objectValue)
     #expect(Set(row.keys).isSuperset(of: ["id", "status", "author", "started", "dataset", "params", "tags", "metrics"]))
     #expect(row["dataset"]?.stringValue == "joints@1")
@@ -248,7 +263,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(text.stdout.contains("0.85 / 0.85 *"), "\(text.stdout)")
 
     // Leads and SMEs read runs; they do not start them; annotators neither.
-    #expect(try mlw(["lead", "run", "list"], root: root, as: "ana", workspace: "demo").stdout.contains("3 runs"))
+    #expect(try mlw(["lead", "run", "list"], root: root, as: "ana", workspace: "demo").stdout.contains("4 runs"))
     #expect(try mlw(["sme", "run", "show", "b"], root: root, as: "sam", workspace: "demo").status == 0)
     #expect(try mlw(["engineer", "run", "start", "x", "--dataset", "joints"], root: root, as: "ana", workspace: "demo").status == 5)
     #expect(try mlw(["engineer", "run", "list"], root: root, as: "ann", workspace: "demo").status == 5)
@@ -354,6 +369,16 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     let again = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.csv"], root)
     #expect(again.stdout.contains("not eligible: recall[bridge] >= 0.9"), "\(again.stdout)")
     #expect(again.stdout.contains("metric policy v2"), "\(again.stdout)")
+    // JSON Lines predictions are stored as content too, and fsck knows them from logs.
+    let lines = ["j04,ok,ok,top", "j05,bridge,bridge,top", "j06,ok,bridge,bottom", "j07,ok,ok,bottom", "j08,bridge,ok,top", "j09,ok,ok,bottom"]
+      .map { line -> String in
+        let f = line.split(separator: ",")
+        return #"{"item":"\#(f[0])","prediction":"\#(f[1])","truth":"\#(f[2])","side":"\#(f[3])"}"#
+      }
+    try write(lines.joined(separator: "\n") + "\n", to: inputs + "/dev.jsonl")
+    #expect(try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/dev.jsonl"], root).status == 0)
+    let checked = try mlw(["fsck"], root: root)
+    #expect(checked.status == 0, "\(checked.stdout)")
     // The predictions are stored by their hash.
     let hash = try #require(e["predictions"]?.stringValue)
     #expect(FileManager.default.fileExists(atPath: root + "/demo/content/sha256-" + hash.dropFirst(7) + ".csv"))
@@ -402,6 +427,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       ("item,prediction,truth\nj04,ok,ok\n", ["--slice", "zone"], "--slice zone: no such column"),
       ("item,guess\nj04,ok\n", [], "needs the column 'prediction'"),
       ("item,prediction,truth,proba[ok]\nj04,bridge,bridge,1\n", [], "the truth 'bridge' of item 'j04' has no proba[bridge] column"),
+      ("item,prediction,truth\nj04,ok,ok\nj05,ok,ok\n", [], "4 items of split 'dev' of run 'r1' have no prediction (j06, j07, j08, …)"),
     ]
     for (text, extra, message) in cases {
       try write(text, to: inputs + "/bad.csv")
@@ -649,6 +675,27 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(metrics.first { $0["name"]?.stringValue == "val_loss" }?["last"]?.stringValue == "NaN")
     let child = try #require(try engineer(["engineer", "run", "show", "child-sweep", "--json"], root).json)
     #expect(child["parent"]?.stringValue == "baseline-cnn")
+    // A store with a time that is no time imports nothing; a link out of the store is not followed.
+    let hostile = makeTemporaryFolder("mlw-mlruns-hostile")
+    try FileManager.default.copyItem(atPath: folder + "/mlruns", toPath: hostile + "/mlruns")
+    let experiment = try #require(try FileManager.default.contentsOfDirectory(atPath: hostile + "/mlruns").first { $0 != "0" && !$0.hasPrefix(".") })
+    let runFolders = try FileManager.default.contentsOfDirectory(atPath: hostile + "/mlruns/" + experiment).filter { $0 != "meta.yaml" }.sorted()
+    try FileManager.default.createSymbolicLink(
+      atPath: hostile + "/mlruns/\(experiment)/\(runFolders[0])/tags/host", withDestinationPath: "/etc/hostname")
+    let meta = hostile + "/mlruns/\(experiment)/\(runFolders[1])/meta.yaml"
+    let text = try String(contentsOfFile: meta, encoding: .utf8).replacingOccurrences(of: "start_time: ", with: "start_time: 1e308 #")
+    try Data(text.utf8).write(to: URL(fileURLWithPath: meta))
+    let other = try makeDemoRoot()
+    let untouched = try snapshot(other)
+    let refused = try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns"], other)
+    #expect(
+      refused.status == 3 && refused.stderr.contains("start_time '1e308") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    #expect(try snapshot(other) == untouched)
+    try Data(text.replacingOccurrences(of: "start_time: 1e308 #", with: "start_time: ").utf8).write(to: URL(fileURLWithPath: meta))
+    #expect(try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns"], other).status == 0)
+    for id in ["baseline-cnn", "child-sweep"] {
+      #expect(try engineer(["engineer", "run", "show", id, "--json"], other).json?["tags"]?["host"] == nil)
+    }
     // Again: nothing twice.
     let before = try snapshot(root)
     let again = try engineer(["engineer", "run", "import-mlflow", folder + "/mlruns", "--json"], root)

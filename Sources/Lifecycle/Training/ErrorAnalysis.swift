@@ -227,20 +227,25 @@ extension Workspace {
       if estimated {
         if let shareOfErrors { row.shareOfErrorsInterval = Interval.wilson(successes: counts.errors, trials: reviewedErrors, share: shareOfErrors) }
         if let shareOfData {
-          // The stratified estimate's variance: each stratum's share, weighted by its size.
-          let pe = reviewedErrors > 0 ? Double(counts.errors) / Double(reviewedErrors) : 0
-          let pc = reviewedCorrect > 0 ? Double(counts.correct) / Double(reviewedCorrect) : 0
+          // Each stratum's share by its Wilson interval (never a zero-width interval from a
+          // handful of items), weighted by the stratum's size: a conservative interval for the
+          // stratified estimate.
           let we = Double(totalErrors) / n
           let wc = Double(total - totalErrors) / n
-          var variance = 0.0
-          if reviewedErrors > 0 {
-            variance += we * we * pe * (1 - pe) / Double(reviewedErrors) * (1 - Double(reviewedErrors) / Double(max(totalErrors, 1)))
-          }
-          if reviewedCorrect > 0 {
-            variance += wc * wc * pc * (1 - pc) / Double(reviewedCorrect) * (1 - Double(reviewedCorrect) / Double(max(total - totalErrors, 1)))
-          }
-          let half = 1.959963984540054 * variance.squareRoot()
-          row.shareOfDataInterval = [max(0, shareOfData - half), min(1, shareOfData + half)]
+          let e =
+            reviewedErrors == totalErrors
+            ? [shareOfErrors ?? 0, shareOfErrors ?? 0]
+            : reviewedErrors > 0
+              ? Interval.wilson(successes: counts.errors, trials: reviewedErrors, share: Double(counts.errors) / Double(reviewedErrors)) : [0, 1]
+          let pc = reviewedCorrect > 0 ? Double(counts.correct) / Double(reviewedCorrect) : 0
+          let c =
+            reviewedCorrect == total - totalErrors
+            ? [pc, pc]
+            : reviewedCorrect > 0
+              ? Interval.wilson(successes: counts.correct, trials: reviewedCorrect, share: Double(counts.correct) / Double(reviewedCorrect)) : [0, 1]
+          let low = totalErrors == 0 ? c[0] * wc : we * e[0] + wc * c[0]
+          let high = totalErrors == 0 ? c[1] * wc : we * e[1] + wc * c[1]
+          row.shareOfDataInterval = [max(0, min(low, shareOfData)), min(1, max(high, shareOfData))]
           if let gap, gap > 0 { row.potentialGainInterval = row.shareOfDataInterval!.map { Diagnosis.rounded(gap * $0) } }
         }
       }

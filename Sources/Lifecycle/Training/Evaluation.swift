@@ -102,6 +102,9 @@ struct Predictions {
   var truthFrom: String
   var bytes: [UInt8]
   var fileExtension: String
+  /// Items of the split without a prediction that have a label to check it against.
+  var missing: [String]
+  var scope: String
 }
 
 extension Workspace {
@@ -211,7 +214,8 @@ extension Workspace {
     }
     return Predictions(
       rows: rows, probabilityLabels: probabilityLabels, sliceColumns: slices, truthFrom: hasTruth ? "predictions" : "label-snapshot",
-      bytes: try FileIO.read(path), fileExtension: input.header.isEmpty ? "jsonl" : "csv")
+      bytes: try FileIO.read(path), fileExtension: input.header.isEmpty ? "jsonl" : "csv",
+      missing: run.run.splits == nil ? [] : allowed.subtracting(lineOf.keys).filter { hasTruth || snapshot[$0] != nil }.sorted(), scope: scope)
   }
 
   /// Evaluates run `runID` on `split` from the predictions at `path` and publishes the result.
@@ -228,6 +232,14 @@ extension Workspace {
     }
     if let positive, !hasScore {
       throw LifecycleError.invalidValue(what: "--positive", reason: "--positive '\(positive)' goes with a score column")
+    }
+    // Every labelled item of the split, or the figures are of a subset someone chose.
+    if !read.missing.isEmpty {
+      let m = read.missing
+      throw InputError(
+        file: given,
+        "\(m.count) item\(m.count == 1 ? "" : "s") of \(read.scope) \(m.count == 1 ? "has" : "have") no prediction (\(m.prefix(3).joined(separator: ", "))\(m.count > 3 ? ", …" : "")); an evaluation covers the whole split"
+      )
     }
     let report = ClassificationReport.analyze(
       truth: read.rows.map(\.truth), prediction: read.rows.map(\.prediction), scores: hasScore ? read.rows.map { $0.score! } : nil,

@@ -32,14 +32,36 @@ public enum MLflowStore {
     return result
   }
 
-  /// Every file under `folder`, as paths relative to it (MLflow nests keys with `/`).
+  /// Whether `path` is a symbolic link: a store from elsewhere could point one at any file of
+  /// this machine, so links are never followed.
+  static func isLink(_ path: String) -> Bool {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
+  }
+
+  /// Every regular file under `folder`, as paths relative to it (MLflow nests keys with `/`);
+  /// links are left out.
   static func files(under folder: String) -> [String] {
-    guard FileIO.isDirectory(folder), let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+    guard FileIO.isDirectory(folder), !isLink(folder), let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
     var result: [String] = []
     while let next = enumerator.nextObject() as? String {
-      if !FileIO.isDirectory(folder + "/" + next) { result.append(next) }
+      let path = folder + "/" + next
+      if isLink(path) {
+        enumerator.skipDescendants()
+        continue
+      }
+      if !FileIO.isDirectory(path) { result.append(next) }
     }
     return result.sorted()
+  }
+
+  /// A time in milliseconds since 1970 as MLflow writes it; nil when absent, an error when it is
+  /// not one (before 1970 or after the year 3000).
+  static func time(_ text: String?, key: String, file: String) throws -> Date? {
+    guard let text, !text.isEmpty, text != "null" else { return nil }
+    guard let ms = Double(text), ms.isFinite, ms >= 0, ms < 32_503_680_000_000 else {
+      throw InputError(file: file, "\(key) '\(text.prefix(40))' is not a time in milliseconds since 1970")
+    }
+    return Date(timeIntervalSince1970: ms / 1000)
   }
 
   /// An MLflow key as an mlw name: lowercase, `/` as `.`, anything else outside
@@ -79,9 +101,14 @@ extension Workspace {
     var found: [(experiment: String?, folder: String, meta: [String: String])] = []
     for experiment in try FileIO.list(folder).sorted() where !experiment.hasPrefix(".") && experiment != "models" {
       let experimentFolder = folder + "/" + experiment
-      guard FileIO.exists(experimentFolder + "/meta.yaml") else { continue }
+      guard !MLflowStore.isLink(experimentFolder), FileIO.exists(experimentFolder + "/meta.yaml"),
+        !MLflowStore.isLink(experimentFolder + "/meta.yaml")
+      else { continue }
       let name = try MLflowStore.meta(experimentFolder + "/meta.yaml")["name"]
-      for run in try FileIO.list(experimentFolder).sorted() where FileIO.exists(experimentFolder + "/" + run + "/meta.yaml") {
+      for run in try FileIO.list(experimentFolder).sorted()
+      where FileIO.exists(experimentFolder + "/" + run + "/meta.yaml") && !MLflowStore.isLink(experimentFolder + "/" + run)
+        && !MLflowStore.isLink(experimentFolder + "/" + run + "/meta.yaml")
+      {
         let meta = try MLflowStore.meta(experimentFolder + "/" + run + "/meta.yaml")
         guard meta["run_id"] != nil || meta["run_uuid"] != nil, meta["lifecycle_stage"] != "deleted" else { continue }
         found.append((name, experimentFolder + "/" + run, meta))
@@ -98,14 +125,18 @@ extension Workspace {
         plan.append((id, mlflowID, experiment, "", meta))  // imported before
         continue
       }
-      var id = MLflowStore.name(meta["run_name"] ?? "")
+      // The run name when it is an mlw id as written; else one made from the MLflow id.
+      var id = meta["run_name"] ?? ""
       if Name.problem(with: id) != nil || taken.contains(id) { id = "mlflow-" + MLflowStore.name(String(mlflowID.prefix(12))) }
       if taken.contains(id) { id += "-" + String(mlflowID.suffix(6)) }
       taken.insert(id)
       byMLflowID[mlflowID] = id
       plan.append((id, mlflowID, experiment, runFolder, meta))
     }
+    // Read and check every run before anything is written: a store that cannot be read whole
+    // imports nothing.
     var result: [MLflowStore.ImportedRun] = []
+    var ready: [(id: String, run: Run, points: [EventDraft], mlflowID: String, experiment: String?)] = []
     for (id, mlflowID, experiment, runFolder, meta) in plan {
       guard !runFolder.isEmpty else {
         result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: 0, outcome: "skipped (imported before)"))
@@ -142,7 +173,7 @@ extension Workspace {
           }
         }
       }
-      func date(_ key: String) -> Date? { meta[key].flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) } }
+      let metaFile = runFolder + "/meta.yaml"
       var points: [EventDraft] = []
       for key in MLflowStore.files(under: runFolder + "/metrics") {
         let full = MLflowStore.name(key)
@@ -151,20 +182,24 @@ extension Workspace {
         guard MetricPoint.problem(with: metric) == nil else { continue }
         for line in String(decoding: try FileIO.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
           let fields = line.split(separator: " ").map(String.init)
-          guard fields.count >= 2, let ms = Double(fields[0]) else { continue }  // a torn line: left out
+          guard fields.count >= 2 else { continue }  // a torn line: left out
+          guard let time = try? MLflowStore.time(fields[0], key: "timestamp", file: key) else { continue }
           guard let value = Double(fields[1]) ?? MetricValue.nonFinite(fields[1]) else { continue }
-          let point = MetricPoint(metric: metric, value: MetricValue(value), step: fields.count > 2 ? Int(fields[2]) : nil, split: split)
-          points.append(
-            EventDraft(
-              author: actor.name, role: actor.role.rawValue, time: Date(timeIntervalSince1970: ms / 1000), body: try JSONValue(encoding: point)))
+          let step = fields.count > 2 ? Int(fields[2]).flatMap { $0 >= 0 ? $0 : nil } : nil
+          let point = MetricPoint(metric: metric, value: MetricValue(value), step: step, split: split)
+          points.append(EventDraft(author: actor.name, role: actor.role.rawValue, time: time, body: try JSONValue(encoding: point)))
         }
       }
       let run = Run(
-        status: MLflowStore.status(meta["status"]), started: date("start_time") ?? now, ended: date("end_time"), dataset: pin, labels: nil,
+        status: MLflowStore.status(meta["status"]), started: try MLflowStore.time(meta["start_time"], key: "start_time", file: metaFile) ?? now,
+        ended: try MLflowStore.time(meta["end_time"], key: "end_time", file: metaFile), dataset: pin, labels: nil,
         splits: nil, code: code, params: params, tags: tags, parent: parent,
         imported: Run.Imported(from: "mlflow", id: mlflowID, experiment: experiment))
-      // The points first, then the record: a crash between leaves a log no run names, which a
-      // second import replaces (the run is not there yet, so it is imported again).
+      ready.append((id, run, points, mlflowID, experiment))
+    }
+    for (id, run, points, mlflowID, experiment) in ready {
+      // The points first, then the record: a crash between leaves a log no record names, which
+      // the next import (or a run started with this id) replaces.
       let log = metricLog(id)
       if FileIO.exists(log.path) { try FileManager.default.removeItem(atPath: log.path) }
       try FileIO.makeDirectories(documents.folder(Run.path(id)))

@@ -50,7 +50,9 @@ enum MetricLogScanner {
   }
 
   /// The point of a canonical line, or nil when the line is not in the shape expected.
-  private static func fast(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [(metric: [UInt8], split: [UInt8]?, name: String)]) -> Point? {
+  private static func fast(
+    _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [(metric: [UInt8], split: [UInt8]?, name: String)]
+  ) -> Point? {
     var i = start
     func expect(_ text: StaticString) -> Bool {
       let count = text.utf8CodeUnitCount

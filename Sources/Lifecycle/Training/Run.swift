@@ -98,11 +98,13 @@ public struct Run: DocumentBody, Equatable {
     case "false": return .bool(false)
     default: break
     }
-    if Figure.isDecimal(text), let value = Double(text), value.isFinite {
-      if let int = Int(text) { return .int(int) }
-      return .double(value)
+    // A number only where the text is one as written (not 0001, not beyond 64 bits, not a
+    // value that rounds to 0 or infinity), so the stored value reads back as given.
+    switch ItemsInput.number(text) {
+    case .int(let n)?: return .int(n)
+    case .double(let d)? where d != 0 || !text.contains(where: { "123456789".contains($0) }): return .double(d)
+    default: return .string(text)
     }
-    return .string(text)
   }
 
   /// Parses `KEY=VALUE` for `what` (`--param`, `--tag`): a key like `lr` or `optimizer.beta1`.
@@ -256,6 +258,9 @@ extension Workspace {
     let run = Run(
       status: .running, started: now, dataset: Run.DatasetPin(name: version.id, version: version.version, sha256: version.dataset.items),
       labels: pinnedLabels, splits: pinnedSplits, code: start.code, params: start.params, tags: start.tags, parent: start.parent)
+    // A log no record names (an import a crash cut short) is not this run's.
+    let orphan = metricLog(id.value).path
+    if FileIO.exists(orphan) { try FileManager.default.removeItem(atPath: orphan) }
     let stored = try publish(
       Run.path(id.value), run, actor: actor, message: message ?? "start run \(id) on \(version.id)@\(version.version)", expecting: 0, now: now)
     return StoredRun(id: id.value, version: stored.envelope.version, author: actor.name, run: run)

@@ -121,8 +121,13 @@ public enum SplitSource: Sendable {
         for item in order[start..<(start + counts[index])] { splitOf[item] = share.split }
         start += counts[index]
       }
+      if let empty = shares.indices.first(where: { counts[$0] == 0 }) {
+        throw LifecycleError.invalidValue(
+          what: "--split-rule", reason: "split '\(shares[empty].split)' would get no item of the \(order.count); give it a larger share")
+      }
       for share in shares { summary.counts[share.split] = 0 }
-      summary.rule = shares.map { "\($0.split)=\(Figure.format($0.share))" }.joined(separator: ",")
+      // As given (without spaces), so that it can be typed again.
+      summary.rule = text.filter { !$0.isWhitespace }
       summary.seed = seed
     }
     var bytes: [UInt8] = []

@@ -16,7 +16,7 @@ extension MetricValue {
   /// scientific notation (2.1e-05), never rounded to 0.
   var rounded: String {
     guard value.isFinite else { return description }
-    if value != 0, abs(value) < 1e-3 { return String(format: "%.2g", value) }
+    if value != 0, abs(value) < 1e-3 || abs(value) >= 1e9 { return String(format: "%.3g", value) }
     var text = String(format: "%.4f", value)
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }

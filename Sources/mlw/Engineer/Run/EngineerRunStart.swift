@@ -39,6 +39,9 @@ extension Mlw.Engineer.Run {
         guard let seed else {
           throw LifecycleError.invalidValue(what: "--split-rule", reason: "a drawn split needs --seed S, so it can be drawn again")
         }
+        guard seed <= UInt64(Int.max) else {
+          throw LifecycleError.invalidValue(what: "--seed", reason: "\(seed) is above 9223372036854775807; give a seed from 0 to 2^63 - 1")
+        }
         splitSource = .rule(rule, seed: seed)
       case (nil, nil):
         if seed != nil { throw LifecycleError.invalidValue(what: "--seed", reason: "--seed goes with --split-rule") }

@@ -378,6 +378,8 @@ extension Workspace {
   /// The bias/variance diagnosis of run `id` from its train and dev evaluations' accuracy
   /// against the human-level baseline; nil with the reason when it cannot be made.
   public func runDiagnosis(_ id: String) throws -> (Diagnosis?, note: String?) {
+    // Without pinned splits, "train" and "dev" could be the same items under two names.
+    guard try run(id).run.splits != nil else { return (nil, "no diagnosis: run '\(id)' pins no splits, so its train and dev items may overlap") }
     let all = try evaluations(of: id)
     guard let train = all.first(where: { $0.evaluation.split == "train" })?.evaluation.metrics["accuracy"],
       let dev = all.first(where: { $0.evaluation.split == "dev" })?.evaluation.metrics["accuracy"]

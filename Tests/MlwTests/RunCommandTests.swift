@@ -350,6 +350,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(e["metrics"]?["accuracy[side=top]"]?.doubleValue == 2.0 / 3.0)
     #expect(e["metrics"]?["accuracy[side=bottom]"]?.doubleValue == 2.0 / 3.0)
     #expect(e["truthFrom"]?.stringValue == "predictions")
+    #expect(e["warnings"]?.arrayValue?.contains { $0.stringValue?.hasPrefix("not in the label schema") == true } == false)
     #expect(e["policy"]?["version"]?.intValue == 1)
     #expect(e["policy"]?["eligible"]?.boolValue == true)
     #expect(e["policy"]?["score"]?.doubleValue == 0.625)
@@ -427,6 +428,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       ("item,prediction,truth\nj04,ok,ok\n", ["--slice", "zone"], "--slice zone: no such column"),
       ("item,guess\nj04,ok\n", [], "needs the column 'prediction'"),
       ("item,prediction,truth,proba[ok]\nj04,bridge,bridge,1\n", [], "the truth 'bridge' of item 'j04' has no proba[bridge] column"),
+      ("item,prediction,truth,proba[],proba[ok]\nj04,ok,ok,0,1\n", [], "the column proba[] names no class"),
       ("item,prediction,truth\nj04,ok,ok\nj05,ok,ok\n", [], "4 items of split 'dev' of run 'r1' have no prediction (j06, j07, j08, …)"),
     ]
     for (text, extra, message) in cases {

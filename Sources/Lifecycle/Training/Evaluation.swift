@@ -121,6 +121,9 @@ extension Workspace {
     if Set(slices).count != slices.count { throw LifecycleError.invalidValue(what: "--slice", reason: "a column is named twice") }
     let probabilityColumns = columns.filter { $0.hasPrefix("proba[") && $0.hasSuffix("]") }
     let probabilityLabels = probabilityColumns.map { String($0.dropFirst(6).dropLast()) }
+    if let empty = probabilityColumns.first(where: { $0 == "proba[]" }) {
+      throw InputError(file: given, line: 1, "the column \(empty) names no class; write proba[<label>]")
+    }
     let hasTruth = columns.contains("truth")
     let hasScore = columns.contains("score")
     if hasScore, !probabilityColumns.isEmpty {
@@ -330,10 +333,18 @@ extension Workspace {
       }
     }
     let support = Dictionary(uniqueKeysWithValues: report.perClass.map { ($0.label, $0.support) })
+    var warnings = report.warnings
+    if let (schema, _) = try labelSchema() {
+      let known = Set(schema.labelNames)
+      let unknown = report.labels.filter { !known.contains($0) }
+      if !unknown.isEmpty {
+        warnings.append("not in the label schema: \(unknown.joined(separator: ", ")) (a typo in the predictions, or labels of another task?)")
+      }
+    }
     let evaluation = Evaluation(
       split: split, predictions: "", items: read.rows.count, truthFrom: read.truthFrom, labels: report.labels,
       confusionMatrix: report.confusionMatrix, support: support, metrics: metrics, undefined: undefined, slices: sliceRows,
-      warnings: report.warnings, positive: positive, policy: policy, policyNote: policyNote, baselines: comparisons)
+      warnings: warnings, positive: positive, policy: policy, policyNote: policyNote, baselines: comparisons)
     // Everything is checked; store the predictions by hash, then publish.
     var stored = evaluation
     stored.predictions = try content.put(read.bytes, extension: read.fileExtension)

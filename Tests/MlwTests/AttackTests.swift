@@ -298,6 +298,9 @@ private func put(_ text: String, _ path: String) throws { try text.write(toFile:
     var slow: [LineClient] = []
     for _ in 0..<4 { slow.append(try LineClient(port: server.port)) }
     for client in slow { try client.send(bytes: [UInt8(ascii: "p")]) }
+    // Let the server register all four (its event loops accept in parallel, so a fifth opened at
+    // once could be counted before the fourth: the flake this wait removes).
+    usleep(300_000)
     let refused = try LineClient(port: server.port)
     #expect(code(try JSONValue.parse(Array(try #require(try refused.readLine()).utf8))) == -32013)
     let welcome = try LineClient(port: server.port)

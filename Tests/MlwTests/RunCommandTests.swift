@@ -595,7 +595,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     let after = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo")
     let still = after.json?["items"]?.arrayValue?.filter { $0["flag"] != nil }.compactMap { $0["item"]?.stringValue } ?? []
     #expect(still == ["j06"])
-    // Sending r1's issues again does not bring back j03: it was decided after r1's snapshot.
+    // Sending r1's issues again does not bring back j03: it was decided (to another label than r1 saw) after r1's snapshot.
     #expect(
       try engineer(["engineer", "label-issues", "r1", "--split", "dev", "--send-to-review", "--json"], root).json?["sentToReview"]?.intValue == 0)
     let resent = try mlw(["manager", "disagreements", "joints", "--json"], root: root, as: "mia", workspace: "demo")

@@ -71,13 +71,10 @@ extension Workspace {
       guard let dataset = run.run.dataset?.name else {
         throw LifecycleError.invalidValue(what: "--send-to-review", reason: "run '\(runID)' pins no dataset whose review queue could take them")
       }
-      // An item adjudicated since the run started was decided after its snapshot: the next run
-      // sees the decision, so it is not sent again.
-      var decided = Set<String>()
-      for event in try adjudicationLog(dataset).read().events where event.time >= run.run.started {
-        if let item = event.body["item"]?.stringValue { decided.insert(item) }
-      }
-      let flags = issues.filter { !decided.contains($0.item) }.map { issue in
+      // An item adjudicated to another label than the one the run saw was decided after its
+      // snapshot: the next run sees the decision, so it is not sent again.
+      let adjudicated = try adjudications(dataset)
+      let flags = issues.filter { issue in adjudicated[issue.item].map { $0 == issue.given } ?? true }.map { issue in
         ReviewFlag(
           item: issue.item, given: issue.given, suspected: issue.suspected,
           reason:

@@ -100,7 +100,7 @@ struct LabelIssuesOutput: CommandOutput {
     }
     if let sent = r.sentToReview {
       out += "sent \(sent) to the review queue of \(r.dataset ?? "the dataset")"
-      out += sent < r.issues.count ? " (\(r.issues.count - sent) flagged already, or adjudicated since the run started)" : ""
+      out += sent < r.issues.count ? " (\(r.issues.count - sent) flagged already, or adjudicated to another label since the run's snapshot)" : ""
       out += ": mlw manager disagreements \(r.dataset ?? "DATASET") lists them until adjudicated\n"
     } else if !r.issues.isEmpty {
       out += "send them to the annotation manager's queue with --send-to-review\n"

@@ -103,25 +103,19 @@ public enum FilterValue: Sendable, Equatable, CustomStringConvertible {
   }
 
   func compare(_ op: RunFilter.Operator, _ other: FilterValue) -> Bool {
+    func ordered<T: Comparable>(_ a: T, _ b: T) -> Bool {
+      switch op {
+      case .equal: a == b
+      case .notEqual: a != b
+      case .less: a < b
+      case .lessOrEqual: a <= b
+      case .greater: a > b
+      case .greaterOrEqual: a >= b
+      }
+    }
     switch (self, other) {
-    case (.number(let a), .number(let b)):
-      switch op {
-      case .equal: return a == b
-      case .notEqual: return a != b
-      case .less: return a < b
-      case .lessOrEqual: return a <= b
-      case .greater: return a > b
-      case .greaterOrEqual: return a >= b
-      }
-    case (.text(let a), .text(let b)):
-      switch op {
-      case .equal: return a == b
-      case .notEqual: return a != b
-      case .less: return a < b
-      case .lessOrEqual: return a <= b
-      case .greater: return a > b
-      case .greaterOrEqual: return a >= b
-      }
+    case (.number(let a), .number(let b)): return ordered(a, b)
+    case (.text(let a), .text(let b)): return ordered(a, b)
     case (.bool(let a), .bool(let b)):
       return op == .equal ? a == b : op == .notEqual ? a != b : false
     default:

@@ -197,10 +197,7 @@ struct RunListOutput: CommandOutput {
 
   func render() -> String {
     guard listing.total > 0 else { return "no runs yet: start one (mlw engineer run start ID --dataset NAME)\n" }
-    var columns = metricColumns.map { name -> String in
-      for figure in [".min", ".max", ".best", ".last"] where name.hasSuffix(figure) { return name }
-      return name
-    }
+    var columns = metricColumns
     if columns.isEmpty {
       var count: [String: Int] = [:]
       for row in listing.runs { for name in row.metrics.keys { count[name, default: 0] += 1 } }

@@ -5,7 +5,8 @@ randomised inputs, and report the largest difference seen per quantity.
 References: krippendorff (alpha, four levels), irrCAC (Fleiss generalised, Gwet AC1/AC2,
 Brennan-Prediger, Conger, percent agreement; weighted), statsmodels (Fleiss and Randolph kappa on
 complete data, two-proportion z-test), scikit-learn (Cohen's kappa, classification metrics),
-scipy (KS exact, chi-square, Jensen-Shannon, Wasserstein). PSI has no reference package; it is
+scipy (KS exact, chi-square, Jensen-Shannon, Wasserstein); statsmodels' multipletests for the
+Benjamini-Hochberg and Bonferroni corrections across drift columns. PSI has no reference package; it is
 checked against a direct numpy transcription of its formula.
 
 Usage: crosscheck.py [--mlw PATH] [--cases N] [--seed S]; exits 1 if any difference > 1e-9 or
@@ -32,6 +33,7 @@ from scipy import stats as sps  # noqa: E402
 from scipy.spatial.distance import jensenshannon  # noqa: E402
 from sklearn import metrics as skm  # noqa: E402
 from statsmodels.stats import inter_rater as ir  # noqa: E402
+from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.proportion import proportions_ztest  # noqa: E402
 
 TOLERANCE = 1e-9
@@ -266,6 +268,19 @@ def drift_case(binary, rng, folder, index):
         zs, zp = proportions_ztest(counts, np.array([n_ref, n_cur]))
         check("ztest.statistic", z["statistic"], zs, context)
         check("ztest.pValue", z["pValue"], zp, context)
+    # The corrections across the columns the default rule tests by p-value, against statsmodels.
+    for method, reference_method in (("bh", "fdr_bh"), ("bonferroni", "bonferroni")):
+        out = mlw(binary, "stats", "drift", "--reference", ref_path, "--current", cur_path, "--correction", method)
+        tested = [c for c in out["columns"] if isinstance(c.get("pValue"), (int, float))]
+        if not tested:
+            continue
+        _, adjusted, _, _ = multipletests([c["pValue"] for c in tested], method=reference_method)
+        for column, expected in zip(tested, adjusted):
+            check(f"correction.{method}", column["adjustedPValue"], expected, context)
+            drifted = expected <= 0.05 if column["test"] == "ks" else expected < 0.05
+            compared[f"correction.{method}.verdict"] += 1
+            if column["drifted"] != drifted:
+                failures.append(f"correction.{method}: {column['column']} drifted={column['drifted']}, adjusted p {expected} ({context})")
 
 
 # ---------------------------------------------------------------- ranking

@@ -30,6 +30,8 @@ public struct ColumnDrift: Sendable, Encodable {
   public var kind: String
   public var statistic: Estimate
   public var pValue: Estimate?
+  /// The p-value after a correction across the columns whose test gives one (see `corrected`).
+  public var adjustedPValue: Double?
   public var threshold: Double
   /// nil when the statistic is undefined (no values on one side).
   public var drifted: Bool?
@@ -107,7 +109,7 @@ public enum Drift {
       results.append(
         ColumnDrift(
           column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
-          pValue: pValue, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
+          pValue: pValue, adjustedPValue: nil, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
           missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count,
           nonFiniteReference: numeric ? refNonFinite : 0, nonFiniteCurrent: numeric ? curNonFinite : 0))
     }
@@ -195,6 +197,26 @@ public enum Drift {
   }
 
   /// PSI = Σ (r − c) ln(r / c), with empty bins floored at 0.0001 on either side.
+  /// `report` with `correction` applied across the columns whose test gives a p-value: each
+  /// such column's verdict is taken on its adjusted p-value; distance-based tests keep their
+  /// thresholds. The dataset verdict is taken again.
+  public static func corrected(_ report: DriftReport, _ correction: Correction) -> DriftReport {
+    guard correction != .none else { return report }
+    var result = report
+    let tested = report.columns.indices.filter { report.columns[$0].pValue?.value != nil }
+    let adjusted = correction.adjust(tested.map { report.columns[$0].pValue!.value! })
+    for (i, p) in zip(tested, adjusted) {
+      result.columns[i].adjustedPValue = p
+      result.columns[i].drifted = result.columns[i].test == .ks ? p <= result.columns[i].threshold : p < result.columns[i].threshold
+    }
+    let judged = result.columns.filter { $0.drifted != nil }
+    result.driftedColumns = judged.filter { $0.drifted == true }.count
+    result.datasetDrifted = !judged.isEmpty && 2 * result.driftedColumns >= judged.count
+    result.rule +=
+      "; p-values corrected across the \(tested.count) columns tested by p-value (\(correction == .bh ? "Benjamini–Hochberg" : "Bonferroni"))"
+    return result
+  }
+
   public static func populationStability(_ r: [Double], _ c: [Double]) -> Double {
     zip(r, c).reduce(0) { sum, pair in
       let a = max(pair.0, 0.0001)

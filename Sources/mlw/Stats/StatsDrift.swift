@@ -21,6 +21,8 @@ extension Mlw.Stats {
     var columns: [String] = []
     @Option(help: "Use this test on every column: psi, ks, chi2, js, wasserstein, ztest (default: the rule).")
     var test: DriftTest?
+    @Option(help: "Correct across the columns tested by p-value: bh (Benjamini–Hochberg), bonferroni or none.")
+    var correction: Correction = .none
 
     struct Output: CommandOutput {
       var report: DriftReport
@@ -28,13 +30,17 @@ extension Mlw.Stats {
       func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
 
       func render() -> String {
+        let corrected = report.columns.contains { $0.adjustedPValue != nil }
         var table = TextTable(
-          ["COLUMN", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"], alignments: [.left, .left, .right, .right, .right, .left])
+          ["COLUMN", "TEST", "STATISTIC", "P-VALUE"] + (corrected ? ["ADJUSTED"] : []) + ["THRESHOLD", "DRIFT"],
+          alignments: [.left, .left, .right, .right] + (corrected ? [.right] : []) + [.right, .left])
         for c in report.columns {
           let verdict = c.drifted.map { $0 ? "yes" : "no" } ?? "undefined"
-          table.add([
-            c.column, c.test.rawValue, TextTable.cell(c.statistic), c.pValue.map { TextTable.pValue($0) } ?? "-", Figure.format(c.threshold), verdict,
-          ])
+          let adjusted = corrected ? [c.adjustedPValue.map { TextTable.pValue(.value($0)) } ?? "-"] : []
+          table.add(
+            [c.column, c.test.rawValue, TextTable.cell(c.statistic), c.pValue.map { TextTable.pValue($0) } ?? "-"] + adjusted + [
+              Figure.format(c.threshold), verdict,
+            ])
         }
         let judged = report.columns.filter { $0.drifted != nil }.count
         var notes = ""
@@ -64,7 +70,8 @@ extension Mlw.Stats {
         chosen = columns
       }
       do {
-        return Output(report: try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test))
+        let report = try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test)
+        return Output(report: Statistics.Drift.corrected(report, correction))
       } catch DriftProblem.notNumeric(let column, let test) {
         throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")
       } catch DriftProblem.notTwoValued(let column, let values) {

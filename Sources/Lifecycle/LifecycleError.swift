@@ -20,13 +20,16 @@ public enum LifecycleError: CategorizedError, Equatable {
   case leadOfNone(name: String)
   case unknownPerson(String)
   case credentialEnded(person: String)
+  /// A change the current state does not allow (deploying an unapproved model); the reason says
+  /// what to do instead.
+  case refused(String)
 
   public var category: ErrorCategory {
     switch self {
     case .noIdentity, .notMember, .lacksRole, .leadOfNone: .notPermitted
     case .unknownRole, .invalidValue, .noWorkspace: .invalidInput
     case .unknownWorkspace, .unknownMember, .unknownRecord, .unknownPerson: .notFound
-    case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead, .credentialEnded: .conflict
+    case .workspaceExists, .memberExists, .roleAlreadyHeld, .roleNotHeld, .lastRole, .lastLead, .credentialEnded, .refused: .conflict
     }
   }
 
@@ -73,6 +76,8 @@ public enum LifecycleError: CategorizedError, Equatable {
       return "invalid \(what): \(reason)"
     case .credentialEnded(let person):
       return "the token or invitation this connection used for \(person) has ended (it was rotated meanwhile); authenticate with the current one"
+    case .refused(let reason):
+      return reason
     case .unknownPerson(let name):
       return "\(name) is not on the team roster; a lead adds people to a workspace (mlw lead member add)"
     case .leadOfNone(let name):

@@ -27,6 +27,14 @@ public enum RecordKinds {
     Run.kind: Info(schemaVersion: Run.schemaVersion, writers: [.engineer]),
     Evaluation.kind: Info(schemaVersion: Evaluation.schemaVersion, writers: [.engineer]),
     ErrorTags.kind: Info(schemaVersion: ErrorTags.schemaVersion, writers: [.engineer]),
+    ModelVersion.kind: Info(schemaVersion: ModelVersion.schemaVersion, writers: [.engineer]),
+    ModelAliases.kind: Info(schemaVersion: ModelAliases.schemaVersion, writers: [.engineer]),
+    Gate.kind: Info(schemaVersion: Gate.schemaVersion, writers: [.lead]),
+    Signoff.kind: Info(schemaVersion: Signoff.schemaVersion, writers: [.sme, .lead]),
+    Deployment.kind: Info(schemaVersion: Deployment.schemaVersion, writers: [.engineer, .sme]),
+    MonitorReference.kind: Info(schemaVersion: MonitorReference.schemaVersion, writers: [.engineer]),
+    MonitorWindow.kind: Info(schemaVersion: MonitorWindow.schemaVersion, writers: [.engineer]),
+    MonitorAcks.kind: Info(schemaVersion: MonitorAcks.schemaVersion, writers: [.engineer, .sme]),
   ]
 
   /// Log kinds (the kind in a log's header line).
@@ -37,6 +45,7 @@ public enum RecordKinds {
     AdjudicationBody.kind: AdjudicationBody.schemaVersion,
     MetricPoint.kind: MetricPoint.schemaVersion,
     ReviewFlag.kind: ReviewFlag.schemaVersion,
+    KPIPoint.kind: KPIPoint.schemaVersion,
   ]
 
   /// Kinds that not every member may read: gold answers are hidden from annotators, or the

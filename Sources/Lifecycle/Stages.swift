@@ -61,7 +61,18 @@ public struct Stage: Sendable {
       name: "deployment",
       parts: [
         StagePart(path: "readiness", shape: .record, nextStep: "the lead scores production readiness, the ML Test Score (mlw lead readiness set)"),
-        StagePart(path: "deployments", shape: .collection, nextStep: "the engineer records a deployment and its monitoring"),
+        StagePart(
+          path: "models", shape: .collection,
+          nextStep: "the engineer registers the best run's model with its card (mlw engineer model register NAME --run RUN)"),
+        StagePart(
+          path: "signoffs", shape: .collection,
+          nextStep: "the SME checks a model version against the gate and signs it off (mlw sme signoff check NAME@V)"),
+        StagePart(
+          path: "deployments", shape: .collection,
+          nextStep: "the engineer deploys an approved version (mlw engineer deployment start NAME@V --target T --form streaming-api)"),
+        StagePart(
+          path: "monitors", shape: .collection,
+          nextStep: "the engineer records a reference sample and production windows (mlw engineer monitor reference T FILE)"),
       ]),
   ]
 }

@@ -78,6 +78,8 @@ public struct StatusReport: Sendable, Encodable {
   public var recent: [Change]
   /// What to do next, most pressing first.
   public var next: [String]
+  /// The open monitoring alerts by target: `line-3: drift@w3 (back to data)`.
+  public var alerts: [String] = []
 }
 
 extension Workspace {
@@ -142,8 +144,14 @@ extension Workspace {
         break
       }
     }
+    var alerts: [String] = []
+    for target in try deploymentTargets() {
+      for alert in try monitorState(target).openAlerts {
+        alerts.append("\(target): \(alert.id) (back to \(alert.loop.rawValue)): \(alert.detail)")
+      }
+    }
     return StatusReport(
-      workspace: name, title: record.title, roles: roles, stages: stages, recent: recent, next: next)
+      workspace: name, title: record.title, roles: roles, stages: stages, recent: recent, next: next, alerts: alerts)
   }
 
   /// The changes in this workspace, newest first (at most `limit`), read from the journal's end.

@@ -18,7 +18,7 @@ struct Mlw: AsyncParsableCommand {
     version: "mlw \(Mlw.version)",
     subcommands: [
       Init.self, Serve.self, Workspaces.self, Status.self, Log.self, Show.self, Diff.self, Revert.self, Fsck.self,
-      Token.self, Stats.self, Lead.self, Sme.self, Manager.self, Annotator.self, Engineer.self,
+      Token.self, Stats.self, Model.self, Lineage.self, Lead.self, Sme.self, Manager.self, Annotator.self, Engineer.self,
     ]
   )
 }

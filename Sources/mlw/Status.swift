@@ -49,6 +49,9 @@ extension Mlw {
           }
           text += recent.render(indent: "  ")
         }
+        if !status.alerts.isEmpty {
+          text += "\nopen alerts (mlw engineer monitor show TARGET):\n" + status.alerts.map { "  - \($0)\n" }.joined()
+        }
         if !status.next.isEmpty {
           text += "\nnext:\n" + status.next.map { "  - \($0)\n" }.joined()
         }

@@ -232,7 +232,26 @@ import VersionedStore
       (["engineer", "run", "evaluate", "r2", "--split", "dev", "--predictions", inputs + "/predictions.csv", "--slice", "side"], "eve"),
       (["engineer", "errors", "tag", "r2", "--split", "dev", "j2", "glare"], "eve"),
       (["engineer", "label-issues", "r2", "--split", "dev", "--send-to-review"], "eve"),
+      (["engineer", "run", "finish", "r2"], "eve"),
+      (["engineer", "model", "register", "joints", "--run", "r2", "--intended-use", "flag joints"], "eve"),
+      (["engineer", "model", "alias", "joints@1", "champion"], "eve"),
+      (["lead", "gate", "set", "--split", "dev"], "ana"),
+      (["sme", "signoff", "approve", "joints@1", "--reason", "meets the policy"], "sam"),
+      (["engineer", "deployment", "start", "joints@1", "--target", "line-3", "--form", "batch", "--env", "region=eu"], "eve"),
+      (["sme", "deployment", "check", "line-3", "consent", "--status", "done", "--note", "our own boards"], "sam"),
+      (["sme", "goal", "set", "--business", "fewer escapes", "--kpi", "escapes", "--target", "below 0.5", "--by", "2027-06-30"], "sam"),
+      (["engineer", "monitor", "reference", "line-3", inputs + "/reference.csv"], "eve"),
+      (["engineer", "monitor", "window", "line-3", "--name", "w1", inputs + "/window.csv"], "eve"),
+      (["engineer", "monitor", "truth", "line-3", "--window", "w1", inputs + "/truth.csv"], "eve"),
+      (["sme", "monitor", "ack", "line-3", "new-values@w1", "--reason", "a new supplier"], "sam"),
+      (["sme", "kpi", "log", "line-3", "--value", "0.4"], "sam"),
     ]
+    try Data(("x,c\n" + (1...12).map { "\($0),\($0 % 2 == 0 ? "a" : "b")\n" }.joined()).utf8)
+      .write(to: URL(fileURLWithPath: inputs + "/reference.csv"))
+    try Data(("id,x,c,prediction\n" + (1...12).map { "w\($0),\($0),\($0 % 3 == 0 ? "z" : "a"),ok\n" }.joined()).utf8)
+      .write(to: URL(fileURLWithPath: inputs + "/window.csv"))
+    try Data(("id,truth\n" + (1...12).map { "w\($0),\($0 % 4 == 0 ? "void" : "ok")\n" }.joined()).utf8)
+      .write(to: URL(fileURLWithPath: inputs + "/truth.csv"))
     for (words, who) in steps {
       let result = try mlw(words, root: root, as: who, workspace: "demo")
       #expect(result.status == 0, "\(words): \(result.stderr)")

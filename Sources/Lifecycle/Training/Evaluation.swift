@@ -74,6 +74,39 @@ public struct Evaluation: DocumentBody, Equatable {
   ]
 }
 
+extension Evaluation {
+  /// The figures of a classification report by name (see `metrics`), and those undefined with
+  /// the reason.
+  public static func figures(of report: ClassificationReport) -> (metrics: [String: Double], undefined: [String: String]) {
+    var metrics: [String: Double] = [:]
+    var undefined: [String: String] = [:]
+    func put(_ name: String, _ estimate: Estimate?) {
+      switch estimate {
+      case .value(let v)? where v.isFinite: metrics[name] = v
+      case .value?: undefined[name] = "not a finite number"
+      case .undefined(let reason)?: undefined[name] = reason
+      case nil: break
+      }
+    }
+    put("accuracy", report.accuracy)
+    put("balanced_accuracy", report.balancedAccuracy)
+    put("precision", report.macro.precision)
+    put("recall", report.macro.recall)
+    put("f1", report.macro.f1)
+    put("weighted_f1", report.weighted.f1)
+    put("mcc", report.mcc)
+    put("kappa", report.cohenKappa)
+    put("auc", report.rocAuc)
+    put("average_precision", report.averagePrecision)
+    for c in report.perClass {
+      put("precision[\(c.label)]", c.precision)
+      put("recall[\(c.label)]", c.recall)
+      put("f1[\(c.label)]", c.f1)
+    }
+    return (metrics, undefined)
+  }
+}
+
 /// An evaluation with its attribution.
 public struct StoredEvaluation: Sendable {
   public var run: String
@@ -247,8 +280,7 @@ extension Workspace {
     let report = ClassificationReport.analyze(
       truth: read.rows.map(\.truth), prediction: read.rows.map(\.prediction), scores: hasScore ? read.rows.map { $0.score! } : nil,
       positive: positive)
-    var metrics: [String: Double] = [:]
-    var undefined: [String: String] = [:]
+    var (metrics, undefined) = Evaluation.figures(of: report)
     func put(_ name: String, _ estimate: Estimate?) {
       switch estimate {
       case .value(let v)? where v.isFinite: metrics[name] = v
@@ -256,21 +288,6 @@ extension Workspace {
       case .undefined(let reason)?: undefined[name] = reason
       case nil: break
       }
-    }
-    put("accuracy", report.accuracy)
-    put("balanced_accuracy", report.balancedAccuracy)
-    put("precision", report.macro.precision)
-    put("recall", report.macro.recall)
-    put("f1", report.macro.f1)
-    put("weighted_f1", report.weighted.f1)
-    put("mcc", report.mcc)
-    put("kappa", report.cohenKappa)
-    put("auc", report.rocAuc)
-    put("average_precision", report.averagePrecision)
-    for c in report.perClass {
-      put("precision[\(c.label)]", c.precision)
-      put("recall[\(c.label)]", c.recall)
-      put("f1[\(c.label)]", c.f1)
     }
     var sliceRows: [Evaluation.Slice] = []
     for (k, column) in read.sliceColumns.enumerated() {
@@ -285,53 +302,8 @@ extension Workspace {
           Evaluation.Slice(column: column, value: value, items: members.count, accuracy: part.accuracy.value, f1: part.macro.f1.value))
       }
     }
-    // The policy in force.
-    var policy: Evaluation.PolicyScore?
-    var policyNote: String?
-    if let (record, version) = try metricPolicy() {
-      var missed: [String] = []
-      for bar in record.sliceBars {
-        do {
-          missed += try bar.failures([(name: runID, metrics: metrics)], columns: metrics.keys.sorted())[runID] ?? []
-        } catch PolicyTableError.missingColumn(let column, let description) {
-          missed.append("\(description): this evaluation has no \(column) (add the slice column with --slice, or the class to the predictions)")
-        }
-      }
-      do {
-        let ranked = try record.rule.policy.rank(
-          [(name: runID, metrics: metrics)], gates: missed.isEmpty ? [:] : [runID: missed], directions: record.rule.givenDirections)
-        if let mine = ranked.first {
-          policy = Evaluation.PolicyScore(version: version, summary: record.summary, score: mine.score, eligible: mine.eligible, failed: mine.failed)
-        }
-      } catch PolicyProblem.unknownMetric(let name, _) {
-        policyNote = "not scored under metric policy v\(version) (\(record.summary)): it uses '\(name)', which this evaluation does not have"
-      } catch {
-        policyNote = "not scored under metric policy v\(version) (\(record.summary)): \(error)"
-      }
-    } else {
-      policyNote = "no metric policy is set (a lead or the SME sets one: mlw lead metric-policy set)"
-    }
-    // Every baseline of a metric this evaluation has.
-    var comparisons: [Evaluation.BaselineComparison] = []
-    for stored in try baselines() {
-      for metric in stored.baseline.metrics.keys.sorted() {
-        let mine: Double?
-        let name: String
-        if let value = metrics[metric] {
-          (mine, name) = (value, metric)
-        } else if metric == "error", let accuracy = metrics["accuracy"] {
-          (mine, name) = (1 - accuracy, "error")
-        } else {
-          continue
-        }
-        let direction = MetricDirection.resolve(name).direction
-        let bound = stored.baseline.plainValue(metric)!
-        comparisons.append(
-          Evaluation.BaselineComparison(
-            baseline: stored.id, type: stored.baseline.type, metric: name, baselineValue: bound, value: mine!, direction: direction,
-            beats: direction.isBetter(mine!, than: bound)))
-      }
-    }
+    let (policy, policyNote) = try scoreUnderPolicy(metrics, name: runID)
+    let comparisons = try compareWithBaselines(metrics)
     let support = Dictionary(uniqueKeysWithValues: report.perClass.map { ($0.label, $0.support) })
     var warnings = report.warnings
     if let (schema, _) = try labelSchema() {
@@ -356,6 +328,65 @@ extension Workspace {
         ?? "evaluate run \(runID) on \(split): accuracy \(metrics["accuracy"].map(Figure.format) ?? "undefined"), \(read.rows.count) items",
       expecting: latest, now: now)
     return StoredEvaluation(run: runID, version: published.envelope.version, author: actor.name, time: now, evaluation: stored)
+  }
+
+  /// The score of `metrics` under the metric policy in force now, with its slice and rare-class
+  /// bars; nil with the reason when there is no policy or it cannot score them.
+  public func scoreUnderPolicy(_ metrics: [String: Double], name: String) throws -> (Evaluation.PolicyScore?, note: String?) {
+    // The policy in force.
+    var policy: Evaluation.PolicyScore?
+    var policyNote: String?
+    if let (record, version) = try metricPolicy() {
+      var missed: [String] = []
+      for bar in record.sliceBars {
+        do {
+          missed += try bar.failures([(name: name, metrics: metrics)], columns: metrics.keys.sorted())[name] ?? []
+        } catch PolicyTableError.missingColumn(let column, let description) {
+          missed.append("\(description): this evaluation has no \(column) (add the slice column with --slice, or the class to the predictions)")
+        }
+      }
+      do {
+        let ranked = try record.rule.policy.rank(
+          [(name: name, metrics: metrics)], gates: missed.isEmpty ? [:] : [name: missed], directions: record.rule.givenDirections)
+        if let mine = ranked.first {
+          policy = Evaluation.PolicyScore(version: version, summary: record.summary, score: mine.score, eligible: mine.eligible, failed: mine.failed)
+        }
+      } catch PolicyProblem.unknownMetric(let name, _) {
+        policyNote = "not scored under metric policy v\(version) (\(record.summary)): it uses '\(name)', which this evaluation does not have"
+      } catch {
+        policyNote = "not scored under metric policy v\(version) (\(record.summary)): \(error)"
+      }
+    } else {
+      policyNote = "no metric policy is set (a lead or the SME sets one: mlw lead metric-policy set)"
+    }
+    return (policy, policyNote)
+  }
+
+  /// `metrics` against every baseline of a metric they have (an `error` baseline against
+  /// 1 − accuracy), each in its direction.
+  public func compareWithBaselines(_ metrics: [String: Double]) throws -> [Evaluation.BaselineComparison] {
+    // Every baseline of a metric this evaluation has.
+    var comparisons: [Evaluation.BaselineComparison] = []
+    for stored in try baselines() {
+      for metric in stored.baseline.metrics.keys.sorted() {
+        let mine: Double?
+        let name: String
+        if let value = metrics[metric] {
+          (mine, name) = (value, metric)
+        } else if metric == "error", let accuracy = metrics["accuracy"] {
+          (mine, name) = (1 - accuracy, "error")
+        } else {
+          continue
+        }
+        let direction = MetricDirection.resolve(name).direction
+        let bound = stored.baseline.plainValue(metric)!
+        comparisons.append(
+          Evaluation.BaselineComparison(
+            baseline: stored.id, type: stored.baseline.type, metric: name, baselineValue: bound, value: mine!, direction: direction,
+            beats: direction.isBetter(mine!, than: bound)))
+      }
+    }
+    return comparisons
   }
 
   /// The latest evaluation of each split of run `id`, by split.

@@ -8,6 +8,9 @@ extension Mlw {
     static let configuration = CommandConfiguration(
       commandName: "engineer",
       abstract: "ML engineer: training runs, baselines other than human level, datasets, and the bias/variance diagnosis.",
-      subcommands: [Run.self, Errors.self, LabelIssues.self, Sme.Baseline.self, Manager.Dataset.self, Lead.Diagnose.self, Manager.Export.self])
+      subcommands: [
+        Run.self, Errors.self, LabelIssues.self, Model.self, Signoff.self, Deployment.self, Monitor.self, Sme.Baseline.self, Manager.Dataset.self,
+        Lead.Diagnose.self, Manager.Export.self,
+      ])
   }
 }

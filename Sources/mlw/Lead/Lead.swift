@@ -9,8 +9,8 @@ extension Mlw {
       commandName: "lead",
       abstract: "Project lead: members, scope, feasibility, portfolio, metric policy, readiness, diagnosis.",
       subcommands: [
-        Member.self, Scope.self, Feasibility.self, Portfolio.self, MetricPolicy.self, Readiness.self, Diagnose.self, Run.self, Errors.self,
-        Manager.Progress.self, Manager.Report.self, Manager.Export.self,
+        Member.self, Scope.self, Feasibility.self, Portfolio.self, MetricPolicy.self, Readiness.self, Diagnose.self, Run.self, Errors.self, Gate.self,
+        Signoff.self, Manager.Progress.self, Manager.Report.self, Manager.Export.self,
       ])
   }
 }

@@ -11,7 +11,8 @@ extension Mlw {
         "Subject-matter expert: the business goal, feasibility, human-level baselines, the metric policy, adjudication of disagreeing labels.",
       subcommands: [
         Goal.self, Lead.Feasibility.self, Baseline.self, Lead.MetricPolicy.self, Manager.Report.self, Manager.Disagreements.self,
-        Manager.Adjudicate.self, Manager.Export.self, Manager.Item.self, Lead.Run.self, Lead.Errors.self,
+        Manager.Adjudicate.self, Manager.Export.self, Manager.Item.self, Lead.Run.self, Lead.Errors.self, Signoff.self,
+        Deployment.self, Monitor.self, Kpi.self,
       ])
   }
 }

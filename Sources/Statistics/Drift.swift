@@ -92,7 +92,8 @@ public enum Drift {
         ref = ref.filter { !isNonFinite($0) }
         cur = cur.filter { !isNonFinite($0) }
       }
-      let distinct = Set(ref).union(cur).count
+      // The rule only asks whether there are more than 5 (or 2) values: stop counting at 100.
+      let distinct = distinctCount(ref, cur, cap: 100)
       let (test, rule) =
         forced.map { ($0, "chosen with --test") }
         ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
@@ -118,6 +119,13 @@ public enum Drift {
     return DriftReport(
       columns: results, driftedColumns: drifted, datasetDrifted: !judged.isEmpty && 2 * drifted >= judged.count,
       rule: forced.map { "every column with \($0.rawValue); the dataset drifts when at least half of its columns do" } ?? defaultRule)
+  }
+
+  /// The number of distinct values of both samples, or `cap + 1` when there are more than `cap`.
+  static func distinctCount(_ a: [String], _ b: [String], cap: Int) -> Int {
+    var seen = Set<String>()
+    for value in [a, b].joined() where seen.insert(value).inserted && seen.count > cap { return seen.count }
+    return seen.count
   }
 
   /// The default test for a column (see `defaultRule`) and the branch of the rule that chose it.
@@ -196,7 +204,6 @@ public enum Drift {
     return (share(ref), share(cur))
   }
 
-  /// PSI = Σ (r − c) ln(r / c), with empty bins floored at 0.0001 on either side.
   /// `report` with `correction` applied across the columns whose test gives a p-value: each
   /// such column's verdict is taken on its adjusted p-value; distance-based tests keep their
   /// thresholds. The dataset verdict is taken again.
@@ -212,11 +219,13 @@ public enum Drift {
     let judged = result.columns.filter { $0.drifted != nil }
     result.driftedColumns = judged.filter { $0.drifted == true }.count
     result.datasetDrifted = !judged.isEmpty && 2 * result.driftedColumns >= judged.count
+    guard !tested.isEmpty else { return result }
     result.rule +=
       "; p-values corrected across the \(tested.count) columns tested by p-value (\(correction == .bh ? "Benjamini–Hochberg" : "Bonferroni"))"
     return result
   }
 
+  /// PSI = Σ (r − c) ln(r / c), with empty bins floored at 0.0001 on either side.
   public static func populationStability(_ r: [Double], _ c: [Double]) -> Double {
     zip(r, c).reduce(0) { sum, pair in
       let a = max(pair.0, 0.0001)

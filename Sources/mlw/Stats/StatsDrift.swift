@@ -75,7 +75,8 @@ extension Mlw.Stats {
       } catch DriftProblem.notNumeric(let column, let test) {
         throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")
       } catch DriftProblem.notTwoValued(let column, let values) {
-        throw InputError(file: reference, "column '\(column)' has \(values) values; --test ztest needs exactly two")
+        throw InputError(
+          file: reference, "column '\(column)' has \(values > 100 ? "over 100" : String(values)) values; --test ztest needs exactly two")
       }
     }
   }

@@ -425,6 +425,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       ("item,prediction,truth,proba[ok],proba[bridge]\nj04,ok,ok,0.7,0.2\n", [], "line 2: the probabilities add up to 0.9"),
       ("item,prediction,truth,proba[ok],proba[bridge]\nj04,ok,ok,1.5,-0.5\n", [], "is not a probability"),
       ("item,prediction,truth,score\nj04,ok,ok,0.9\n", [], "a score column needs --positive"),
+      ("item,prediction,truth,score\nj04,ok,ok,0.9\n", ["--positive", "defect"], "'defect' is no label of these predictions (they have ok)"),
       ("item,prediction,truth\nj04,ok,ok\n", ["--slice", "zone"], "--slice zone: no such column"),
       ("item,guess\nj04,ok\n", [], "needs the column 'prediction'"),
       ("item,prediction,truth,proba[ok]\nj04,bridge,bridge,1\n", [], "the truth 'bridge' of item 'j04' has no proba[bridge] column"),

@@ -269,6 +269,11 @@ extension Workspace {
     if let positive, !hasScore {
       throw LifecycleError.invalidValue(what: "--positive", reason: "--positive '\(positive)' goes with a score column")
     }
+    if let positive, !read.rows.contains(where: { $0.truth == positive || $0.prediction == positive }) {
+      let seen = Set(read.rows.flatMap { [$0.truth, $0.prediction] }).sorted()
+      throw LifecycleError.invalidValue(
+        what: "--positive", reason: "'\(positive)' is no label of these predictions (they have \(seen.prefix(10).joined(separator: ", ")))")
+    }
     // Every labelled item of the split, or the figures are of a subset someone chose.
     if !read.missing.isEmpty {
       let m = read.missing

@@ -146,6 +146,10 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       #expect(result.stderr.split(separator: "\n").count == 1, "\(words): \(result.stderr)")
       #expect(try snapshot(root) == before, "\(words) stored something")
     }
+    // A byte order mark (as some editors write) is no error, as for every other file mlw reads.
+    try write("\u{FEFF}{\"metric\":\"loss\",\"value\":0.5}\n", to: inputs + "/bom.jsonl")
+    let bom = try engineer(["engineer", "run", "log", "r1", "--file", inputs + "/bom.jsonl"], root)
+    #expect(bom.status == 0, "\(bom.stderr)")
     #expect(try engineer(["engineer", "run", "finish", "r1"], root).status == 0)
     let late = try engineer(["engineer", "run", "log", "r1", "--metric", "loss=1"], root)
     #expect(late.status == 3 && late.stderr.contains("is finished"), "\(late.stderr)")

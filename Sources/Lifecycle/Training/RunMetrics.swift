@@ -167,7 +167,7 @@ public struct MetricInput: Sendable {
   /// Reads JSON Lines `{"metric","value","step","split","time"}`; every line is checked before
   /// anything is logged. `time` is ISO 8601 or seconds since 1970.
   public static func read(file: String, given: String) throws -> [MetricInput] {
-    let bytes = try FileIO.read(file)
+    let bytes = TextBytes.withoutBOM(try FileIO.read(file))
     var result: [MetricInput] = []
     var line = 0
     for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {

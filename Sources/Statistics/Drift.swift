@@ -249,14 +249,20 @@ public enum Drift {
   public static func wasserstein(_ ref: [Double], _ cur: [Double]) -> Double {
     let a = ref.sorted()
     let b = cur.sorted()
-    let all = (a + b).sorted()
+    // One merge over both sorted samples: between consecutive distinct values x < x', the CDFs
+    // are those at x (the same terms, in the same order, as summing over the sorted union).
     var i = 0
     var j = 0
     var distance = 0.0
-    for k in 0..<(all.count - 1) {
-      while i < a.count, a[i] <= all[k] { i += 1 }
-      while j < b.count, b[j] <= all[k] { j += 1 }
-      distance += abs(Double(i) / Double(a.count) - Double(j) / Double(b.count)) * (all[k + 1] - all[k])
+    var previous: Double?
+    var gap = 0.0
+    while i < a.count || j < b.count {
+      let x = min(i < a.count ? a[i] : .infinity, j < b.count ? b[j] : .infinity)
+      if let previous { distance += gap * (x - previous) }
+      while i < a.count, a[i] <= x { i += 1 }
+      while j < b.count, b[j] <= x { j += 1 }
+      gap = abs(Double(i) / Double(a.count) - Double(j) / Double(b.count))
+      previous = x
     }
     return distance
   }

@@ -73,52 +73,89 @@ public enum Drift {
   /// missing. A column is numeric when every present value in both samples is a number; there a
   /// cell reading NaN or ±infinity is missing too, whatever the test (`nonFinite…` counts them).
   public static func analyze(
-    reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?
+    reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?, jobs: JobRunner = runInTurn
   ) throws -> DriftReport {
-    var results: [ColumnDrift] = []
-    for column in columns {
-      let refRaw = reference[column] ?? []
-      let curRaw = current[column] ?? []
-      var ref = refRaw.filter { !$0.isEmpty }
-      var cur = curRaw.filter { !$0.isEmpty }
-      // NaN and ±infinity in a column of numbers are missing values, for every test alike.
-      func isNonFinite(_ text: String) -> Bool { Double(text).map { !$0.isFinite } ?? false }
-      let refNumbers = ref.compactMap { Double($0) }.filter(\.isFinite)
-      let curNumbers = cur.compactMap { Double($0) }.filter(\.isFinite)
-      let (refNonFinite, curNonFinite) = (ref.filter(isNonFinite).count, cur.filter(isNonFinite).count)
-      let numeric =
-        refNumbers.count + refNonFinite == ref.count && curNumbers.count + curNonFinite == cur.count && !(refNumbers.isEmpty && curNumbers.isEmpty)
-      if numeric, refNonFinite + curNonFinite > 0 {
-        ref = ref.filter { !isNonFinite($0) }
-        cur = cur.filter { !isNonFinite($0) }
-      }
-      // The rule only asks whether there are more than 5 (or 2) values: stop counting at 100.
-      let distinct = distinctCount(ref, cur, cap: 100)
-      let (test, rule) =
-        forced.map { ($0, "chosen with --test") }
-        ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
-      if test == .ks || test == .wasserstein, !numeric { throw DriftProblem.notNumeric(column: column, test: test) }
-      if test == .ztest, distinct > 2 { throw DriftProblem.notTwoValued(column: column, values: distinct) }
-
-      let (statistic, pValue) = measure(test, ref: ref, cur: cur, refNumbers: refNumbers, curNumbers: curNumbers, numeric: numeric)
-      let drifted: Bool?
-      switch test {
-      case .ks: drifted = pValue?.value.map { $0 <= test.threshold }
-      case .chi2, .ztest: drifted = pValue?.value.map { $0 < test.threshold }
-      case .psi, .js, .wasserstein: drifted = statistic.value.map { $0 >= test.threshold }
-      }
-      results.append(
-        ColumnDrift(
-          column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
-          pValue: pValue, adjustedPValue: nil, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
-          missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count,
-          nonFiniteReference: numeric ? refNonFinite : 0, nonFiniteCurrent: numeric ? curNonFinite : 0))
+    // Columns are independent: each is judged on its own, in parallel when `jobs` runs so.
+    final class Slots: @unchecked Sendable {
+      // Each job writes its own slot; read after every job has ended.
+      var results: [Result<ColumnDrift, DriftProblem>?]
+      init(_ count: Int) { results = Array(repeating: nil, count: count) }
     }
+    let slots = Slots(columns.count)
+    jobs(columns.count) { k in
+      slots.results[k] = Result { () throws(DriftProblem) in
+        try analyzeColumn(columns[k], reference[columns[k]] ?? [], current[columns[k]] ?? [], test: forced)
+      }
+    }
+    var results: [ColumnDrift] = []
+    for slot in slots.results { results.append(try slot!.get()) }
     let judged = results.filter { $0.drifted != nil }
     let drifted = judged.filter { $0.drifted == true }.count
     return DriftReport(
       columns: results, driftedColumns: drifted, datasetDrifted: !judged.isEmpty && 2 * drifted >= judged.count,
       rule: forced.map { "every column with \($0.rawValue); the dataset drifts when at least half of its columns do" } ?? defaultRule)
+  }
+
+  /// A sample's column read once: its present values, and its numbers while every present
+  /// value is one.
+  private struct PreparedColumn {
+    var present: [String] = []
+    var numbers: [Double] = []
+    var nonFinite = 0
+    var allNumbers = true
+
+    init(_ raw: [String]) {
+      present.reserveCapacity(raw.count)
+      numbers.reserveCapacity(raw.count)
+      for value in raw where !value.isEmpty {
+        present.append(value)
+        guard allNumbers else { continue }
+        if let number = Double(value) {
+          if number.isFinite { numbers.append(number) } else { nonFinite += 1 }
+        } else {
+          allNumbers = false
+        }
+      }
+    }
+  }
+
+  /// One column's verdict (see `analyze`).
+  static func analyzeColumn(_ column: String, _ refRaw: [String], _ curRaw: [String], test forced: DriftTest?) throws(DriftProblem)
+    -> ColumnDrift
+  {
+    let refColumn = PreparedColumn(refRaw)
+    let curColumn = PreparedColumn(curRaw)
+    var ref = refColumn.present
+    var cur = curColumn.present
+    let (refNumbers, curNumbers) = (refColumn.numbers, curColumn.numbers)
+    let (refNonFinite, curNonFinite) = (refColumn.nonFinite, curColumn.nonFinite)
+    let numeric = refColumn.allNumbers && curColumn.allNumbers && !(refNumbers.isEmpty && curNumbers.isEmpty)
+    // NaN and ±infinity in a column of numbers are missing values, for every test alike.
+    if numeric, refNonFinite + curNonFinite > 0 {
+      func isNonFinite(_ text: String) -> Bool { Double(text).map { !$0.isFinite } ?? false }
+      ref = ref.filter { !isNonFinite($0) }
+      cur = cur.filter { !isNonFinite($0) }
+    }
+    // The rule only asks whether there are more than 5 (or 2) values: stop counting at 100.
+    let distinct = distinctCount(ref, cur, cap: 100)
+    let (test, rule) =
+      forced.map { ($0, "chosen with --test") }
+      ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
+    if test == .ks || test == .wasserstein, !numeric { throw DriftProblem.notNumeric(column: column, test: test) }
+    if test == .ztest, distinct > 2 { throw DriftProblem.notTwoValued(column: column, values: distinct) }
+
+    let (statistic, pValue) = measure(test, ref: ref, cur: cur, refNumbers: refNumbers, curNumbers: curNumbers, numeric: numeric)
+    let drifted: Bool?
+    switch test {
+    case .ks: drifted = pValue?.value.map { $0 <= test.threshold }
+    case .chi2, .ztest: drifted = pValue?.value.map { $0 < test.threshold }
+    case .psi, .js, .wasserstein: drifted = statistic.value.map { $0 >= test.threshold }
+    }
+    return ColumnDrift(
+      column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
+      pValue: pValue, adjustedPValue: nil, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
+      missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count,
+      nonFiniteReference: numeric ? refNonFinite : 0, nonFiniteCurrent: numeric ? curNonFinite : 0)
   }
 
   /// The number of distinct values of both samples, or `cap + 1` when there are more than `cap`.

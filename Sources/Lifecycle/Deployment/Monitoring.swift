@@ -284,7 +284,7 @@ extension Workspace {
     let report: DriftReport
     do {
       report = Drift.corrected(
-        try Drift.analyze(reference: referenceSample.values, current: current.values, columns: features, test: nil), correction)
+        try Drift.analyze(reference: referenceSample.values, current: current.values, columns: features, test: nil, jobs: concurrently), correction)
     } catch {
       throw InputError(file: given, "cannot test drift: \(error)")
     }

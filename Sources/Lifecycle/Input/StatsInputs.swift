@@ -231,14 +231,14 @@ public struct SampleInput: Sendable {
     if let duplicate = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
       throw InputError(file: file, line: 1, "the column '\(duplicate)' appears twice in the header")
     }
-    var values = [String: [String]]()
-    for name in header { values[name] = [] }
+    // By position while reading (a dictionary lookup per cell costs more than the cell).
+    var byPosition = [[String]](repeating: [], count: header.count)
     try input.forEachRow(columns: header) { _, fields in
-      for (name, field) in zip(header, fields) { values[name]!.append(field ?? "") }
+      for (k, field) in fields.enumerated() { byPosition[k].append(field ?? "") }
     }
-    guard values[header[0]]!.count > 0 else { throw InputError(file: file, "no rows after the header") }
+    guard byPosition[0].count > 0 else { throw InputError(file: file, "no rows after the header") }
     columns = header
-    self.values = values
+    values = Dictionary(uniqueKeysWithValues: zip(header, byPosition))
   }
 }
 

@@ -70,7 +70,7 @@ extension Mlw.Stats {
         chosen = columns
       }
       do {
-        let report = try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test)
+        let report = try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test, jobs: concurrently)
         return Output(report: Statistics.Drift.corrected(report, correction))
       } catch DriftProblem.notNumeric(let column, let test) {
         throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")

@@ -55,6 +55,23 @@ public enum RecordKinds {
     GoldSet.kind: [.lead, .sme, .manager, .engineer], Assignment.kind: [.lead, .sme, .manager, .engineer],
   ]
 
+  /// Kinds a generic `revert` may not restore, with what to do instead: a sign-off is a decision
+  /// on the evidence of its time, and what serves a target changes only through the commands
+  /// that check the sign-off (a revert would put a rejected version back in service).
+  public static let notRevertible: [String: String] = [
+    Signoff.kind:
+      "a sign-off is a decision on the evidence of its time; record a new one (mlw sme signoff approve|reject, mlw lead signoff override)",
+    Deployment.kind:
+      "what serves a target changes through the deployment commands, which check the sign-off (mlw engineer deployment rollback T [--to NAME@V])",
+    ModelVersion.kind: "a model version is what was registered; register a new one (mlw engineer model register NAME --run RUN)",
+  ]
+
+  /// Refuses to revert a record of a kind in `notRevertible`.
+  public static func checkRevertible(_ stored: StoredDocument) throws {
+    guard let instead = notRevertible[stored.envelope.kind] else { return }
+    throw LifecycleError.refused("\(stored.path) cannot be reverted: \(instead)")
+  }
+
   /// The roles that may write `kind` (leads only for a kind this mlw does not know).
   public static func writers(of kind: String) -> [Role] { documents[kind]?.writers ?? [.lead] }
 

@@ -78,7 +78,8 @@ public struct StatusReport: Sendable, Encodable {
   public var recent: [Change]
   /// What to do next, most pressing first.
   public var next: [String]
-  /// The open monitoring alerts by target: `line-3: drift@w3 (back to data)`.
+  /// The open monitoring alerts by target (`line-3: drift@w3 (back to data)`), and versions
+  /// serving whose sign-off does not hold.
   public var alerts: [String] = []
 }
 
@@ -146,6 +147,11 @@ extension Workspace {
     }
     var alerts: [String] = []
     for target in try deploymentTargets() {
+      let d = try deployment(target).deployment
+      for share in [d.primary, d.canary].compactMap({ $0 }) {
+        let approval = try self.approval(share.reference)
+        if !approval.holds { alerts.append("\(target): \(share.reference) serves, but its sign-off does not hold: \(approval.summary)") }
+      }
       for alert in try monitorState(target).openAlerts {
         alerts.append("\(target): \(alert.id) (back to \(alert.loop.rawValue)): \(alert.detail)")
       }

@@ -45,6 +45,7 @@ extension Mlw {
       guard let actor = try workspace.authorize(.roles(writers), identity: context.identity) else {
         throw LifecycleError.noIdentity
       }
+      try RecordKinds.checkRevertible(latest)
       let old = try workspace.documents.read(record, version: to)
       try RecordKinds.checkReadable(latest)
       try RecordKinds.checkReadable(old)

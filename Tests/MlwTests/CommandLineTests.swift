@@ -246,11 +246,11 @@ import VersionedStore
       (["sme", "monitor", "ack", "line-3", "new-values@w1", "--reason", "a new supplier"], "sam"),
       (["sme", "kpi", "log", "line-3", "--value", "0.4"], "sam"),
     ]
-    try Data(("x,c\n" + (1...12).map { "\($0),\($0 % 2 == 0 ? "a" : "b")\n" }.joined()).utf8)
+    try Data(("x,c\n" + (1...40).map { "\($0),\($0 % 2 == 0 ? "a" : "b")\n" }.joined()).utf8)
       .write(to: URL(fileURLWithPath: inputs + "/reference.csv"))
-    try Data(("id,x,c,prediction\n" + (1...12).map { "w\($0),\($0),\($0 % 3 == 0 ? "z" : "a"),ok\n" }.joined()).utf8)
+    try Data(("id,x,c,prediction\n" + (1...40).map { "w\($0),\($0),\($0 % 3 == 0 ? "z" : "a"),ok\n" }.joined()).utf8)
       .write(to: URL(fileURLWithPath: inputs + "/window.csv"))
-    try Data(("id,truth\n" + (1...12).map { "w\($0),\($0 % 4 == 0 ? "void" : "ok")\n" }.joined()).utf8)
+    try Data(("id,truth\n" + (1...40).map { "w\($0),\($0 % 4 == 0 ? "void" : "ok")\n" }.joined()).utf8)
       .write(to: URL(fileURLWithPath: inputs + "/truth.csv"))
     for (words, who) in steps {
       let result = try mlw(words, root: root, as: who, workspace: "demo")

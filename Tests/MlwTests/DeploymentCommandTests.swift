@@ -399,4 +399,81 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
       #expect(result.stderr.split(separator: "\n").count == 1)
     }
   }
+
+  /// Found in an attack: a generic revert put a rejected version back in service and turned a
+  /// rejection into an approval; a rollback brought back a rejected version without a word.
+  @Test func noWayAroundTheGateRevertAndRollbackIncluded() throws {
+    let (root, _) = try approvedRoot()
+    #expect(try run(["engineer", "deployment", "start", "joints@1", "--target", "line-3", "--form", "batch"], root).status == 0)
+    #expect(try run(["engineer", "deployment", "start", "joints@2", "--target", "line-3"], root).status == 0)
+    #expect(try run(["sme", "signoff", "reject", "joints@1", "--reason", "a flaw found late"], root, as: "sam").status == 0)
+    let before = try snapshot(root)
+    for (path, who) in [("deployments/line-3", "eve"), ("signoffs/joints/1", "ana"), ("signoffs/joints/1", "sam"), ("models/joints", "eve")] {
+      let revert = try run(["revert", path, "--to", "1"], root, as: who)
+      #expect(revert.status == 6, "\(path) as \(who): \(revert.stderr)")
+      #expect(revert.stderr.contains("cannot be reverted"), "\(revert.stderr)")
+    }
+    let rollback = try run(["engineer", "deployment", "rollback", "line-3"], root)
+    #expect(rollback.status == 6)
+    #expect(rollback.stderr.contains("joints@1 was rejected since it served line-3 (a flaw found late)"))
+    #expect(try snapshot(root) == before)
+    // Approving again what holds records nothing.
+    let twice = try run(["sme", "signoff", "approve", "joints@2", "--reason", "again"], root, as: "sam")
+    #expect(twice.status == 6 && twice.stderr.contains("already"), "\(twice.stderr)")
+    // What serves without a holding sign-off is flagged wherever the deployment shows.
+    #expect(try run(["lead", "gate", "set", "--tolerance", "0.05"], root, as: "ana").status == 0)
+    let list = try run(["engineer", "deployment", "list"], root)
+    #expect(list.stdout.contains("DOES NOT HOLD"), "\(list.stdout)")
+    #expect(try run(["engineer", "deployment", "show", "line-3"], root).stdout.contains("warning: joints@2 serves, but its sign-off does not hold"))
+    #expect(try run(["status"], root).stdout.contains("line-3: joints@2 serves, but its sign-off does not hold"))
+  }
+
+  @Test func windowsAndCardsRefuseWhatCannotBeRightAndTinyWindowsJudgeNothing() throws {
+    let (root, inputs) = try approvedRoot()
+    #expect(try run(["engineer", "deployment", "start", "joints@1", "--target", "line-3", "--form", "batch"], root).status == 0)
+    var reference = "x,c\n"
+    for i in 0..<100 { reference += "\(i % 37),\(i % 2 == 0 ? "a" : "b")\n" }
+    try write(reference, to: inputs + "/reference.csv")
+    #expect(try run(["engineer", "monitor", "reference", "line-3", inputs + "/reference.csv"], root).status == 0)
+    func window(_ rows: Int, x: (Int) -> String, c: (Int) -> String = { _ in "a" }) -> String {
+      "id,x,c,prediction\n" + (0..<rows).map { "r\($0),\(x($0)),\(c($0)),ok\n" }.joined()
+    }
+    let before = try snapshot(root)
+    // A repeated id, a truth label outside the schema: refused with the line.
+    try write("id,x,c,prediction\nr1,1,a,ok\nr1,2,a,ok\n", to: inputs + "/twice.csv")
+    let twice = try run(["engineer", "monitor", "window", "line-3", "--name", "w0", inputs + "/twice.csv"], root)
+    #expect(twice.status == 3 && twice.stderr.contains("line 3: id 'r1' appears twice (line 2 and here)"), "\(twice.stderr)")
+    #expect(try snapshot(root) == before)
+    // A feature that lost every value raises an alert that sends the team back to data.
+    try write(window(60, x: { _ in "" }), to: inputs + "/empty.csv")
+    let empty = try run(["engineer", "monitor", "window", "line-3", "--name", "w1", inputs + "/empty.csv", "--json"], root)
+    #expect(empty.json?["openAlerts"]?[0]?["id"]?.stringValue == "empty-columns@w1", "\(empty.stdout)")
+    #expect(empty.json?["openAlerts"]?[0]?["loop"]?.stringValue == "data")
+    try write("id,truth\nr1,banana\n", to: inputs + "/banana.csv")
+    let banana = try run(["engineer", "monitor", "truth", "line-3", "--window", "w1", inputs + "/banana.csv"], root)
+    #expect(banana.status == 3 && banana.stderr.contains("line 2: 'banana' is not a label of the label schema"), "\(banana.stderr)")
+    // A window of 5 rows resolves nothing; a full one does.
+    try write(window(5, x: { "\($0 % 37)" }), to: inputs + "/tiny.csv")
+    let tiny = try run(["engineer", "monitor", "window", "line-3", "--name", "w2", inputs + "/tiny.csv"], root)
+    #expect(tiny.stdout.contains("too few to raise or resolve an alert"))
+    #expect(tiny.stdout.contains("empty-columns@w1"))
+    try write(window(100, x: { "\($0 % 37)" }, c: { $0 % 2 == 0 ? "a" : "b" }), to: inputs + "/full.csv")
+    let full = try run(["engineer", "monitor", "window", "line-3", "--name", "w3", inputs + "/full.csv", "--json"], root)
+    #expect(full.json?["openAlerts"]?.arrayValue?.isEmpty == true, "\(full.stdout)")
+    // Labels with no bridge cannot judge the bridge bar: "not judged", never "met".
+    try write("id,truth\n" + (0..<100).map { "r\($0),ok\n" }.joined(), to: inputs + "/oks.csv")
+    let oks = try run(["engineer", "monitor", "truth", "line-3", "--window", "w3", inputs + "/oks.csv", "--json"], root)
+    #expect(oks.json?["window"]?["truth"]?["barsUnjudged"]?[0]?.stringValue?.hasPrefix("bar recall[bridge] >= 0.75") == true, "\(oks.stdout)")
+    #expect(try run(["engineer", "monitor", "show", "line-3"], root).stdout.contains("1 not judged"))
+
+    // KPI targets in scientific notation; cards with control characters; the alias latest.
+    #expect(
+      try run(["sme", "goal", "set", "--business", "b", "--kpi", "escapes", "--target", "below 1e-3", "--by", "2027-06-30"], root, as: "sam").status
+        == 0)
+    let kpi = try run(["sme", "kpi", "log", "line-3", "--value", "0.7"], root, as: "sam")
+    #expect(kpi.stdout.contains("MISSES the target (below 0.001)"), "\(kpi.stdout)")
+    let control = try run(["engineer", "model", "register", "joints", "--run", "r1", "--caveats", "a\u{1B}[31mred"], root)
+    #expect(control.status == 3 && control.stderr.contains("control character"))
+    #expect(try run(["engineer", "model", "alias", "joints@1", "latest"], root).status == 3)
+  }
 }

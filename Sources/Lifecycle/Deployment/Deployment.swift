@@ -169,7 +169,10 @@ extension Workspace {
       guard deployment.primary?.reference != share.reference || deployment.canary != nil else {
         throw LifecycleError.refused("\(share.reference) serves all traffic of \(target) already")
       }
-      text = "deploy \(share.reference) to \(target), all traffic" + (deployment.primary.map { " (was \($0.reference))" } ?? "")
+      text =
+        "deploy \(share.reference) to \(target), all traffic"
+        + (deployment.primary.map { $0.reference == share.reference ? "" : " (was \($0.reference))" } ?? "")
+        + (deployment.canary.map { $0.reference == share.reference ? " (the canary promoted)" : "; canary \($0.reference) withdrawn" } ?? "")
       deployment.primary = share
       deployment.canary = nil
       deployment.served.append(share)
@@ -239,10 +242,18 @@ extension Workspace {
     } else {
       guard let found = d.rollbackTarget else {
         throw LifecycleError.refused(
-          "\(current.target) has no earlier version to roll back to: only \(d.primary?.reference ?? "nothing") has served it; deploy another version or withdraw it"
+          d.primary.map {
+            "\(current.target) has no earlier version to roll back to: only \($0.reference) has served all its traffic; deploy another approved version"
+          }
+            ?? "nothing of mlw's serves \(current.target); deploy an approved version (mlw engineer deployment start NAME@V --target \(current.target))"
         )
       }
       back = found
+    }
+    if let signoff = try approval(back.reference).signoff, signoff.decision == .rejected {
+      throw LifecycleError.refused(
+        "\(back.reference) was rejected since it served \(current.target) (\(signoff.reason)); roll back to another version with --to NAME@V, or deploy an approved one"
+      )
     }
     back.traffic = 100
     let text: String
@@ -279,6 +290,9 @@ extension Workspace {
       throw LifecycleError.invalidValue(what: "--note", reason: "say what was done or why it does not apply")
     }
     guard (note ?? "").utf8.count <= 2000 else { throw LifecycleError.invalidValue(what: "--note", reason: "at most 2,000 bytes") }
+    if let before = current.deployment.checklist[item], before.status == status, before.note == (note?.isEmpty == true ? nil : note) {
+      throw LifecycleError.refused("\(item) of \(current.target) is \(status) already, with that note (by \(before.by)); nothing changed")
+    }
     current.deployment.checklist[item] = Deployment.Consideration(
       status: status, note: note?.isEmpty == true ? nil : note, by: actor.name, role: actor.role.rawValue, time: now)
     return try republish(current, message: "\(current.target): \(item) \(status)", actor: actor, now: now)

@@ -72,7 +72,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
   /// Reads a card file: a JSON object with some of the keys of `sections`, each a string.
   public init(file path: String, given: String) throws {
-    let bytes = try FileIO.read(path)
+    let bytes = TextBytes.withoutBOM(try FileIO.read(path))
     guard bytes.count <= 1 << 20 else { throw InputError(file: given, "is over 1 MiB; a model card is text") }
     let value: JSONValue
     do { value = try JSONValue.parse(bytes) } catch { throw InputError(file: given, "is not JSON: \(error)") }
@@ -93,6 +93,10 @@ public struct ModelCard: Codable, Sendable, Equatable {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard trimmed.utf8.count <= 20_000 else {
       throw LifecycleError.invalidValue(what: what, reason: "at most 20,000 bytes (link to a longer document)")
+    }
+    // Text for people: lines and tabs, never terminal control sequences.
+    if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+      throw LifecycleError.invalidValue(what: what, reason: "it holds a control character; give plain text (lines and tabs are fine)")
     }
     return trimmed.isEmpty ? nil : trimmed
   }
@@ -252,6 +256,9 @@ extension Workspace {
     let alias = try Name(alias, what: "alias").value
     guard Int(alias) == nil else {
       throw LifecycleError.invalidValue(what: "alias", reason: "'\(alias)' is a number; an alias is a word like champion")
+    }
+    guard alias != "latest" else {
+      throw LifecycleError.invalidValue(what: "alias", reason: "'latest' would read as the newest version; NAME alone is the latest")
     }
     var (aliases, current) = try modelAliases(target.name)
     let previous = aliases.aliases[alias]

@@ -76,8 +76,13 @@ public struct MonitorWindow: DocumentBody, Equatable {
     public var drop: Double?
     public var tolerance: Double
     public var barsFailed: [String]
+    /// Bars the window's labels cannot judge (a class none of its rows has).
+    public var barsUnjudged: [String]?
     public var evaluation: Signoff.EvaluationRef?
   }
+
+  /// A window with fewer rows neither raises nor resolves an alert: its figures say too little.
+  public static let minimumRows = 30
 
   public var referenceVersion: Int
   public var sample: String
@@ -96,6 +101,11 @@ public struct MonitorWindow: DocumentBody, Equatable {
   /// The window's predicted classes against the signed-off evaluation's.
   public var predictionDrift: ColumnFigure?
   public var truth: Truth?
+  /// Predictions of labels the label schema does not have, and the like.
+  public var warnings: [String]?
+
+  /// Columns of the reference with no value at all in this window.
+  public var emptyColumns: [String] { columns.filter { $0.currentCount == 0 && $0.referenceCount > 0 }.map(\.column) }
 }
 
 /// Acknowledgements of a target's alerts: alert id → who, why, when. Stored at
@@ -205,8 +215,12 @@ public struct KPITarget: Sendable, Equatable {
     ]
     guard let (word, direction, inclusive) = words.first(where: { lower.hasPrefix($0.0) }) else { return nil }
     let rest = lower.dropFirst(word.count).trimmingCharacters(in: .whitespaces)
-    let number = rest.prefix { "0123456789.,-".contains($0) }.replacingOccurrences(of: ",", with: "")
-    guard let value = Double(number), value.isFinite else { return nil }
+    // The longest start of the rest that reads as a number (thousands separators dropped):
+    // `0.5 (from 2.1)` is 0.5, `1e-3` is 0.001, `2,100` is 2100.
+    let candidate = String(rest.prefix { "0123456789.,-+e".contains($0) }).replacingOccurrences(of: ",", with: "")
+    guard
+      let value = (0...candidate.count).reversed().lazy.compactMap({ Double(String(candidate.prefix($0))) }).first, value.isFinite
+    else { return nil }
     self.text = text
     self.kpi = kpi
     self.direction = direction
@@ -259,12 +273,29 @@ extension Workspace {
     }
     let windowPath = MonitorWindow.path(target, name)
     guard try documents.latestVersion(of: windowPath) == 0 else {
-      throw StoreError.alreadyExists(path: "window '\(name)' of \(target) (a window is recorded once; pick another --name)")
+      throw LifecycleError.refused("window '\(name)' of \(target) is recorded already (a window is recorded once); pick another --name")
     }
     let current = try SampleInput(file: path)
     let idColumn = idColumn ?? (current.columns.contains("id") ? "id" : nil)
     if let idColumn, !current.columns.contains(idColumn) {
       throw InputError(file: given, line: 1, "--id-column \(idColumn): no such column (it has: \(current.columns.joined(separator: ", ")))")
+    }
+    if let idColumn {
+      var seen: [String: Int] = [:]
+      for (row, id) in current.values[idColumn]!.enumerated() {
+        guard !id.isEmpty else { throw InputError(file: given, line: row + 2, "an empty \(idColumn)") }
+        if let first = seen.updateValue(row, forKey: id) {
+          throw InputError(file: given, line: row + 2, "\(idColumn) '\(id)' appears twice (line \(first + 2) and here)")
+        }
+      }
+    }
+    var warnings: [String] = []
+    if let predictions = current.values["prediction"], let (schema, _) = try labelSchema() {
+      let known = Set(schema.labelNames)
+      let unknown = Set(predictions.filter { !$0.isEmpty && !known.contains($0) }).sorted()
+      if !unknown.isEmpty {
+        warnings.append("predictions not in the label schema: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")")
+      }
     }
     let special = Set([idColumn, "prediction"].compactMap { $0 })
     let features = reference.columns.filter { !special.contains($0) }
@@ -316,7 +347,7 @@ extension Workspace {
       rows: current.values[current.columns[0]]!.count, model: deployment.deployment.primary?.reference, idColumn: idColumn,
       correction: correction.rawValue, columns: report.columns.map(ColumnFigure.init), driftedColumns: report.driftedColumns,
       judgedColumns: report.columns.filter { $0.drifted != nil }.count, datasetDrifted: report.datasetDrifted, rule: report.rule,
-      newValues: newValues, predictionDrift: predictionDrift, truth: nil)
+      newValues: newValues, predictionDrift: predictionDrift, truth: nil, warnings: warnings.isEmpty ? nil : warnings)
     _ = try publish(
       windowPath, window, actor: actor,
       message: message
@@ -352,8 +383,12 @@ extension Workspace {
       throw InputError(file: given, line: 1, "needs the columns \(idColumn) and truth (it has: \(truthFile.columns.joined(separator: ", ")))")
     }
     var truthOf: [String: String] = [:]
+    let known = try labelSchema().map { Set($0.0.labelNames) }
     for (row, (id, truth)) in zip(truthFile.values[idColumn]!, truthFile.values["truth"]!).enumerated() {
       guard !id.isEmpty, !truth.isEmpty else { throw InputError(file: given, line: row + 2, "an empty \(id.isEmpty ? idColumn : "truth")") }
+      if let known, !known.contains(truth) {
+        throw InputError(file: given, line: row + 2, "'\(truth)' is not a label of the label schema (\(known.sorted().joined(separator: ", ")))")
+      }
       guard truthOf[id] == nil else { throw InputError(file: given, line: row + 2, "\(idColumn) '\(id)' appears twice") }
       truthOf[id] = truth
     }
@@ -386,10 +421,13 @@ extension Workspace {
     let (gate, _) = try self.gate()
     var truth = MonitorWindow.Truth(
       sample: "", items: truths.count, unmatched: truthOf.count - matched.count, metrics: metrics, undefined: undefined, metric: nil,
-      direction: nil, signedOff: nil, drop: nil, tolerance: gate.tolerance, barsFailed: [], evaluation: nil)
+      direction: nil, signedOff: nil, drop: nil, tolerance: gate.tolerance, barsFailed: [], barsUnjudged: nil, evaluation: nil)
     if let (record, _) = policy {
       if case .single(let m) = record.rule.policy { truth.metric = m } else if case .optimize(let m, _) = record.rule.policy { truth.metric = m }
-      truth.barsFailed = record.sliceBars.map { $0.check(metrics) }.filter { !$0.passed && $0.value != nil }.map { "\($0.check): \($0.detail)" }
+      let checks = record.sliceBars.map { $0.check(metrics) }
+      truth.barsFailed = checks.filter { !$0.passed && $0.value != nil }.map { "\($0.check): \($0.detail)" }
+      let unjudged = checks.filter { $0.value == nil }.map { "\($0.check): \($0.detail)" }
+      truth.barsUnjudged = unjudged.isEmpty ? nil : unjudged
     }
     if let metric = truth.metric {
       let direction = MetricDirection.resolve(metric, given: policy?.0.rule.givenDirections ?? [:]).direction
@@ -524,6 +562,14 @@ extension Workspace {
       switch event {
       case .window(let i):
         let (name, w, _, _) = windows[i]
+        guard w.rows >= MonitorWindow.minimumRows else { continue }
+        if !w.emptyColumns.isEmpty {
+          raise(
+            "empty-columns", .data, at: name,
+            "window \(name): no value at all in \(w.emptyColumns.joined(separator: ", ")) (a broken feed or pipeline?)", time)
+        } else {
+          clear("empty-columns", by: name)
+        }
         if w.datasetDrifted {
           let drifted = w.columns.filter { $0.drifted == true }.map(\.column)
           raise(
@@ -540,7 +586,7 @@ extension Workspace {
         }
       case .truth(let i):
         let (name, w, _, _) = windows[i]
-        guard let truth = w.truth else { continue }
+        guard let truth = w.truth, truth.items >= MonitorWindow.minimumRows else { continue }
         if let drop = truth.drop, let metric = truth.metric, drop > truth.tolerance + 1e-12 {
           raise(
             "metric-drop", .training, at: name,

@@ -237,7 +237,8 @@ extension Workspace {
           check: "metric policy", passed: requirementsFailed.isEmpty,
           detail: "v\(version) (\(record.summary)): "
             + (requirementsFailed.isEmpty
-              ? "score \(shown(score))" : "misses " + requirementsFailed.joined(separator: ", ") + Self.requirementFigures(record, metrics)),
+              ? "score \(shown(score)) (eligible only if every bar below is met)"
+              : "misses " + requirementsFailed.joined(separator: ", ") + Self.requirementFigures(record, metrics)),
           value: requirementsFailed.isEmpty ? score : nil, bound: nil))
     } catch PolicyProblem.unknownMetric(let metric, _) {
       checks.append(
@@ -339,9 +340,10 @@ extension Workspace {
     }
     let evaluation = try evaluations(of: model.model.run).first { $0.evaluation.split == gate.split }
     if evaluation?.version != signoff.evaluation?.version || gate.split != signoff.evaluation?.split {
+      let judged = signoff.evaluation.map { "\($0.split) v\($0.version)" } ?? "none"
       stale.append(
-        "the evaluation on \(gate.split) is at v\(evaluation?.version ?? 0) (judged: \(signoff.evaluation.map { "\($0.split) v\($0.version)" } ?? "none"))"
-      )
+        evaluation.map { "the evaluation on \(gate.split) is at v\($0.version) (judged: \(judged))" }
+          ?? "the run has no evaluation on \(gate.split), the gate's split (judged: \(judged))")
     }
     return Approval(signoff: signoff, author: stored.envelope.author, time: stored.envelope.time, version: latest, stale: stale)
   }
@@ -360,6 +362,10 @@ extension Workspace {
     let model = evidence.model
     guard reference.contains("@") else {
       throw LifecycleError.invalidValue(what: "model", reason: "name the version you judge, like \(model.reference)")
+    }
+    let current = try approval(model.reference)
+    if current.holds, current.signoff?.decision == decision {
+      throw LifecycleError.refused("\(model.reference) is \(current.summary) already, for the evidence in force; nothing to record")
     }
     if decision == .approved, !evidence.passed {
       let failed = evidence.failed.map { "\($0.check): \($0.detail)" }.joined(separator: "; ")

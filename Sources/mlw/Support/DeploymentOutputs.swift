@@ -117,9 +117,27 @@ struct DeploymentOutput: CommandOutput {
   var stored: StoredDeployment
   var history: [StoredDeployment]
   var verb: String?
+  /// The sign-off of each version serving now, by `NAME@V`.
+  var signoffs: [String: SignoffState] = [:]
+
+  struct SignoffState: Encodable {
+    var holds: Bool
+    var summary: String
+  }
+
+  init(stored: StoredDeployment, history: [StoredDeployment], verb: String?, workspace: Workspace) throws {
+    self.stored = stored
+    self.history = history
+    self.verb = verb
+    for share in [stored.deployment.primary, stored.deployment.canary].compactMap({ $0 }) {
+      let approval = try workspace.approval(share.reference)
+      signoffs[share.reference] = SignoffState(holds: approval.holds, summary: approval.summary)
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
     case target, version, author, time, message, form, env, serving, canary, rollbackTo, served, checklist, openConsiderations, history
+    case signoffs
   }
 
   struct Event: Encodable {
@@ -147,6 +165,7 @@ struct DeploymentOutput: CommandOutput {
     try c.encode(d.openConsiderations, forKey: .openConsiderations)
     try c.encode(
       history.map { Event(version: $0.version, author: $0.author, time: Timestamp.format($0.time), message: $0.message) }, forKey: .history)
+    try c.encode(signoffs, forKey: .signoffs)
   }
 
   func render() -> String {
@@ -161,6 +180,9 @@ struct DeploymentOutput: CommandOutput {
     let rollback =
       d.rollbackTarget.map(\.reference) ?? (d.canary != nil ? "withdrawing the canary" : "nothing (no earlier version served all traffic)")
     out += "rollback goes to: \(rollback)\n"
+    for (reference, state) in signoffs.sorted(by: { $0.key < $1.key }) where !state.holds {
+      out += "warning: \(reference) serves, but its sign-off does not hold: \(state.summary)\n"
+    }
     if !d.env.isEmpty { out += "env: " + d.env.keys.sorted().map { "\($0)=\(d.env[$0]!)" }.joined(separator: " ") + "\n" }
     let open = d.openConsiderations
     if verb == nil {
@@ -193,6 +215,8 @@ struct DeploymentListOutput: CommandOutput {
     var version: Int
     var time: String
     var openConsiderations: Int
+    /// Whether the sign-off of every version serving holds.
+    var signoffsHold: Bool
   }
 
   var targets: [Row]
@@ -204,10 +228,12 @@ struct DeploymentListOutput: CommandOutput {
 
   func render() -> String {
     guard !targets.isEmpty else { return "nothing deployed yet (mlw engineer deployment start NAME@V --target T --form F)\n" }
-    var table = TextTable(["TARGET", "FORM", "SERVES", "CANARY", "OPEN CHECKS", "CHANGED"], alignments: [.left, .left, .left, .left, .right, .left])
+    var table = TextTable(
+      ["TARGET", "FORM", "SERVES", "CANARY", "SIGN-OFF", "OPEN CHECKS", "CHANGED"], alignments: [.left, .left, .left, .left, .left, .right, .left])
     for row in targets {
       table.add([
-        row.target, row.form, row.serving ?? "nothing", row.canary.map { "\($0) at \(row.canaryTraffic!)%" } ?? "-", String(row.openConsiderations),
+        row.target, row.form, row.serving ?? "nothing", row.canary.map { "\($0) at \(row.canaryTraffic!)%" } ?? "-",
+        row.signoffsHold ? "holds" : "DOES NOT HOLD", String(row.openConsiderations),
         row.time,
       ])
     }
@@ -220,7 +246,8 @@ struct DeploymentListOutput: CommandOutput {
       let d = s.deployment
       return Row(
         target: target, form: d.form.rawValue, serving: d.primary?.reference, canary: d.canary?.reference, canaryTraffic: d.canary?.traffic,
-        version: s.version, time: shortTime(s.time), openConsiderations: d.openConsiderations.count)
+        version: s.version, time: shortTime(s.time), openConsiderations: d.openConsiderations.count,
+        signoffsHold: try [d.primary, d.canary].compactMap { $0 }.allSatisfy { try workspace.approval($0.reference).holds })
     }
   }
 }

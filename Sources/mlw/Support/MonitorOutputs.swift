@@ -45,6 +45,11 @@ struct WindowOutput: CommandOutput {
     out += table.render(indent: "  ")
     out += "dataset: \(w.datasetDrifted ? "DRIFTED" : "not drifted") (\(w.driftedColumns) of \(w.judgedColumns) columns)\n"
     for column in w.newValues.keys.sorted() { out += "new values in \(column): \(w.newValues[column]!.joined(separator: ", "))\n" }
+    if !w.emptyColumns.isEmpty { out += "no value at all in: \(w.emptyColumns.joined(separator: ", "))\n" }
+    for warning in w.warnings ?? [] { out += "warning: \(warning)\n" }
+    if w.rows < MonitorWindow.minimumRows {
+      out += "note: \(w.rows) rows, fewer than \(MonitorWindow.minimumRows): too few to raise or resolve an alert\n"
+    }
     if let p = w.predictionDrift {
       out +=
         "predictions against the signed-off evaluation's: \(p.test) \(cell(p.statistic))\(p.pValue.map { ", p \(TextTable.pValue(.value($0)))" } ?? ""), "
@@ -62,6 +67,7 @@ struct WindowOutput: CommandOutput {
         out += "\n"
       }
       for failed in t.barsFailed { out += "  bar failed: \(failed)\n" }
+      for unjudged in t.barsUnjudged ?? [] { out += "  bar not judged: \(unjudged)\n" }
     }
     out += "rule: the default drift rule (mlw engineer monitor window --help)"
     out += w.correction == "none" ? ", no correction\n" : ", p-values corrected (\(w.correction))\n"
@@ -134,7 +140,9 @@ struct MonitorOutput: CommandOutput {
           name, shortTime(time), String(w.rows), "\(w.driftedColumns) of \(w.judgedColumns)", w.datasetDrifted ? "DRIFTED" : "ok",
           String(w.newValues.values.reduce(0) { $0 + $1.count }), w.predictionDrift?.drifted.map { $0 ? "DRIFTED" : "ok" } ?? "-",
           t.flatMap { t in t.metric.flatMap { t.metrics[$0] } }.map(cell) ?? "-", cell(t?.signedOff), cell(t?.drop),
-          t.map { $0.barsFailed.isEmpty ? "met" : "\($0.barsFailed.count) failed" } ?? "-",
+          t.map { t in
+            !t.barsFailed.isEmpty ? "\(t.barsFailed.count) failed" : (t.barsUnjudged ?? []).isEmpty ? "met" : "\(t.barsUnjudged!.count) not judged"
+          } ?? "-",
         ])
       }
       out += "\n" + table.render(indent: "  ")

@@ -17,9 +17,10 @@ extension Mlw.Engineer.Deployment {
     @Option(help: "What was done, or why it does not apply.") var note: String?
 
     func execute(_ context: CommandContext) throws -> DeploymentOutput {
-      let stored = try context.requireWorkspace().checkDeployment(
+      let workspace = try context.requireWorkspace()
+      let stored = try workspace.checkDeployment(
         target, item: item, status: status, note: note, actor: try context.requireActor(), now: context.now)
-      return DeploymentOutput(stored: stored, history: [], verb: stored.message)
+      return try DeploymentOutput(stored: stored, history: [], verb: stored.message, workspace: workspace)
     }
   }
 }

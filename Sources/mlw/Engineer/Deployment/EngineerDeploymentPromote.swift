@@ -12,8 +12,9 @@ extension Mlw.Engineer.Deployment {
     @Option(help: "Why; recorded in the history.") var message: String?
 
     func execute(_ context: CommandContext) throws -> DeploymentOutput {
-      let stored = try context.requireWorkspace().promoteDeployment(target, actor: try context.requireActor(), message: message, now: context.now)
-      return DeploymentOutput(stored: stored, history: [], verb: stored.message)
+      let workspace = try context.requireWorkspace()
+      let stored = try workspace.promoteDeployment(target, actor: try context.requireActor(), message: message, now: context.now)
+      return try DeploymentOutput(stored: stored, history: [], verb: stored.message, workspace: workspace)
     }
   }
 }

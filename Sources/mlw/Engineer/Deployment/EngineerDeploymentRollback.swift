@@ -18,9 +18,10 @@ extension Mlw.Engineer.Deployment {
     @Option(help: "Why; recorded in the history.") var message: String?
 
     func execute(_ context: CommandContext) throws -> DeploymentOutput {
-      let stored = try context.requireWorkspace().rollbackDeployment(
+      let workspace = try context.requireWorkspace()
+      let stored = try workspace.rollbackDeployment(
         target, to: to, actor: try context.requireActor(), message: message, now: context.now)
-      return DeploymentOutput(stored: stored, history: [], verb: stored.message)
+      return try DeploymentOutput(stored: stored, history: [], verb: stored.message, workspace: workspace)
     }
   }
 }

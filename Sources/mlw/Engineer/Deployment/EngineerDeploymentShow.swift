@@ -13,7 +13,7 @@ extension Mlw.Engineer.Deployment {
     func execute(_ context: CommandContext) throws -> DeploymentOutput {
       let workspace = try context.requireWorkspace()
       let history = try workspace.deploymentHistory(target)
-      return DeploymentOutput(stored: history.last!, history: history, verb: nil)
+      return try DeploymentOutput(stored: history.last!, history: history, verb: nil, workspace: workspace)
     }
   }
 }

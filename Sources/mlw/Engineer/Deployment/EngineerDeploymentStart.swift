@@ -27,7 +27,7 @@ extension Mlw.Engineer.Deployment {
       }
       let stored = try workspace.startDeployment(
         model, target: target, form: form, env: pairs, traffic: traffic, actor: try context.requireActor(), message: message, now: context.now)
-      return DeploymentOutput(stored: stored, history: [], verb: stored.message)
+      return try DeploymentOutput(stored: stored, history: [], verb: stored.message, workspace: workspace)
     }
   }
 }

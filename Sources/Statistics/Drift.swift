@@ -219,7 +219,7 @@ public enum Drift {
   /// Shares of both samples in ten bins cut at the reference's deciles (linear interpolation),
   /// the outer bins open-ended; ties of edges are merged. A value on an edge falls in the lower bin.
   static func binnedShares(_ ref: [Double], _ cur: [Double]) -> ([Double], [Double]) {
-    let sorted = ref.sorted()
+    let sorted = RadixSort.sorted(ref)
     var edges: [Double] = []
     for k in 1...9 {
       let e = percentile(sorted, Double(k) / 10)
@@ -284,8 +284,8 @@ public enum Drift {
 
   /// Wasserstein-1 = ∫ |F_r − F_c| (scipy's `wasserstein_distance`).
   public static func wasserstein(_ ref: [Double], _ cur: [Double]) -> Double {
-    let a = ref.sorted()
-    let b = cur.sorted()
+    let a = RadixSort.sorted(ref)
+    let b = RadixSort.sorted(cur)
     // One merge over both sorted samples: between consecutive distinct values x < x', the CDFs
     // are those at x (the same terms, in the same order, as summing over the sorted union).
     var i = 0
@@ -314,8 +314,8 @@ public enum Drift {
   /// Two-sample KS: D = max |F_r − F_c| and its two-sided p-value, exact (as scipy's
   /// `ks_2samp` in exact mode) when m·n ≤ 10⁸, else from the Kolmogorov limit distribution.
   public static func kolmogorovSmirnov(_ ref: [Double], _ cur: [Double]) -> (Double, Double) {
-    let a = ref.sorted()
-    let b = cur.sorted()
+    let a = RadixSort.sorted(ref)
+    let b = RadixSort.sorted(cur)
     var i = 0
     var j = 0
     var d = 0.0

@@ -75,6 +75,15 @@ public enum Drift {
   public static func analyze(
     reference: [String: [String]], current: [String: [String]], columns: [String], test forced: DriftTest?, jobs: JobRunner = runInTurn
   ) throws -> DriftReport {
+    let prepare: @Sendable ([String]) -> Column = { Column(texts: $0) }
+    return try analyze(
+      reference: reference.mapValues(prepare), current: current.mapValues(prepare), columns: columns, test: forced, jobs: jobs)
+  }
+
+  /// As above, on columns read once by a reader (see `Column`).
+  public static func analyze(
+    reference: [String: Column], current: [String: Column], columns: [String], test forced: DriftTest?, jobs: JobRunner = runInTurn
+  ) throws -> DriftReport {
     // Columns are independent: each is judged on its own, in parallel when `jobs` runs so.
     final class Slots: @unchecked Sendable {
       // Each job writes its own slot; read after every job has ended.
@@ -82,9 +91,10 @@ public enum Drift {
       init(_ count: Int) { results = Array(repeating: nil, count: count) }
     }
     let slots = Slots(columns.count)
+    let none = Column(texts: [])
     jobs(columns.count) { k in
       slots.results[k] = Result { () throws(DriftProblem) in
-        try analyzeColumn(columns[k], reference[columns[k]] ?? [], current[columns[k]] ?? [], test: forced)
+        try analyzeColumn(columns[k], reference[columns[k]] ?? none, current[columns[k]] ?? none, test: forced)
       }
     }
     var results: [ColumnDrift] = []
@@ -96,19 +106,52 @@ public enum Drift {
       rule: forced.map { "every column with \($0.rawValue); the dataset drifts when at least half of its columns do" } ?? defaultRule)
   }
 
-  /// A sample's column read once: its present values, and its numbers while every present
-  /// value is one.
-  private struct PreparedColumn {
-    var present: [String] = []
-    var numbers: [Double] = []
-    var nonFinite = 0
-    var allNumbers = true
+  /// One column of a sample, read once: how many cells, its numbers while every present value is
+  /// one, and its distinct texts with each present cell's number among them (the categorical
+  /// tests count those). A reader may drop the cells' numbers (`codes` nil) once a column of
+  /// numbers has more than 100 distinct texts: the rule then tests its numbers only.
+  public struct Column: Sendable {
+    /// Cells, empty ones included.
+    public var count: Int
+    /// The distinct present texts, in the order first seen.
+    public var names: [String]
+    /// Each present cell's index in `names`; nil when dropped (see above).
+    public var codes: [Int32]?
+    /// The finite numbers, while `allNumbers`.
+    public var numbers: [Double]
+    public var nonFinite: Int
+    public var allNumbers: Bool
+    /// Present (non-empty) cells.
+    public var present: Int
 
-    init(_ raw: [String]) {
-      present.reserveCapacity(raw.count)
-      numbers.reserveCapacity(raw.count)
+    public init(count: Int, names: [String], codes: [Int32]?, numbers: [Double], nonFinite: Int, allNumbers: Bool, present: Int) {
+      self.count = count
+      self.names = names
+      self.codes = codes
+      self.numbers = numbers
+      self.nonFinite = nonFinite
+      self.allNumbers = allNumbers
+      self.present = present
+    }
+
+    /// A column of texts as read from a file ("" is missing).
+    public init(texts raw: [String]) {
+      var index: [String: Int32] = [:]
+      var names: [String] = []
+      var codes: [Int32] = []
+      var numbers: [Double] = []
+      var nonFinite = 0
+      var allNumbers = true
+      codes.reserveCapacity(raw.count)
       for value in raw where !value.isEmpty {
-        present.append(value)
+        if let code = index[value] {
+          codes.append(code)
+        } else {
+          let code = Int32(names.count)
+          index[value] = code
+          names.append(value)
+          codes.append(code)
+        }
         guard allNumbers else { continue }
         if let number = Double(value) {
           if number.isFinite { numbers.append(number) } else { nonFinite += 1 }
@@ -116,35 +159,48 @@ public enum Drift {
           allNumbers = false
         }
       }
+      self.init(
+        count: raw.count, names: names, codes: codes, numbers: numbers, nonFinite: nonFinite, allNumbers: allNumbers, present: codes.count)
+    }
+
+    /// The present texts, cell by cell, leaving out `dropping` (indexes in `names`).
+    func texts(dropping: Set<Int32>) -> [String] {
+      guard let codes else { return [] }
+      return codes.compactMap { dropping.contains($0) ? nil : names[Int($0)] }
     }
   }
 
   /// One column's verdict (see `analyze`).
-  static func analyzeColumn(_ column: String, _ refRaw: [String], _ curRaw: [String], test forced: DriftTest?) throws(DriftProblem)
+  static func analyzeColumn(_ column: String, _ refColumn: Column, _ curColumn: Column, test forced: DriftTest?) throws(DriftProblem)
     -> ColumnDrift
   {
-    let refColumn = PreparedColumn(refRaw)
-    let curColumn = PreparedColumn(curRaw)
-    var ref = refColumn.present
-    var cur = curColumn.present
     let (refNumbers, curNumbers) = (refColumn.numbers, curColumn.numbers)
     let (refNonFinite, curNonFinite) = (refColumn.nonFinite, curColumn.nonFinite)
     let numeric = refColumn.allNumbers && curColumn.allNumbers && !(refNumbers.isEmpty && curNumbers.isEmpty)
     // NaN and ±infinity in a column of numbers are missing values, for every test alike.
-    if numeric, refNonFinite + curNonFinite > 0 {
-      func isNonFinite(_ text: String) -> Bool { Double(text).map { !$0.isFinite } ?? false }
-      ref = ref.filter { !isNonFinite($0) }
-      cur = cur.filter { !isNonFinite($0) }
+    func nonFiniteNames(_ c: Column) -> Set<Int32> {
+      guard numeric, c.nonFinite > 0 else { return [] }
+      return Set(c.names.indices.filter { Double(c.names[$0]).map { !$0.isFinite } ?? false }.map { Int32($0) })
     }
+    let (refDropped, curDropped) = (nonFiniteNames(refColumn), nonFiniteNames(curColumn))
+    let refCount = refColumn.present - (numeric ? refNonFinite : 0)
+    let curCount = curColumn.present - (numeric ? curNonFinite : 0)
     // The rule only asks whether there are more than 5 (or 2) values: stop counting at 100.
-    let distinct = distinctCount(ref, cur, cap: 100)
+    let refNames = refColumn.names.indices.filter { !refDropped.contains(Int32($0)) }.map { refColumn.names[$0] }
+    let curNames = curColumn.names.indices.filter { !curDropped.contains(Int32($0)) }.map { curColumn.names[$0] }
+    let distinct = distinctCount(refNames, curNames, cap: 100)
     let (test, rule) =
       forced.map { ($0, "chosen with --test") }
-      ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refRaw.count)
+      ?? defaultTest(numeric: numeric, distinct: distinct, referenceRows: refColumn.count)
     if test == .ks || test == .wasserstein, !numeric { throw DriftProblem.notNumeric(column: column, test: test) }
     if test == .ztest, distinct > 2 { throw DriftProblem.notTwoValued(column: column, values: distinct) }
+    // The cells as texts, for the tests that count categories.
+    let needsTexts = !(numeric && [.ks, .wasserstein, .js, .psi].contains(test))
+    let ref = needsTexts ? refColumn.texts(dropping: refDropped) : []
+    let cur = needsTexts ? curColumn.texts(dropping: curDropped) : []
 
-    let (statistic, pValue) = measure(test, ref: ref, cur: cur, refNumbers: refNumbers, curNumbers: curNumbers, numeric: numeric)
+    let (statistic, pValue) = measure(
+      test, ref: ref, cur: cur, refNumbers: refNumbers, curNumbers: curNumbers, numeric: numeric, sizes: (refCount, curCount))
     let drifted: Bool?
     switch test {
     case .ks: drifted = pValue?.value.map { $0 <= test.threshold }
@@ -153,8 +209,8 @@ public enum Drift {
     }
     return ColumnDrift(
       column: column, test: test, rule: rule, kind: numeric ? "numeric" : "categorical", statistic: statistic,
-      pValue: pValue, adjustedPValue: nil, threshold: test.threshold, drifted: drifted, referenceCount: ref.count, currentCount: cur.count,
-      missingReference: refRaw.count - ref.count, missingCurrent: curRaw.count - cur.count,
+      pValue: pValue, adjustedPValue: nil, threshold: test.threshold, drifted: drifted, referenceCount: refCount, currentCount: curCount,
+      missingReference: refColumn.count - refCount, missingCurrent: curColumn.count - curCount,
       nonFiniteReference: numeric ? refNonFinite : 0, nonFiniteCurrent: numeric ? curNonFinite : 0)
   }
 
@@ -178,11 +234,11 @@ public enum Drift {
 
   /// The statistic and p-value (for the tests that have one) of `test` on one column.
   static func measure(
-    _ test: DriftTest, ref: [String], cur: [String], refNumbers: [Double], curNumbers: [Double], numeric: Bool
+    _ test: DriftTest, ref: [String], cur: [String], refNumbers: [Double], curNumbers: [Double], numeric: Bool, sizes: (Int, Int)
   ) -> (Estimate, Estimate?) {
     let hasPValue = test == .ks || test == .chi2 || test == .ztest
-    if ref.isEmpty || cur.isEmpty {
-      let undefined = Estimate.undefined(ref.isEmpty ? "no values in the reference sample" : "no values in the current sample")
+    if sizes.0 == 0 || sizes.1 == 0 {
+      let undefined = Estimate.undefined(sizes.0 == 0 ? "no values in the reference sample" : "no values in the current sample")
       return (undefined, hasPValue ? undefined : nil)
     }
     switch test {

@@ -99,6 +99,9 @@ public struct ByteWriter {
   public mutating func int(_ value: Int) { i64(Int64(value)) }
   public mutating func f64(_ value: Double) { i64(Int64(bitPattern: value.bitPattern)) }
 
+  /// Bytes as they are (a part written before, copied).
+  public mutating func raw(_ data: UnsafeRawBufferPointer) { bytes += data }
+
   public mutating func string(_ value: String) {
     var text = value
     text.withUTF8 { utf8 in
@@ -119,30 +122,37 @@ public struct ByteWriter {
 /// Reads what a `ByteWriter` wrote; every read is bounds-checked and throws `ByteReader.Short`
 /// past the end.
 public struct ByteReader {
-  public struct Short: Error {}
+  public struct Short: Error {
+    @inlinable public init() {}
+  }
 
-  private let raw: UnsafeRawBufferPointer
-  private var offset: Int
-  private let end: Int
+  @usableFromInline let raw: UnsafeRawBufferPointer
+  @usableFromInline var offset: Int
+  @usableFromInline let end: Int
 
   /// A reader of `range` of `raw`.
-  public init(_ raw: UnsafeRawBufferPointer, range: Range<Int>) {
+  @inlinable public init(_ raw: UnsafeRawBufferPointer, range: Range<Int>) {
     self.raw = raw
     offset = range.lowerBound
     end = range.upperBound
   }
 
-  public var atEnd: Bool { offset == end }
+  @inlinable public var atEnd: Bool { offset == end }
+  /// Where the next read starts, in the buffer.
+  @inlinable public var position: Int { offset }
 
-  private mutating func take(_ count: Int) throws(Short) -> Int {
+  @inlinable mutating func take(_ count: Int) throws(Short) -> Int {
     guard count >= 0, end - offset >= count else { throw Short() }
     defer { offset += count }
     return offset
   }
 
-  public mutating func u8() throws(Short) -> UInt8 { raw[try take(1)] }
+  /// Skips `count` bytes.
+  @inlinable public mutating func skip(_ count: Int) throws(Short) { _ = try take(count) }
 
-  public mutating func bool() throws(Short) -> Bool {
+  @inlinable public mutating func u8() throws(Short) -> UInt8 { raw[try take(1)] }
+
+  @inlinable public mutating func bool() throws(Short) -> Bool {
     switch try u8() {
     case 0: return false
     case 1: return true
@@ -150,21 +160,30 @@ public struct ByteReader {
     }
   }
 
-  public mutating func u32() throws(Short) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self)) }
-  public mutating func i32() throws(Short) -> Int32 { Int32(bitPattern: try u32()) }
-  public mutating func i64() throws(Short) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: try take(8), as: Int64.self)) }
-  public mutating func int() throws(Short) -> Int { Int(try i64()) }
-  public mutating func f64() throws(Short) -> Double { Double(bitPattern: UInt64(bitPattern: try i64())) }
+  @inlinable public mutating func u32() throws(Short) -> UInt32 {
+    UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self))
+  }
+  @inlinable public mutating func i32() throws(Short) -> Int32 { Int32(bitPattern: try u32()) }
+  @inlinable public mutating func i64() throws(Short) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: try take(8), as: Int64.self)) }
+  @inlinable public mutating func int() throws(Short) -> Int { Int(try i64()) }
+  @inlinable public mutating func f64() throws(Short) -> Double { Double(bitPattern: UInt64(bitPattern: try i64())) }
 
   /// A count of things that follow, each at least `size` bytes: checked against what is left, so
   /// a damaged count cannot make a reader reserve memory for it.
-  public mutating func count(each size: Int) throws(Short) -> Int {
+  @inlinable public mutating func count(each size: Int) throws(Short) -> Int {
     let n = Int(try u32())
     guard n * max(size, 1) <= end - offset else { throw Short() }
     return n
   }
 
-  public mutating func string() throws(Short) -> String {
+  /// Where the next string's bytes lie, skipping them.
+  @inlinable public mutating func stringRange() throws(Short) -> Range<Int> {
+    let count = try self.count(each: 1)
+    let start = try take(count)
+    return start..<(start + count)
+  }
+
+  @inlinable public mutating func string() throws(Short) -> String {
     let count = try self.count(each: 1)
     let start = try take(count)
     return String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count)]), as: UTF8.self)

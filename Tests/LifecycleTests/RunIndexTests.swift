@@ -114,7 +114,7 @@ import VersionedStore
     try expectSameListings("from the index")
     let index = try #require(RunIndex.load(indexPath))
     #expect(index.entries.count == 13 && index.entries.filter { $0.row == nil }.map(\.id) == ["r99"])
-    #expect(index.entries.first { $0.id == "r07" }?.row?.version == 2)
+    #expect(index.entries.first { $0.id == "r07" }?.row.flatMap(index.decoded)?.version == 2)
     #expect(try workspace.listRuns(filter: nil, sort: nil, limit: nil).total == 12)
   }
 

@@ -51,11 +51,21 @@ struct RunIndex {
     var sources: Sources
     /// When the sources were looked at (`FileIdentity.clock()`).
     var checked: Int64
-    /// Nil for a folder with no version (a start that a crash cut short): not a run.
-    var row: Row?
+    /// Where the row's bytes lie; nil for a folder with no version (a start that a crash cut
+    /// short): not a run.
+    var row: Bytes?
   }
 
-  /// A run's row, its texts as indexes into `strings`.
+  /// A stretch of one of `buffers`.
+  struct Bytes {
+    var buffer: Int
+    var range: Range<Int>
+  }
+
+  /// A run's row, its texts as numbers (see `text(_:)`). Stored as bytes, read in place: a
+  /// header of fixed size (`Layout`), then params, tags and metrics, each section after its
+  /// length in bytes. A list reads the few fields its filter names from each row and decodes
+  /// only the rows it shows.
   struct Row {
     /// The run's version it was derived from.
     var version: Int
@@ -92,6 +102,8 @@ struct RunIndex {
     var value: Int32
   }
 
+  /// A metric's figures; the best is the max or the min by the direction, as `MetricSummary`
+  /// makes it, so it is not stored.
   struct Metric {
     var name: Int32
     var direction: MetricDirection
@@ -100,11 +112,29 @@ struct RunIndex {
     var lastStep: Int?
     var min: Double?
     var max: Double?
-    var best: Double?
   }
 
-  var strings: [String] = []
-  /// `strings` by text, made when first needed.
+  /// Where a row's header fields lie, from its start.
+  enum Layout {
+    static let status = 8
+    static let author = 9
+    static let started = 13
+    /// Whether it ended, then when.
+    static let ended = 21
+    static let dataset = 30
+    static let parent = 34
+    static let code = 38
+    static let imported = 42
+    static let sections = 43
+  }
+
+  /// The file as read (buffer 0), then each row derived since.
+  private var buffers: [[UInt8]] = [[]]
+  /// The texts rows refer to by number: the file's (where they lie in buffer 0), then those
+  /// added since.
+  private var fileTexts: [Range<Int>] = []
+  private var addedTexts: [String] = []
+  /// Every text by number, made only when a row is derived.
   private var numbers: [String: Int32]?
   var runsFolder: FileIdentity?
   var evaluationsFolder: FileIdentity?
@@ -135,49 +165,47 @@ struct RunIndex {
     let evaluationsIdentity = FileIO.identity(of: evaluations.path)
     let idsStand = runsIdentity != nil && runsIdentity == runsFolder && runsIdentity!.settled(at: checked)
     let noNewEvaluations = evaluationsIdentity == evaluationsFolder && (evaluationsIdentity?.settled(at: checked) ?? true)
-    let ids = idsStand ? entries.map(\.id) : try workspace.documents.children(of: Run.collection)
-    if !idsStand, ids != entries.map(\.id) {
-      outcome.derived += 1
-      outcome.worthSaving = true
+    if !idsStand {
+      // Line the entries up with the folders there are now; a new one has no entry yet.
+      let ids = try workspace.documents.children(of: Run.collection)
+      if ids != entries.map(\.id) {
+        outcome.derived += 1
+        outcome.worthSaving = true
+        var old = entries[...]
+        entries = ids.map { id in
+          while let first = old.first, first.id < id { old.removeFirst() }
+          if let first = old.first, first.id == id { return first }
+          return Entry(id: id, sources: Sources(folder: nil, metrics: nil, evaluations: nil, splits: []), checked: .min, row: nil)
+        }
+      }
     }
-    var old = entries[...]
-    var fresh: [Entry] = []
-    fresh.reserveCapacity(ids.count)
-    for id in ids {
-      while let first = old.first, first.id < id { old.removeFirst() }
-      let previous = old.first?.id == id ? old.first : nil
+    for i in entries.indices {
+      let id = entries[i].id
+      let known = entries[i].checked != .min
       var sources = Sources(folder: runs.identity(of: id), metrics: runs.identity(of: id + "/metrics.jsonl"), evaluations: nil, splits: [])
-      if evaluationsIdentity != nil, !(noNewEvaluations && previous != nil && previous!.sources.evaluations == nil) {
+      if evaluationsIdentity != nil, !(noNewEvaluations && known && entries[i].sources.evaluations == nil) {
         sources.evaluations = evaluations.identity(of: id)
       }
       if let folder = sources.evaluations {
         let names: [String]
-        if let previous, previous.sources.evaluations == folder, folder.settled(at: previous.checked) {
-          names = previous.sources.splits.map(\.name)
+        if known, entries[i].sources.evaluations == folder, folder.settled(at: entries[i].checked) {
+          names = entries[i].sources.splits.map(\.name)
         } else {
           names = try workspace.documents.children(of: RecordPath(trusted: ["evaluations", id]))
         }
         sources.splits = names.map { Sources.Split(name: $0, folder: evaluations.identity(of: id + "/" + $0)) }
       }
-      if let previous, previous.sources == sources, sources.settled(at: previous.checked) {
-        guard verify else {
-          fresh.append(previous)
-          continue
-        }
-        let row = try derive(id, workspace)
-        if same(previous.row, row) {
-          fresh.append(previous)
-          continue
-        }
+      let trusted = known && entries[i].sources == sources && sources.settled(at: entries[i].checked)
+      if trusted && !verify { continue }
+      let row = try derive(id, workspace)
+      if trusted {
+        if same(entries[i].row, row) { continue }
         outcome.mismatched.append(id)
-        fresh.append(Entry(id: id, sources: sources, checked: now, row: row))
-      } else {
-        fresh.append(Entry(id: id, sources: sources, checked: now, row: try derive(id, workspace)))
       }
+      entries[i] = Entry(id: id, sources: sources, checked: now, row: row.map { store($0) })
       outcome.derived += 1
       if sources.settled(at: now) { outcome.worthSaving = true }
     }
-    entries = fresh
     runsFolder = runsIdentity
     evaluationsFolder = evaluationsIdentity
     checked = now
@@ -208,59 +236,110 @@ struct RunIndex {
         let summary = row.summaries[name]!
         return Metric(
           name: number(name), direction: summary.direction, points: summary.points, last: summary.last.value, lastStep: summary.lastStep,
-          min: summary.min?.value, max: summary.max?.value, best: summary.best?.value)
+          min: summary.min?.value, max: summary.max?.value)
       })
   }
 
-  /// The number of `text` in `strings`, nil when it is not there.
-  mutating func known(_ text: String) -> Int32? {
-    if numbers == nil { numbers = Dictionary(strings.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first }) }
-    return numbers![text]
+  /// Keeps `row`'s bytes in a buffer of their own; where they lie.
+  private mutating func store(_ row: Row) -> Bytes {
+    let bytes = RunIndex.encode(row)
+    buffers.append(bytes)
+    return Bytes(buffer: buffers.count - 1, range: 0..<bytes.count)
   }
 
-  /// The number of `text` in `strings`, added when new.
-  private mutating func number(_ text: String) -> Int32 {
-    if let known = known(text) { return known }
-    strings.append(text)
-    numbers![text] = Int32(strings.count - 1)
-    return Int32(strings.count - 1)
-  }
-
-  /// Whether two rows say the same, value for value (to the bit: NaN is a value here).
-  private func same(_ a: Row?, _ b: Row?) -> Bool {
-    func bytes(_ row: Row?) -> [UInt8] {
-      var writer = ByteWriter()
-      RunIndex.write(row, to: &writer)
-      return writer.bytes
+  /// Whether a stored row says what `row` says, value for value (to the bit: NaN is a value here).
+  private func same(_ stored: Bytes?, _ row: Row?) -> Bool {
+    guard let stored, let row else { return stored == nil && row == nil }
+    let bytes = RunIndex.encode(row)
+    return buffers[stored.buffer].withUnsafeBytes { raw in
+      stored.range.count == bytes.count
+        && bytes.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress! + stored.range.lowerBound, bytes.count) == 0 }
     }
-    return bytes(a) == bytes(b)
   }
 
-  /// The `RunRow` of an entry's row.
-  func runRow(_ id: String, _ row: Row) -> RunRow {
+  /// Text number `n`.
+  func text(_ n: Int32) -> String {
+    let i = Int(n)
+    guard i < fileTexts.count else { return addedTexts[i - fileTexts.count] }
+    return buffers[0].withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[fileTexts[i]]), as: UTF8.self) }
+  }
+
+  private func text(orNil n: Int32) -> String? { n < 0 ? nil : text(n) }
+
+  /// The number of `text`, nil when no row names it; looked up without decoding every text.
+  func find(_ text: String) -> Int32? {
+    if let numbers { return numbers[text] }
+    var text = text
+    let found = text.withUTF8 { wanted in
+      buffers[0].withUnsafeBytes { raw in
+        fileTexts.firstIndex {
+          $0.count == wanted.count && (wanted.isEmpty || memcmp(raw.baseAddress! + $0.lowerBound, wanted.baseAddress!, wanted.count) == 0)
+        }
+      }
+    }
+    if let found { return Int32(found) }
+    return addedTexts.firstIndex(of: text).map { Int32(fileTexts.count + $0) }
+  }
+
+  /// The number of `text`, added when new.
+  private mutating func number(_ text: String) -> Int32 {
+    if numbers == nil {
+      var all: [String: Int32] = [:]
+      for n in (0..<(fileTexts.count + addedTexts.count)).reversed() { all[self.text(Int32(n))] = Int32(n) }
+      numbers = all
+    }
+    if let known = numbers![text] { return known }
+    addedTexts.append(text)
+    let n = Int32(fileTexts.count + addedTexts.count - 1)
+    numbers![text] = n
+    return n
+  }
+
+  /// Reads the bytes of `row` with `body`.
+  private func reading<T>(_ row: Bytes, _ body: (inout ByteReader) throws(ByteReader.Short) -> T) -> T? {
+    buffers[row.buffer].withUnsafeBytes { raw in
+      var reader = ByteReader(raw, range: row.range)
+      do throws(ByteReader.Short) { return try body(&reader) } catch { return nil }
+    }
+  }
+
+  /// The started time of a row, for the default order.
+  func started(_ row: Bytes) -> Date {
+    reading(row) { reader throws(ByteReader.Short) in
+      try reader.skip(Layout.started)
+      return Date(timeIntervalSinceReferenceDate: try reader.f64())
+    } ?? .distantPast
+  }
+
+  /// The row at `bytes`, decoded.
+  func decoded(_ bytes: Bytes) -> Row? {
+    reading(bytes) { reader throws(ByteReader.Short) in try RunIndex.decode(&reader) } ?? nil
+  }
+
+  /// The `RunRow` of an entry.
+  func runRow(_ id: String, _ bytes: Bytes) -> RunRow? {
+    guard let row = decoded(bytes) else { return nil }
     var params: [String: JSONValue] = [:]
-    for param in row.params { params[strings[Int(param.key)]] = json(param.value) }
+    for param in row.params { params[text(param.key)] = json(param.value) }
     var tags: [String: String] = [:]
-    for tag in row.tags { tags[strings[Int(tag.key)]] = strings[Int(tag.value)] }
+    for tag in row.tags { tags[text(tag.key)] = text(tag.value) }
     let summaries = row.metrics.map { metric in
       MetricSummary(
-        name: strings[Int(metric.name)], direction: metric.direction, points: metric.points, last: MetricValue(metric.last),
-        lastStep: metric.lastStep, min: metric.min.map(MetricValue.init), max: metric.max.map(MetricValue.init),
-        best: metric.best.map(MetricValue.init))
+        name: text(metric.name), direction: metric.direction, points: metric.points, last: MetricValue(metric.last), lastStep: metric.lastStep,
+        min: metric.min.map(MetricValue.init), max: metric.max.map(MetricValue.init),
+        best: (metric.direction == .higher ? metric.max : metric.min).map(MetricValue.init))
     }
     return RunRow(
-      id: id, status: row.status, author: strings[Int(row.author)], started: row.started, ended: row.ended, dataset: text(row.dataset),
-      parent: text(row.parent), code: text(row.code), params: params, tags: tags, imported: row.imported, summaries: summaries)
+      id: id, status: row.status, author: text(row.author), started: row.started, ended: row.ended, dataset: text(orNil: row.dataset),
+      parent: text(orNil: row.parent), code: text(orNil: row.code), params: params, tags: tags, imported: row.imported, summaries: summaries)
   }
-
-  private func text(_ number: Int32) -> String? { number < 0 ? nil : strings[Int(number)] }
 
   private func json(_ value: Value) -> JSONValue {
     switch value {
     case .int(let n): .int(n)
     case .double(let d): .double(d)
     case .bool(let b): .bool(b)
-    case .text(let s): .string(strings[Int(s)])
+    case .text(let s): .string(text(s))
     case .other(let json): json
     }
   }
@@ -269,7 +348,7 @@ struct RunIndex {
 // MARK: - Filter and sort fields
 
 extension RunIndex {
-  /// A filter or sort field (see `RunRow.field`), its names looked up in `strings` once.
+  /// A filter or sort field (see `RunRow.field`), its names looked up in the texts once.
   enum Field {
     case id, status, author, dataset, parent, code, started, ended
     case param(Int32)
@@ -281,8 +360,8 @@ extension RunIndex {
     enum Figure { case min, max, best, last, none }
   }
 
-  mutating func field(_ name: String) -> Field {
-    func lookUp(_ text: Substring) -> Int32 { known(String(text)) ?? -1 }
+  func field(_ name: String) -> Field {
+    func lookUp(_ text: Substring) -> Int32 { find(String(text)) ?? -1 }
     switch name {
     case "id": return .id
     case "status": return .status
@@ -310,36 +389,96 @@ extension RunIndex {
     return .metric(whole: lookUp(metric), base: lookUp(metric[..<dot]), figure: figure)
   }
 
-  /// The value of `field` for `entry`'s row, as `RunRow.field` gives it.
-  func value(_ field: Field, _ id: String, _ row: Row) -> FilterValue? {
+  /// The value of `field` for the row at `bytes`, as `RunRow.field` gives it, read in place.
+  func value(_ field: Field, _ id: String, _ bytes: Bytes) -> FilterValue? {
+    func number(_ offset: Int) -> Int32? {
+      reading(bytes) { reader throws(ByteReader.Short) in
+        try reader.skip(offset)
+        return try reader.i32()
+      }
+    }
+    func optionalText(_ offset: Int) -> FilterValue? {
+      guard let n = number(offset), n >= 0 else { return nil }
+      return .text(text(n))
+    }
     switch field {
     case .id: return .text(id)
-    case .status: return .text(row.status.rawValue)
-    case .author: return .text(strings[Int(row.author)])
-    case .dataset: return text(row.dataset).map { .text($0) }
-    case .parent: return text(row.parent).map { .text($0) }
-    case .code: return text(row.code).map { .text($0) }
-    case .started: return .text(Timestamp.format(row.started))
-    case .ended: return row.ended.map { .text(Timestamp.format($0)) }
-    case .param(let key):
-      guard key >= 0, let param = row.params.first(where: { $0.key == key }) else { return nil }
-      switch param.value {
-      case .int(let n): return .number(Double(n))
-      case .double(let d): return .number(d)
-      case .bool(let b): return .bool(b)
-      case .text(let s): return .text(strings[Int(s)])
-      case .other(let json): return FilterValue(json)
+    case .status:
+      return reading(bytes) { reader throws(ByteReader.Short) in
+        try reader.skip(Layout.status)
+        return FilterValue.text(Run.Status.allCases[Int(try reader.u8())].rawValue)
       }
+    case .author: return number(Layout.author).map { .text(text($0)) }
+    case .dataset: return optionalText(Layout.dataset)
+    case .parent: return optionalText(Layout.parent)
+    case .code: return optionalText(Layout.code)
+    case .started: return .text(Timestamp.format(started(bytes)))
+    case .ended:
+      return reading(bytes) { reader throws(ByteReader.Short) in
+        try reader.skip(Layout.ended)
+        let has = try reader.bool()
+        let ended = try reader.f64()
+        return has ? FilterValue.text(Timestamp.format(Date(timeIntervalSinceReferenceDate: ended))) : nil
+      } ?? nil
+    case .param(let key):
+      guard key >= 0 else { return nil }
+      return reading(bytes) { reader throws(ByteReader.Short) -> FilterValue? in
+        try reader.skip(Layout.sections)
+        let end = Int(try reader.u32()) + reader.position
+        while reader.position < end {
+          let found = try reader.i32() == key
+          let tag = try reader.u8()
+          switch tag {
+          case 0, 1:
+            let raw = try reader.i64()
+            if found { return .number(tag == 0 ? Double(Int(raw)) : Double(bitPattern: UInt64(bitPattern: raw))) }
+          case 2:
+            let b = try reader.bool()
+            if found { return .bool(b) }
+          case 3:
+            let n = try reader.i32()
+            if found { return .text(text(n)) }
+          default:
+            let json = try reader.string()
+            if found { return (try? JSONValue.parse(Array(json.utf8))).flatMap(FilterValue.init) }
+          }
+        }
+        return nil
+      } ?? nil
     case .tag(let key):
-      guard key >= 0, let tag = row.tags.first(where: { $0.key == key }) else { return nil }
-      return .text(strings[Int(tag.value)])
+      guard key >= 0 else { return nil }
+      return reading(bytes) { reader throws(ByteReader.Short) -> FilterValue? in
+        try reader.skip(Layout.sections)
+        try reader.skip(Int(try reader.u32()))
+        let end = Int(try reader.u32()) + reader.position
+        while reader.position < end {
+          let found = try reader.i32() == key
+          let value = try reader.i32()
+          if found { return .text(text(value)) }
+        }
+        return nil
+      } ?? nil
     case .metric(let whole, let base, let figure):
-      if whole >= 0, let metric = row.metrics.first(where: { $0.name == whole }) { return .number(metric.last) }
-      guard base >= 0, let metric = row.metrics.first(where: { $0.name == base }) else { return nil }
+      func find(_ name: Int32) -> Metric? {
+        guard name >= 0 else { return nil }
+        return reading(bytes) { reader throws(ByteReader.Short) -> Metric? in
+          try reader.skip(Layout.sections)
+          try reader.skip(Int(try reader.u32()))
+          try reader.skip(Int(try reader.u32()))
+          let end = Int(try reader.u32()) + reader.position
+          while reader.position < end {
+            let metric = try RunIndex.metric(&reader)
+            if metric.name == name { return metric }
+          }
+          return nil
+        } ?? nil
+      }
+      if let metric = find(whole) { return .number(metric.last) }
+      guard let metric = find(base) else { return nil }
       switch figure {
       case .min: return metric.min.map { .number($0) }
       case .max: return metric.max.map { .number($0) }
-      case .best: return metric.best.map { .number($0) }
+      case .best: return (metric.direction == .higher ? metric.max : metric.min).map { .number($0) }
       case .last: return .number(metric.last)
       case .none: return nil
       }
@@ -355,18 +494,22 @@ extension RunIndex {
   /// short, another schema version): then it is derived whole.
   static func load(_ path: String) -> RunIndex? {
     guard let (bytes, payload) = DerivedFile.read(path, kind: kind, schemaVersion: schemaVersion) else { return nil }
-    return bytes.withUnsafeBytes { raw in
+    var index = RunIndex()
+    index.buffers = [bytes]
+    let read = bytes.withUnsafeBytes { raw -> Bool in
       var reader = ByteReader(raw, range: payload)
-      return try? RunIndex(reading: &reader)
+      do { try index.read(&reader) } catch { return false }
+      return true
     }
+    return read ? index : nil
   }
 
   /// Writes the index to `path`; false when it could not (it is only a shortcut).
   @discardableResult
   func save(_ path: String) -> Bool {
     var writer = ByteWriter()
-    writer.u32(UInt32(strings.count))
-    for text in strings { writer.string(text) }
+    writer.u32(UInt32(fileTexts.count + addedTexts.count))
+    for n in 0..<(fileTexts.count + addedTexts.count) { writer.string(text(Int32(n))) }
     writer.identity(runsFolder)
     writer.identity(evaluationsFolder)
     writer.i64(checked)
@@ -382,147 +525,206 @@ extension RunIndex {
         writer.string(split.name)
         writer.identity(split.folder)
       }
-      RunIndex.write(entry.row, to: &writer)
+      writer.bool(entry.row != nil)
+      if let row = entry.row {
+        writer.u32(UInt32(row.range.count))
+        buffers[row.buffer].withUnsafeBytes { writer.raw(UnsafeRawBufferPointer(rebasing: $0[row.range])) }
+      }
     }
     return DerivedFile.write(writer.bytes, to: path, kind: RunIndex.kind, schemaVersion: RunIndex.schemaVersion)
   }
 
   private struct Damaged: Error {}
 
-  private init(reading reader: inout ByteReader) throws {
-    strings = []
+  /// Reads the payload of buffer 0, checking every row (so that reading one in place later
+  /// cannot fail), without decoding the rows.
+  private mutating func read(_ reader: inout ByteReader) throws {
     let count = try reader.count(each: 4)
-    strings.reserveCapacity(count)
-    for _ in 0..<count { strings.append(try reader.string()) }
+    fileTexts.reserveCapacity(count)
+    for _ in 0..<count { fileTexts.append(try reader.stringRange()) }
     runsFolder = try reader.identity()
     evaluationsFolder = try reader.identity()
     checked = try reader.i64()
-    let entryCount = try reader.count(each: 16)
+    let entryCount = try reader.count(each: 20)
     entries.reserveCapacity(entryCount)
-    let limit = Int32(strings.count)
-    func number() throws -> Int32 {
-      let n = try reader.i32()
-      guard n >= -1, n < limit else { throw Damaged() }
-      return n
-    }
-    func required() throws -> Int32 {
-      let n = try number()
-      guard n >= 0 else { throw Damaged() }
-      return n
-    }
-    func optional<T>(_ read: () throws -> T) throws -> T? { try reader.bool() ? try read() : nil }
     for _ in 0..<entryCount {
       let id = try reader.string()
       let entryChecked = try reader.i64()
       var sources = Sources(folder: try reader.identity(), metrics: try reader.identity(), evaluations: try reader.identity(), splits: [])
       let splitCount = try reader.count(each: 5)
       for _ in 0..<splitCount { sources.splits.append(Sources.Split(name: try reader.string(), folder: try reader.identity())) }
-      var row: Row?
+      var row: Bytes?
       if try reader.bool() {
-        let version = try reader.int()
-        guard let status = Run.Status.allCases.dropFirst(Int(try reader.u8())).first else { throw Damaged() }
-        let author = try required()
-        let started = Date(timeIntervalSinceReferenceDate: try reader.f64())
-        let ended = try optional { Date(timeIntervalSinceReferenceDate: try reader.f64()) }
-        let dataset = try number()
-        let parent = try number()
-        let code = try number()
-        let imported = try reader.bool()
-        var params: [Param] = []
-        let paramCount = try reader.count(each: 5)
-        params.reserveCapacity(paramCount)
-        for _ in 0..<paramCount {
-          let key = try required()
-          let value: Value
-          switch try reader.u8() {
-          case 0: value = .int(try reader.int())
-          case 1: value = .double(try reader.f64())
-          case 2: value = .bool(try reader.bool())
-          case 3: value = .text(try required())
-          case 4:
-            let text = try reader.string()
-            guard let json = try? JSONValue.parse(Array(text.utf8)) else { throw Damaged() }
-            value = .other(json)
-          default: throw Damaged()
-          }
-          params.append(Param(key: key, value: value))
-        }
-        var tags: [Tag] = []
-        let tagCount = try reader.count(each: 8)
-        tags.reserveCapacity(tagCount)
-        for _ in 0..<tagCount { tags.append(Tag(key: try required(), value: try required())) }
-        var metrics: [Metric] = []
-        let metricCount = try reader.count(each: 25)
-        metrics.reserveCapacity(metricCount)
-        for _ in 0..<metricCount {
-          let name = try required()
-          let direction: MetricDirection = try reader.bool() ? .higher : .lower
-          metrics.append(
-            Metric(
-              name: name, direction: direction, points: try reader.int(), last: try reader.f64(), lastStep: try optional { try reader.int() },
-              min: try optional { try reader.f64() }, max: try optional { try reader.f64() }, best: try optional { try reader.f64() }))
-        }
-        row = Row(
-          version: version, status: status, author: author, started: started, ended: ended, dataset: dataset, parent: parent, code: code,
-          imported: imported, params: params, tags: tags, metrics: metrics)
+        let length = try reader.count(each: 1)
+        let start = reader.position
+        var rowReader = reader
+        try reader.skip(length)
+        try RunIndex.check(&rowReader, end: start + length, texts: Int32(count))
+        row = Bytes(buffer: 0, range: start..<(start + length))
       }
       entries.append(Entry(id: id, sources: sources, checked: entryChecked, row: row))
     }
     guard reader.atEnd, zip(entries, entries.dropFirst()).allSatisfy({ $0.id < $1.id }) else { throw Damaged() }
   }
 
-  fileprivate static func write(_ row: Row?, to writer: inout ByteWriter) {
-    guard let row else { return writer.bool(false) }
-    writer.bool(true)
+  /// Checks that the row starting at the reader ends exactly at `end` and names texts below `texts`.
+  private static func check(_ reader: inout ByteReader, end: Int, texts: Int32) throws {
+    func text(_ n: Int32, optional: Bool = false) throws {
+      guard n < texts, n >= (optional ? -1 : 0) else { throw Damaged() }
+    }
+    _ = try reader.int()
+    guard Int(try reader.u8()) < Run.Status.allCases.count else { throw Damaged() }
+    try text(try reader.i32())
+    _ = try reader.f64()
+    _ = try reader.bool()
+    _ = try reader.f64()
+    for _ in 0..<3 { try text(try reader.i32(), optional: true) }
+    _ = try reader.bool()
+    func section(_ body: (inout ByteReader) throws -> Void) throws {
+      let sectionEnd = Int(try reader.u32()) + reader.position
+      while reader.position < sectionEnd { try body(&reader) }
+      guard reader.position == sectionEnd else { throw Damaged() }
+    }
+    try section { reader in
+      try text(try reader.i32())
+      switch try reader.u8() {
+      case 0, 1: _ = try reader.i64()
+      case 2: _ = try reader.bool()
+      case 3: try text(try reader.i32())
+      case 4: guard (try? JSONValue.parse(Array(try reader.string().utf8))) != nil else { throw Damaged() }
+      default: throw Damaged()
+      }
+    }
+    try section { reader in
+      try text(try reader.i32())
+      try text(try reader.i32())
+    }
+    try section { reader in try text(try metric(&reader).name) }
+    guard reader.position == end else { throw Damaged() }
+  }
+
+  /// The flags of a stored metric.
+  private enum Flag {
+    static let higher: UInt8 = 1
+    static let step: UInt8 = 2
+    static let min: UInt8 = 4
+    static let minIsLast: UInt8 = 8
+    static let max: UInt8 = 16
+    static let maxIsLast: UInt8 = 32
+  }
+
+  static func encode(_ row: Row) -> [UInt8] {
+    var writer = ByteWriter()
     writer.int(row.version)
     writer.u8(UInt8(Run.Status.allCases.firstIndex(of: row.status)!))
     writer.i32(row.author)
     writer.f64(row.started.timeIntervalSinceReferenceDate)
     writer.bool(row.ended != nil)
-    if let ended = row.ended { writer.f64(ended.timeIntervalSinceReferenceDate) }
+    writer.f64(row.ended?.timeIntervalSinceReferenceDate ?? 0)
     writer.i32(row.dataset)
     writer.i32(row.parent)
     writer.i32(row.code)
     writer.bool(row.imported)
-    writer.u32(UInt32(row.params.count))
-    for param in row.params {
-      writer.i32(param.key)
-      switch param.value {
-      case .int(let n):
-        writer.u8(0)
-        writer.int(n)
-      case .double(let d):
-        writer.u8(1)
-        writer.f64(d)
-      case .bool(let b):
-        writer.u8(2)
-        writer.bool(b)
-      case .text(let s):
-        writer.u8(3)
-        writer.i32(s)
-      case .other(let json):
-        writer.u8(4)
-        writer.string(json.canonicalString(pretty: false))
+    func section(_ body: (inout ByteWriter) -> Void) {
+      var part = ByteWriter()
+      body(&part)
+      writer.u32(UInt32(part.bytes.count))
+      part.bytes.withUnsafeBytes { writer.raw($0) }
+    }
+    section { writer in
+      for param in row.params {
+        writer.i32(param.key)
+        switch param.value {
+        case .int(let n):
+          writer.u8(0)
+          writer.int(n)
+        case .double(let d):
+          writer.u8(1)
+          writer.f64(d)
+        case .bool(let b):
+          writer.u8(2)
+          writer.bool(b)
+        case .text(let s):
+          writer.u8(3)
+          writer.i32(s)
+        case .other(let json):
+          writer.u8(4)
+          writer.string(json.canonicalString(pretty: false))
+        }
       }
     }
-    writer.u32(UInt32(row.tags.count))
-    for tag in row.tags {
-      writer.i32(tag.key)
-      writer.i32(tag.value)
-    }
-    writer.u32(UInt32(row.metrics.count))
-    for metric in row.metrics {
-      writer.i32(metric.name)
-      writer.bool(metric.direction == .higher)
-      writer.int(metric.points)
-      writer.f64(metric.last)
-      writer.bool(metric.lastStep != nil)
-      if let step = metric.lastStep { writer.int(step) }
-      for value in [metric.min, metric.max, metric.best] {
-        writer.bool(value != nil)
-        if let value { writer.f64(value) }
+    section { writer in
+      for tag in row.tags {
+        writer.i32(tag.key)
+        writer.i32(tag.value)
       }
     }
+    section { writer in
+      for metric in row.metrics {
+        writer.i32(metric.name)
+        var flags: UInt8 = metric.direction == .higher ? Flag.higher : 0
+        if metric.lastStep != nil { flags |= Flag.step }
+        if let min = metric.min { flags |= min.bitPattern == metric.last.bitPattern ? Flag.minIsLast : Flag.min }
+        if let max = metric.max { flags |= max.bitPattern == metric.last.bitPattern ? Flag.maxIsLast : Flag.max }
+        writer.u8(flags)
+        writer.u32(UInt32(clamping: metric.points))
+        writer.f64(metric.last)
+        if let step = metric.lastStep { writer.int(step) }
+        if flags & Flag.min != 0 { writer.f64(metric.min!) }
+        if flags & Flag.max != 0 { writer.f64(metric.max!) }
+      }
+    }
+    return writer.bytes
+  }
+
+  private static func metric(_ reader: inout ByteReader) throws(ByteReader.Short) -> Metric {
+    let name = try reader.i32()
+    let flags = try reader.u8()
+    let points = Int(try reader.u32())
+    let last = try reader.f64()
+    let step = flags & Flag.step != 0 ? try reader.int() : nil
+    let min = flags & Flag.min != 0 ? try reader.f64() : flags & Flag.minIsLast != 0 ? last : nil
+    let max = flags & Flag.max != 0 ? try reader.f64() : flags & Flag.maxIsLast != 0 ? last : nil
+    return Metric(
+      name: name, direction: flags & Flag.higher != 0 ? .higher : .lower, points: points, last: last, lastStep: step, min: min, max: max)
+  }
+
+  static func decode(_ reader: inout ByteReader) throws(ByteReader.Short) -> Row? {
+    let version = try reader.int()
+    let status = Run.Status.allCases[Int(try reader.u8())]
+    let author = try reader.i32()
+    let started = Date(timeIntervalSinceReferenceDate: try reader.f64())
+    let hasEnded = try reader.bool()
+    let ended = try reader.f64()
+    let dataset = try reader.i32()
+    let parent = try reader.i32()
+    let code = try reader.i32()
+    let imported = try reader.bool()
+    var params: [Param] = []
+    var end = Int(try reader.u32()) + reader.position
+    while reader.position < end {
+      let key = try reader.i32()
+      let value: Value
+      switch try reader.u8() {
+      case 0: value = .int(try reader.int())
+      case 1: value = .double(try reader.f64())
+      case 2: value = .bool(try reader.bool())
+      case 3: value = .text(try reader.i32())
+      default:
+        guard let json = try? JSONValue.parse(Array(try reader.string().utf8)) else { return nil }
+        value = .other(json)
+      }
+      params.append(Param(key: key, value: value))
+    }
+    var tags: [Tag] = []
+    end = Int(try reader.u32()) + reader.position
+    while reader.position < end { tags.append(Tag(key: try reader.i32(), value: try reader.i32())) }
+    var metrics: [Metric] = []
+    end = Int(try reader.u32()) + reader.position
+    while reader.position < end { metrics.append(try metric(&reader)) }
+    return Row(
+      version: version, status: status, author: author, started: started, ended: hasEnded ? Date(timeIntervalSinceReferenceDate: ended) : nil,
+      dataset: dataset, parent: parent, code: code, imported: imported, params: params, tags: tags, metrics: metrics)
   }
 }
 

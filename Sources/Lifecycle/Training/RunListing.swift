@@ -173,7 +173,8 @@ extension RunListing {
       }
       rows = order.map { rows[$0] }
     } else {
-      rows.sort { (started($0), id($0)) > (started($1), id($1)) }
+      let keys = rows.map { (started: started($0), id: id($0)) }
+      rows = keys.indices.sorted { keys[$0] > keys[$1] }.map { rows[$0] }
     }
     let matched = rows.count
     if let limit { rows = Array(rows.prefix(limit)) }
@@ -198,13 +199,20 @@ extension Workspace {
   /// The runs matching `filter`, sorted (newest first by default), at most `limit`. Read from
   /// the run index (see `RunIndex`), which gives what `runRows()` would.
   public func listRuns(filter: RunFilter?, sort: RunSort?, limit: Int?) throws -> RunListing {
-    var index = try runIndex()
+    let index = try runIndex()
     let runs = index.entries.compactMap { entry in entry.row.map { (id: entry.id, row: $0) } }
     var fields: [String: RunIndex.Field] = [:]
     for name in (filter?.fields ?? []) + (sort.map { [$0.field] } ?? []) where fields[name] == nil { fields[name] = index.field(name) }
     let (matched, chosen) = RunListing.select(
-      runs, filter: filter, sort: sort, limit: limit, id: \.id, started: \.row.started,
+      runs, filter: filter, sort: sort, limit: limit, id: \.id, started: { index.started($0.row) },
       field: { run, name in fields[name].flatMap { index.value($0, run.id, run.row) } })
-    return RunListing(matched: matched, total: runs.count, runs: chosen.map { index.runRow($0.id, $0.row) })
+    return RunListing(
+      matched: matched, total: runs.count,
+      runs: try chosen.map { run in
+        guard let row = index.runRow(run.id, run.row) else {
+          throw StoreError.corrupt(file: RunIndex.path(in: self), reason: "row of run '\(run.id)'")
+        }
+        return row
+      })
   }
 }

@@ -47,8 +47,9 @@ public enum LineScan {
       bounds.append(max(start, bounds.last!))
     }
     bounds.append(size)
-    let results = Results<Scanner>(count: count)
     let stretches = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+    if count == 1 { return (first, [try scanStretch(fd, stretches[0], path: path)]) }
+    let results = Results<Scanner>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { part in
       results.set(part, Result { () throws(StoreError) -> Scanner in try scanStretch(fd, stretches[part], path: path) })
     }
@@ -64,7 +65,8 @@ public enum LineScan {
 
   private static func scanStretch<Scanner: StretchReader>(_ fd: Int32, _ range: Range<Int>, path: String) throws(StoreError) -> Scanner {
     var scanner = Scanner()
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    // A log of a few points (most runs) is read whole, without a megabyte to clear.
+    var buffer = [UInt8](repeating: 0, count: max(1, min(1 << 20, range.count)))
     var kept = 0  // bytes of a line begun in the last read, at the start of the buffer
     var position = range.lowerBound
     while position < range.upperBound {

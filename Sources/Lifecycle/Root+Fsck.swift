@@ -20,6 +20,7 @@ extension Root {
       try workspace.checkDatasetFolders(repair: repair, into: &report)
       try workspace.checkLabelImports(repair: repair, into: &report)
       try workspace.checkJournal(folders: report.recordFolders, repair: repair, into: &report)
+      workspace.checkRunIndex(repair: repair, into: &report)
     }
     return report
   }
@@ -102,6 +103,44 @@ extension Workspace {
         }
         report.findings.append(finding)
       }
+    }
+  }
+
+  /// The run index is derived data (see `RunIndex`), never corrupt, but every entry that a
+  /// reader would trust must match the records: one that does not (a version file edited in
+  /// place keeps its folder's identity) is a finding, and `repair` derives it again. An index out
+  /// of date, damaged or absent is only a note: the next `run list` refreshes it, as `repair`
+  /// does now.
+  fileprivate func checkRunIndex(repair: Bool, into report: inout FsckReport) {
+    let path = RunIndex.path(in: self)
+    var index = RunIndex()
+    if let loaded = RunIndex.load(path) {
+      index = loaded
+    } else if FileIO.exists(path) {
+      report.notes.append("\(path) cannot be used (damaged, or written by another version of mlw); the next run list rebuilds it")
+      if !repair { return }
+    } else if !repair {
+      return
+    }
+    let refresh: RunIndex.Refresh
+    do { refresh = try index.refresh(self, verify: true) } catch {
+      // A run record that cannot be read is reported where it lies.
+      report.notes.append("the run index was not checked: \((error as? any CategorizedError)?.message ?? "\(error)")")
+      return
+    }
+    let saved = repair && refresh.derived > 0 && index.save(path)
+    if !refresh.mismatched.isEmpty {
+      let shown = refresh.mismatched.prefix(5).joined(separator: ", ") + (refresh.mismatched.count > 5 ? ", …" : "")
+      report.findings.append(
+        FsckFinding(
+          severity: .repairable, file: path,
+          problem: "the run index lists run(s) \(shown) otherwise than their records say (a version file changed in place?)",
+          repaired: saved ? "derived those entries again from the records" : nil))
+    } else if refresh.derived > 0 {
+      report.notes.append(
+        saved
+          ? "the run index was brought up to date with the records"
+          : "the run index is out of date for some runs (changed since it was written); the next run list refreshes it")
     }
   }
 

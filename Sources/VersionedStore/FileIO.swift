@@ -29,6 +29,14 @@ public enum FileIO {
     return found && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// The identity of what is at `path`, nil when nothing is (recorded in the bound `ReadSet`).
+  public static func identity(of path: String) -> FileIdentity? {
+    var info = stat()
+    let found = stat(path, &info) == 0
+    ReadSet.saw(path, found ? info : nil)
+    return found ? FileIdentity(info) : nil
+  }
+
   /// The size of the file at `path` in bytes.
   public static func size(_ path: String) throws(StoreError) -> Int {
     var info = stat()
@@ -261,5 +269,32 @@ extension FileIO {
   static func removeFile(_ path: String) -> Bool {
     ReadSet.wrote(path)
     return unlink(path) == 0 || errno == ENOENT
+  }
+}
+
+/// A folder held open for many `stat`s of what is in it: a lookup relative to it skips the walk
+/// from the root (a quarter of a `stat`'s cost on a deep tree). What it finds is recorded in the
+/// `ReadSet` bound when it was opened, as `FileIO.identity(of:)` records.
+public final class OpenFolder {
+  public let path: String
+  private let fd: Int32
+  private let reads: ReadSet?
+
+  /// Opens `path`; a folder that cannot be opened (absent, say) is looked into by full paths.
+  public init(_ path: String) {
+    self.path = path
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    reads = ReadSet.current
+  }
+
+  deinit { if fd >= 0 { close(fd) } }
+
+  /// The identity of what is at `name` (a relative path) in the folder, nil when nothing is.
+  public func identity(of name: String) -> FileIdentity? {
+    var info = stat()
+    let found = fd >= 0 ? fstatat(fd, name, &info, 0) == 0 : stat(path + "/" + name, &info) == 0
+    let identity = found ? FileIdentity(info) : nil
+    reads?.note(path + "/" + name, identity)
+    return identity
   }
 }

@@ -30,12 +30,15 @@ public struct FsckReport: Sendable, Encodable {
   public var logs = 0
   public var events = 0
   public var findings: [FsckFinding] = []
+  /// What a check has to say that is no problem (a derived index out of date, say): shown, not
+  /// counted against the result.
+  public var notes: [String] = []
   /// Every record folder seen and its number of versions, for checks a layer above adds.
   public var recordFolders: [String: Int] = [:]
 
   public init() {}
 
-  enum CodingKeys: String, CodingKey { case records, versions, logs, events, findings }
+  enum CodingKeys: String, CodingKey { case records, versions, logs, events, findings, notes }
 
   public var corrupt: [FsckFinding] { findings.filter { $0.severity == .corrupt } }
   public var unrepaired: [FsckFinding] { findings.filter { $0.repaired == nil } }

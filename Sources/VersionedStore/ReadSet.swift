@@ -27,11 +27,33 @@ public struct FileIdentity: Equatable, Hashable, Sendable {
     changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
   }
 
+  init(device: UInt64, inode: UInt64, mode: UInt32, size: Int64, modified: Int64, changed: Int64) {
+    self.device = device
+    self.inode = inode
+    self.mode = mode
+    self.size = size
+    self.modified = modified
+    self.changed = changed
+  }
+
   /// The identity of what is at `path` now; nil when nothing is.
   public static func of(_ path: String) -> FileIdentity? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return FileIdentity(info)
+  }
+
+  /// Whether any later change to the file is sure to give it another identity: its times lie at
+  /// least `ReadSet.settling` before `time` (nanoseconds since 1970, from `FileIdentity.clock()`,
+  /// taken before the file was looked at). File times advance in coarse steps, so a file changed
+  /// twice in one step can keep its identity; a file whose times are that old cannot.
+  public func settled(at time: Int64) -> Bool { max(modified, changed) < time - ReadSet.settling }
+
+  /// The time now, in nanoseconds since 1970: the clock file times are taken from.
+  public static func clock() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
   }
 }
 
@@ -65,9 +87,7 @@ public final class ReadSet: @unchecked Sendable {
   @TaskLocal public static var current: ReadSet?
 
   public init() {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    started = FileIdentity.clock()
   }
 
   /// Whether the computation wrote to the store.
@@ -107,7 +127,7 @@ public final class ReadSet: @unchecked Sendable {
     public var holds: Bool { FileIdentity.of(path) == identity }
   }
 
-  private func note(_ path: String, _ identity: FileIdentity?) {
+  func note(_ path: String, _ identity: FileIdentity?) {
     lock.lock()
     defer { lock.unlock() }
     guard refusal == nil else { return }

@@ -29,13 +29,15 @@ extension Mlw {
         try container.encode(report.logs, forKey: .logs)
         try container.encode(report.events, forKey: .events)
         try container.encode(report.findings, forKey: .findings)
+        try container.encode(report.notes, forKey: .notes)
         try container.encode(report.unrepaired.isEmpty, forKey: .ok)
       }
 
-      enum CodingKeys: String, CodingKey { case root, records, versions, logs, events, findings, ok }
+      enum CodingKeys: String, CodingKey { case root, records, versions, logs, events, findings, notes, ok }
 
       func render() -> String {
         var text = "checked \(report.records) records (\(report.versions) versions) and \(report.logs) logs (\(report.events) events) under \(root)\n"
+        for note in report.notes { text += "note: \(note)\n" }
         if report.findings.isEmpty { return text + "no problems found\n" }
         for finding in report.findings {
           let state = finding.repaired.map { "repaired: \($0)" } ?? finding.severity.rawValue

@@ -718,3 +718,77 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(try engineer(["engineer", "run", "list", "--filter", "params.lr = 0.0003", "--json"], root).json?["matched"]?.intValue == 1)
   }
 }
+
+/// `run list` reads the run index (`<workspace>/.index/runs`); every command that writes a run,
+/// each in a process of its own, is seen by the next list, which says what a full read says.
+@Suite struct RunIndexCommandTests {
+  static let queries: [[String]] = [
+    [],
+    ["--filter", "metrics.dev.f1 > 0.5 or params.lr in (0.001)", "--sort", "metrics.dev.f1"],
+    ["--sort", "id", "--limit", "2"],
+    ["--filter", "metrics.dev.accuracy is missing or metrics.dev.accuracy > 0.5", "--sort", "metrics.dev.loss.best:desc"],
+    ["--filter", "status = 'finished' and tags.stage = 'main'"],
+  ]
+
+  @Test func afterStartLogFinishEvaluateAndArtifactTheIndexListsWhatTheRecordsSay() throws {
+    let (root, inputs) = try trainingRoot()
+    let index = root + "/demo/.index/runs"
+    func listings() throws -> [String] {
+      try Self.queries.map { query in
+        let result = try engineer(["engineer", "run", "list", "--json"] + query, root)
+        #expect(result.status == 0, "\(query): \(result.stderr)")
+        return result.stdout
+      }
+    }
+    func expectSame(_ step: String) throws {
+      let indexed = try listings()
+      #expect(FileManager.default.fileExists(atPath: index), "\(step)")
+      try FileManager.default.removeItem(atPath: index)
+      #expect(try listings() == indexed, "\(step): the index and a full read differ")
+      // What was just written is trusted once its file times are a second old.
+      Thread.sleep(forTimeInterval: 1.1)
+    }
+    try write(
+      "item,split\nj00,train\nj01,train\nj02,train\nj03,train\nj04,dev\nj05,dev\nj06,dev\nj07,dev\nj08,dev\nj09,dev\n", to: inputs + "/splits.csv")
+    for (id, lr) in [("a", "0.001"), ("b", "0.01"), ("c", "0.0003")] {
+      let started = try engineer(
+        ["engineer", "run", "start", id, "--dataset", "joints", "--splits", inputs + "/splits.csv", "--param", "lr=" + lr, "--tag", "stage=main"],
+        root)
+      #expect(started.status == 0, "\(started.stderr)")
+      #expect(try engineer(["engineer", "run", "log", id, "--split", "dev", "--metric", "f1=0.6", "--metric", "loss=0.4"], root).status == 0)
+    }
+    try expectSame("started and logged")
+    #expect(try engineer(["engineer", "run", "log", "a", "--split", "dev", "--metric", "f1=0.9", "--step", "3"], root).status == 0)
+    try expectSame("log")
+    #expect(try engineer(["engineer", "run", "finish", "b"], root).status == 0)
+    try expectSame("finish")
+    try write("item,prediction,truth\nj04,ok,ok\nj05,bridge,bridge\nj06,ok,bridge\nj07,ok,ok\nj08,bridge,ok\nj09,ok,ok\n", to: inputs + "/dev.csv")
+    let evaluated = try engineer(["engineer", "run", "evaluate", "c", "--split", "dev", "--predictions", inputs + "/dev.csv"], root)
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    try expectSame("evaluate")
+    let accuracy = try engineer(["engineer", "run", "list", "--filter", "metrics.dev.accuracy > 0.6", "--json"], root)
+    #expect(accuracy.json?["runs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["c"], "\(accuracy.stdout)")
+    // A second evaluation of the same split replaces its figures.
+    try write("item,prediction,truth\nj04,ok,ok\nj05,ok,bridge\nj06,ok,bridge\nj07,ok,ok\nj08,ok,ok\nj09,ok,ok\n", to: inputs + "/dev.csv")
+    #expect(try engineer(["engineer", "run", "evaluate", "c", "--split", "dev", "--predictions", inputs + "/dev.csv"], root).status == 0)
+    try expectSame("evaluate again")
+    let again = try engineer(["engineer", "run", "list", "--filter", "metrics.dev.accuracy > 0.6", "--json"], root)
+    #expect(again.json?["matched"]?.intValue == 1, "\(again.stdout)")
+    try write("weights", to: inputs + "/model.pt")
+    #expect(try engineer(["engineer", "run", "artifact", "a", inputs + "/model.pt"], root).status == 0)
+    try expectSame("artifact")
+    #expect(try engineer(["engineer", "run", "start", "d", "--dataset", "joints", "--tag", "stage=main"], root).status == 0)
+    try expectSame("start")
+    let listed = try engineer(["engineer", "run", "list", "--json"], root)
+    #expect(listed.json?["total"]?.intValue == 4)
+
+    // fsck knows the index and finds nothing wrong with it; the index is not a stored record.
+    let checked = try mlw(["fsck"], root: root)
+    #expect(checked.status == 0, "\(checked.stdout)")
+    // A hand-damaged index is rebuilt by the next list.
+    try write("{\"kind\":\"run-index\",\"schemaVersion\":1}\ngarbage", to: index)
+    let damaged = try mlw(["fsck"], root: root)
+    #expect(damaged.status == 0 && damaged.stdout.contains("cannot be used"), "\(damaged.stdout)")
+    #expect(try engineer(["engineer", "run", "list", "--json"], root).stdout == listed.stdout)
+  }
+}

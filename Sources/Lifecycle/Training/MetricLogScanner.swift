@@ -6,51 +6,95 @@ import VersionedStore
 /// line is `{"author":…,"body":{"metric":"…"[,"split":"…"][,"step":N],"value":V},…}`. A line
 /// of another shape (edited by hand, say) goes through the full JSON parser; a line that is not
 /// JSON is an error naming it. A torn last line (no newline) is left out, as `EventLog.read`
-/// leaves it. A million points read in a fraction of a second instead of seconds.
+/// leaves it. The log is read in stretches on every core (`LineScan`) and each metric's figures
+/// are kept as the points go by (`MetricFigures`), so that no point is kept: a million points in
+/// a tenth of a second.
 enum MetricLogScanner {
   struct Point {
     var name: String
+    /// Where the name is in the stretch's table of names, when it is there.
+    var slot: Int?
     var value: Double
     var step: Int?
   }
 
-  static func points(_ log: EventLog) throws -> [Point] {
-    let bytes: [UInt8]
-    do { bytes = try FileIO.read(log.path) } catch StoreError.notFound { return [] }
-    var result: [Point] = []
-    var names: [(metric: [UInt8], split: [UInt8]?, name: String)] = []
-    try bytes.withUnsafeBufferPointer { buffer in
-      var start = 0
-      var line = 0
-      while let newline = buffer[start...].firstIndex(of: 0x0A) {
-        line += 1
-        defer { start = newline + 1 }
-        if line == 1 {
-          let header = try JSONValue.parse(buffer[start..<newline])
-          guard header["kind"]?.stringValue == MetricPoint.kind else {
-            throw StoreError.wrongKind(file: log.path, expected: MetricPoint.kind, found: header["kind"]?.stringValue ?? "")
-          }
-          continue
-        }
-        if let point = fast(buffer, start, newline, &names) {
-          result.append(point)
-          continue
-        }
-        let json: JSONValue
-        do { json = try JSONValue.parse(buffer[start..<newline]) } catch {
-          throw StoreError.corrupt(file: log.path, reason: "line \(line) is not JSON (\(error))")
-        }
-        guard let body = json["body"], let point = MetricPoint(json: body) else {
-          throw StoreError.corrupt(file: log.path, reason: "line \(line) is not a metric point {metric, value, step, split}")
-        }
-        result.append(Point(name: point.name, value: point.value.value, step: point.step))
-      }
+  /// Each metric's figures over the log, by name.
+  static func figures(_ log: EventLog) throws -> [String: MetricFigures] {
+    let scanned: (first: [UInt8]?, parts: [Stretch])
+    do {
+      scanned = try LineScan.scan(log.path, as: Stretch.self)
+    } catch {
+      if case .notFound = error { return [:] }
+      throw error
     }
-    return result
+    guard let first = scanned.first else { return [:] }
+    let parts = scanned.parts
+    let header = try JSONValue.parse(first)
+    guard header["kind"]?.stringValue == MetricPoint.kind else {
+      throw StoreError.wrongKind(file: log.path, expected: MetricPoint.kind, found: header["kind"]?.stringValue ?? "")
+    }
+    if let (offset, reason) = parts.lazy.compactMap(\.problem).first {
+      throw StoreError.corrupt(file: log.path, reason: "line \(LineScan.lineNumber(log.path, at: offset)) \(reason)")
+    }
+    var total: [String: MetricFigures] = [:]
+    for part in parts {
+      for (name, index) in part.byName { total[name, default: MetricFigures()].append(part.figures[index]) }
+    }
+    return total
+  }
+
+  /// The figures of one stretch of the log.
+  struct Stretch: StretchReader {
+    var names: [(metric: [UInt8], split: [UInt8]?, name: String)] = []
+    /// For each entry of `names`, its place in `figures` (-1: none yet).
+    var slots: [Int] = []
+    var figures: [MetricFigures] = []
+    var byName: [String: Int] = [:]
+    /// The first line that is not a point: where it starts, and what is wrong.
+    var problem: (offset: Int, reason: String)?
+
+    mutating func line(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+      guard problem == nil else { return }
+      let b = bytes.assumingMemoryBound(to: UInt8.self)
+      if let point = MetricLogScanner.fast(b, 0, b.count, &names) {
+        add(point)
+        return
+      }
+      let json: JSONValue
+      do { json = try JSONValue.parse(b) } catch {
+        problem = (offset, "is not JSON (\(error))")
+        return
+      }
+      guard let body = json["body"], let point = MetricPoint(json: body) else {
+        problem = (offset, "is not a metric point {metric, value, step, split}")
+        return
+      }
+      add(Point(name: point.name, slot: nil, value: point.value.value, step: point.step))
+    }
+
+    private mutating func add(_ point: Point) {
+      let index: Int
+      if let slot = point.slot, slot < slots.count, slots[slot] >= 0 {
+        index = slots[slot]
+      } else {
+        if let known = byName[point.name] {
+          index = known
+        } else {
+          index = figures.count
+          figures.append(MetricFigures())
+          byName[point.name] = index
+        }
+        if let slot = point.slot {
+          while slots.count <= slot { slots.append(-1) }
+          slots[slot] = index
+        }
+      }
+      figures[index].add(point.value, step: point.step)
+    }
   }
 
   /// The point of a canonical line, or nil when the line is not in the shape expected.
-  private static func fast(
+  fileprivate static func fast(
     _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ names: inout [(metric: [UInt8], split: [UInt8]?, name: String)]
   ) -> Point? {
     var i = start
@@ -122,6 +166,7 @@ enum MetricLogScanner {
       known.count == range.count && known.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress! + range.lowerBound, range.count) == 0 }
     }
     let name: String
+    var slot: Int?
     func matches(_ entry: (metric: [UInt8], split: [UInt8]?, name: String)) -> Bool {
       guard same(entry.metric, metric) else { return false }
       switch (entry.split, split) {
@@ -130,14 +175,18 @@ enum MetricLogScanner {
       default: return false
       }
     }
-    if let known = names.first(where: matches) {
-      name = known.name
+    if let known = names.firstIndex(where: matches) {
+      name = names[known].name
+      slot = known
     } else {
       let metricName = String(decoding: UnsafeBufferPointer(rebasing: b[metric]), as: UTF8.self)
       name = split.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) + "." + metricName } ?? metricName
-      if names.count < 256 { names.append((Array(b[metric]), split.map { Array(b[$0]) }, name)) }
+      if names.count < 256 {
+        slot = names.count
+        names.append((Array(b[metric]), split.map { Array(b[$0]) }, name))
+      }
     }
-    return Point(name: name, value: value, step: step)
+    return Point(name: name, slot: slot, value: value, step: step)
   }
 
   private static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int, to end: Int) -> Int? {

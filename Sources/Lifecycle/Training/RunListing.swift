@@ -49,6 +49,25 @@ public struct RunRow: Sendable, Encodable {
     metrics = self.summaries.mapValues(\.last)
   }
 
+  init(
+    id: String, status: Run.Status, author: String, started: Date, ended: Date?, dataset: String?, parent: String?, code: String?,
+    params: [String: JSONValue], tags: [String: String], imported: Bool, summaries: [MetricSummary]
+  ) {
+    self.id = id
+    self.status = status
+    self.author = author
+    self.started = started
+    self.ended = ended
+    self.dataset = dataset
+    self.parent = parent
+    self.code = code
+    self.params = params
+    self.tags = tags
+    self.imported = imported
+    self.summaries = Dictionary(uniqueKeysWithValues: summaries.map { ($0.name, $0) })
+    metrics = self.summaries.mapValues(\.last)
+  }
+
   init(_ stored: StoredRun, summaries: [MetricSummary]) {
     id = stored.id
     status = stored.run.status
@@ -126,31 +145,24 @@ public struct RunListing: Sendable, Encodable {
   public var runs: [RunRow]
 }
 
-extension Workspace {
-  /// Every run as a row, with its metric summaries.
-  public func runRows() throws -> [RunRow] {
-    try runIDs().map { id in
-      let document = try documents.read(Run.path(id))
-      let summaries = try metricSummaries(id)
-      if let row = RunRow(id: id, document: document, summaries: summaries) { return row }
-      // Not the shape the fast reader knows: decode it fully, which names what is wrong.
-      return RunRow(
-        StoredRun(id: id, version: document.envelope.version, author: document.envelope.author, run: try document.body(as: Run.self)),
-        summaries: summaries)
-    }
-  }
-
-  /// The runs matching `filter`, sorted (newest first by default), at most `limit`.
-  public func listRuns(filter: RunFilter?, sort: RunSort?, limit: Int?) throws -> RunListing {
-    let all = try runRows()
-    var rows = all.filter { row in filter?.matches(row.field) ?? true }
+extension RunListing {
+  /// The rows that match `filter`, sorted (newest first by default), at most `limit`, with the
+  /// number that matched: one definition for rows read from the records and from the run index.
+  static func select<Row>(
+    _ rows: [Row], filter: RunFilter?, sort: RunSort?, limit: Int?, id: (Row) -> String, started: (Row) -> Date,
+    field: (Row, String) -> FilterValue?
+  ) -> (matched: Int, rows: [Row]) {
+    var rows = rows.filter { row in filter?.matches { field(row, $0) } ?? true }
     if let sort {
       let descending =
         sort.descending
         ?? (sort.field.hasPrefix("metrics.")
           ? MetricDirection.resolve(sort.field.split(separator: ".").last.map(String.init) ?? "").direction == .higher : false)
-      rows.sort { a, b in
-        switch (a.field(sort.field), b.field(sort.field)) {
+      // Each row's value once, not once per comparison.
+      let keys = rows.map { (id: id($0), value: field($0, sort.field)) }
+      let order = keys.indices.sorted { i, j in
+        let (a, b) = (keys[i], keys[j])
+        switch (a.value, b.value) {
         case (let x?, let y?):
           if x == y { return a.id < b.id }
           return descending ? FilterValue.precedes(y, x) : FilterValue.precedes(x, y)
@@ -159,11 +171,48 @@ extension Workspace {
         case (nil, nil): return a.id < b.id
         }
       }
+      rows = order.map { rows[$0] }
     } else {
-      rows.sort { ($0.started, $0.id) > ($1.started, $1.id) }
+      let keys = rows.map { (started: started($0), id: id($0)) }
+      rows = keys.indices.sorted { keys[$0] > keys[$1] }.map { rows[$0] }
     }
     let matched = rows.count
     if let limit { rows = Array(rows.prefix(limit)) }
-    return RunListing(matched: matched, total: all.count, runs: rows)
+    return (matched, rows)
+  }
+}
+
+extension Workspace {
+  /// Run `id` as a row, with its metric summaries, and the run's version it was read from.
+  func runRow(_ id: String) throws -> (row: RunRow, version: Int) {
+    let document = try documents.read(Run.path(id))
+    let summaries = try metricSummaries(id)
+    if let row = RunRow(id: id, document: document, summaries: summaries) { return (row, document.envelope.version) }
+    // Not the shape the fast reader knows: decode it fully, which names what is wrong.
+    let stored = StoredRun(id: id, version: document.envelope.version, author: document.envelope.author, run: try document.body(as: Run.self))
+    return (RunRow(stored, summaries: summaries), document.envelope.version)
+  }
+
+  /// Every run as a row, with its metric summaries, read from the records.
+  public func runRows() throws -> [RunRow] { try runIDs().map { try runRow($0).row } }
+
+  /// The runs matching `filter`, sorted (newest first by default), at most `limit`. Read from
+  /// the run index (see `RunIndex`), which gives what `runRows()` would.
+  public func listRuns(filter: RunFilter?, sort: RunSort?, limit: Int?) throws -> RunListing {
+    let index = try runIndex()
+    let runs = index.entries.compactMap { entry in entry.row.map { (id: entry.id, row: $0) } }
+    var fields: [String: RunIndex.Field] = [:]
+    for name in (filter?.fields ?? []) + (sort.map { [$0.field] } ?? []) where fields[name] == nil { fields[name] = index.field(name) }
+    let (matched, chosen) = RunListing.select(
+      runs, filter: filter, sort: sort, limit: limit, id: \.id, started: { index.started($0.row) },
+      field: { run, name in fields[name].flatMap { index.value($0, run.id, run.row) } })
+    return RunListing(
+      matched: matched, total: runs.count,
+      runs: try chosen.map { run in
+        guard let row = index.runRow(run.id, run.row) else {
+          throw StoreError.corrupt(file: RunIndex.path(in: self), reason: "row of run '\(run.id)'")
+        }
+        return row
+      })
   }
 }

@@ -137,20 +137,62 @@ public struct MetricSummary: Sendable, Encodable, Equatable {
   public var min: MetricValue?
   public var max: MetricValue?
   public var best: MetricValue?
+}
 
-  /// The summary of one metric's points, in log order.
-  static func of(_ name: String, _ points: [(value: Double, step: Int?)]) -> MetricSummary {
-    let direction = MetricDirection.resolve(name.split(separator: ".").last.map(String.init) ?? name).direction
-    var lastIndex = points.count - 1
-    if points.contains(where: { $0.step != nil }) {
-      for (i, point) in points.enumerated() where (point.step ?? .min) >= (points[lastIndex].step ?? .min) { lastIndex = i }
+extension MetricSummary {
+  /// The summary of a metric's figures.
+  init(name: String, figures: MetricFigures) {
+    self.name = name
+    direction = MetricDirection.resolve(name.split(separator: ".").last.map(String.init) ?? name).direction
+    points = figures.points
+    last = MetricValue(figures.last)
+    lastStep = figures.lastStep
+    min = figures.min.map(MetricValue.init)
+    max = figures.max.map(MetricValue.init)
+    best = (direction == .higher ? figures.max : figures.min).map(MetricValue.init)
+  }
+}
+
+/// A metric's figures, kept point by point in log order: how many, the latest (the last of those
+/// with the highest step, a point without a step counting as lowest; so the last point when none
+/// has a step), the highest step, and the extremes over the values that are numbers (NaN left
+/// out; the first of equal values).
+struct MetricFigures: Sendable {
+  var points = 0
+  var last = 0.0
+  var lastStep: Int?
+  var maxStep: Int?
+  var min: Double?
+  var max: Double?
+
+  mutating func add(_ value: Double, step: Int?) {
+    if points == 0 || (step ?? .min) >= (lastStep ?? .min) {
+      last = value
+      lastStep = step
     }
-    let numbers = points.map(\.value).filter { !$0.isNaN }
-    let low = numbers.min()
-    let high = numbers.max()
-    return MetricSummary(
-      name: name, direction: direction, points: points.count, last: MetricValue(points[lastIndex].value), lastStep: points[lastIndex].step,
-      min: low.map(MetricValue.init), max: high.map(MetricValue.init), best: (direction == .higher ? high : low).map(MetricValue.init))
+    points += 1
+    if let step, step > maxStep ?? .min { maxStep = step }
+    if !value.isNaN {
+      if min.map({ value < $0 }) ?? true { min = value }
+      if max.map({ value > $0 }) ?? true { max = value }
+    }
+  }
+
+  /// Adds the figures of the points that follow these in the log.
+  mutating func append(_ later: MetricFigures) {
+    guard later.points > 0 else { return }
+    guard points > 0 else {
+      self = later
+      return
+    }
+    if (later.lastStep ?? .min) >= (lastStep ?? .min) {
+      last = later.last
+      lastStep = later.lastStep
+    }
+    points += later.points
+    if let step = later.maxStep, step > maxStep ?? .min { maxStep = step }
+    if let low = later.min, min.map({ low < $0 }) ?? true { min = low }
+    if let high = later.max, max.map({ high > $0 }) ?? true { max = high }
   }
 }
 
@@ -262,16 +304,15 @@ extension Workspace {
   /// Each metric's summary, by name: the logged points, then each split's latest evaluation's
   /// headline figures as the latest points of that split (`dev.f1`).
   public func metricSummaries(_ id: String) throws -> [MetricSummary] {
-    var byName: [String: [(value: Double, step: Int?)]] = [:]
-    for point in try MetricLogScanner.points(metricLog(id)) { byName[point.name, default: []].append((point.value, point.step)) }
+    var byName = try MetricLogScanner.figures(metricLog(id))
     for stored in try evaluations(of: id) {
       for name in Evaluation.headline {
         guard let value = stored.evaluation.metrics[name] else { continue }
         let full = "\(stored.evaluation.split).\(name)"
-        let step = byName[full]?.compactMap(\.step).max().map { $0 + 1 }  // after the logged points, when they have steps
-        byName[full, default: []].append((value, step))
+        let step = byName[full]?.maxStep.map { $0 + 1 }  // after the logged points, when they have steps
+        byName[full, default: MetricFigures()].add(value, step: step)
       }
     }
-    return byName.keys.sorted().map { MetricSummary.of($0, byName[$0]!) }
+    return byName.keys.sorted().map { MetricSummary(name: $0, figures: byName[$0]!) }
   }
 }

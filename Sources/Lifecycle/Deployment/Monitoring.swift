@@ -235,8 +235,8 @@ extension Workspace {
     MonitorReference, Int
   ) {
     let target = try deployment(target).target
-    let sample = try SampleInput(file: path)
-    let rows = sample.values[sample.columns[0]]!.count
+    let sample = try ColumnarSample(file: path)
+    let rows = sample.rows
     let body = MonitorReference(sample: try content.put(try FileIO.read(path), extension: "csv"), rows: rows, columns: sample.columns)
     let recordPath = MonitorReference.path(target)
     let latest = try documents.latestVersion(of: recordPath)
@@ -275,14 +275,16 @@ extension Workspace {
     guard try documents.latestVersion(of: windowPath) == 0 else {
       throw LifecycleError.refused("window '\(name)' of \(target) is recorded already (a window is recorded once); pick another --name")
     }
-    let current = try SampleInput(file: path)
+    let referencePath = content.path(of: reference.sample, extension: "csv")
+    let (referenceSample, current) = try ColumnarSample.pair(
+      reference: referencePath, current: path, keepingTexts: Set([idColumn ?? "id", "prediction"]))
     let idColumn = idColumn ?? (current.columns.contains("id") ? "id" : nil)
     if let idColumn, !current.columns.contains(idColumn) {
       throw InputError(file: given, line: 1, "--id-column \(idColumn): no such column (it has: \(current.columns.joined(separator: ", ")))")
     }
     if let idColumn {
       var seen: [String: Int] = [:]
-      for (row, id) in current.values[idColumn]!.enumerated() {
+      for (row, id) in current.texts[idColumn]!.enumerated() {
         guard !id.isEmpty else { throw InputError(file: given, line: row + 2, "an empty \(idColumn)") }
         if let first = seen.updateValue(row, forKey: id) {
           throw InputError(file: given, line: row + 2, "\(idColumn) '\(id)' appears twice (line \(first + 2) and here)")
@@ -290,7 +292,7 @@ extension Workspace {
       }
     }
     var warnings: [String] = []
-    if let predictions = current.values["prediction"], let (schema, _) = try labelSchema() {
+    if let predictions = current.texts["prediction"], let (schema, _) = try labelSchema() {
       let known = Set(schema.labelNames)
       let unknown = Set(predictions.filter { !$0.isEmpty && !known.contains($0) }).sorted()
       if !unknown.isEmpty {
@@ -311,24 +313,22 @@ extension Workspace {
         "its columns differ from the reference's (v\(referenceVersion)): \(parts.joined(separator: "; ")); a window has the reference's columns, optionally prediction and an id column"
       )
     }
-    let referenceSample = try SampleInput(file: content.path(of: reference.sample, extension: "csv"))
     let report: DriftReport
     do {
       report = Drift.corrected(
-        try Drift.analyze(reference: referenceSample.values, current: current.values, columns: features, test: nil, jobs: concurrently), correction)
+        try Drift.analyze(reference: referenceSample.data, current: current.data, columns: features, test: nil, jobs: concurrently), correction)
     } catch {
       throw InputError(file: given, "cannot test drift: \(error)")
     }
     var newValues: [String: [String]] = [:]
     for column in report.columns where column.kind == "categorical" {
-      let known = Set(referenceSample.values[column.column] ?? [])
-      var seen = Set<String>()
-      let fresh = (current.values[column.column] ?? []).filter { !$0.isEmpty && !known.contains($0) && seen.insert($0).inserted }
+      let known = Set(referenceSample.data[column.column]?.names ?? [])
+      let fresh = (current.data[column.column]?.names ?? []).filter { !known.contains($0) }
       if !fresh.isEmpty { newValues[column.column] = Array(fresh.sorted().prefix(20)) }
     }
     // The predictions against the classes the signed-off evaluation predicted.
     var predictionDrift: ColumnFigure?
-    if let predictions = current.values["prediction"], let (_, evaluation) = try signedOffEvaluation(deployment.deployment) {
+    if let predictions = current.texts["prediction"], let (_, evaluation) = try signedOffEvaluation(deployment.deployment) {
       var expected: [String] = []
       for (j, label) in evaluation.labels.enumerated() {
         let count = evaluation.confusionMatrix.reduce(0) { $0 + $1[j] }
@@ -344,7 +344,7 @@ extension Workspace {
     }
     let window = MonitorWindow(
       referenceVersion: referenceVersion, sample: try content.put(try FileIO.read(path), extension: "csv"),
-      rows: current.values[current.columns[0]]!.count, model: deployment.deployment.primary?.reference, idColumn: idColumn,
+      rows: current.rows, model: deployment.deployment.primary?.reference, idColumn: idColumn,
       correction: correction.rawValue, columns: report.columns.map(ColumnFigure.init), driftedColumns: report.driftedColumns,
       judgedColumns: report.columns.filter { $0.drifted != nil }.count, datasetDrifted: report.datasetDrifted, rule: report.rule,
       newValues: newValues, predictionDrift: predictionDrift, truth: nil, warnings: warnings.isEmpty ? nil : warnings)

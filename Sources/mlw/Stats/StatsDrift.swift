@@ -55,22 +55,33 @@ extension Mlw.Stats {
 
     func execute(_ context: CommandContext) throws -> Output {
       let (reference, current) = (try context.path(reading: self.reference), try context.path(reading: self.current))
-      let ref = try SampleInput(file: reference)
-      let cur = try SampleInput(file: current)
-      let shared = ref.columns.filter { cur.values[$0] != nil }
+      // The default rule reads columns once without a String per cell; a chosen test may count
+      // the texts of any column, so it reads them all.
+      let refColumns: [String]
+      let refData: [String: Statistics.Drift.Column]
+      let curData: [String: Statistics.Drift.Column]
+      if test == nil {
+        let (ref, cur) = try ColumnarSample.pair(reference: reference, current: current)
+        (refColumns, refData, curData) = (ref.columns, ref.data, cur.data)
+      } else {
+        let (ref, cur) = (try SampleInput(file: reference), try SampleInput(file: current))
+        let column: ([String]) -> Statistics.Drift.Column = { Statistics.Drift.Column(texts: $0) }
+        (refColumns, refData, curData) = (ref.columns, ref.values.mapValues(column), cur.values.mapValues(column))
+      }
+      let shared = refColumns.filter { curData[$0] != nil }
       let chosen: [String]
       if columns.isEmpty {
         guard !shared.isEmpty else { throw InputError(file: current, line: 1, "no column in common with \(reference)") }
         chosen = shared
       } else {
-        for name in columns where ref.values[name] == nil || cur.values[name] == nil {
-          let file = ref.values[name] == nil ? reference : current
+        for name in columns where refData[name] == nil || curData[name] == nil {
+          let file = refData[name] == nil ? reference : current
           throw InputError(file: file, line: 1, "no column '\(name)' (columns in both files: \(shared.joined(separator: ", ")))")
         }
         chosen = columns
       }
       do {
-        let report = try Statistics.Drift.analyze(reference: ref.values, current: cur.values, columns: chosen, test: test, jobs: concurrently)
+        let report = try Statistics.Drift.analyze(reference: refData, current: curData, columns: chosen, test: test, jobs: concurrently)
         return Output(report: Statistics.Drift.corrected(report, correction))
       } catch DriftProblem.notNumeric(let column, let test) {
         throw InputError(file: reference, "column '\(column)' is not numeric, and --test \(test.rawValue) needs numbers")

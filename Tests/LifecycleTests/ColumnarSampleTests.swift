@@ -69,4 +69,22 @@ import VersionedStore
       #expect(fromTexts.datasetDrifted == fromColumns.datasetDrifted)
     }
   }
+
+  @Test func quotesLineEndsAndBlankLinesReadAsTheCSVReaderReadsThem() throws {
+    let text = "a,b,c\r\n1,x,\r\n\r\n\"2\",\"y, z\",\"q\"\"\"\n3,\"multi\nline\",7\n\n4,w,8"
+    let path = try file(text)
+    let columnar = try ColumnarSample(file: path)
+    let texts = try SampleInput(file: path)
+    #expect(columnar.rows == 4)
+    for name in ["a", "b", "c"] {
+      let ours = try #require(columnar.data[name])
+      let theirs = Drift.Column(texts: texts.values[name]!)
+      #expect(ours.names == theirs.names, "\(name)")
+      #expect(ours.codes == theirs.codes, "\(name)")
+      #expect(ours.numbers == theirs.numbers, "\(name)")
+      #expect(ours.count == theirs.count && ours.present == theirs.present, "\(name)")
+    }
+    let ragged = try file("a,b\n1,2\n3\n")
+    #expect(throws: InputError(file: ragged, line: 3, "1 fields, but the header has 2")) { try ColumnarSample(file: ragged) }
+  }
 }

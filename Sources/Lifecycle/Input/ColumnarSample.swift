@@ -27,18 +27,59 @@ public struct ColumnarSample {
     var line = try TabularInput.nextRecord(bytes, &position, file: file, line: 1).lines
     var rows = 0
     let keptPositions = header.indices.filter { kept.contains(header[$0]) }
+    let keptIndex = header.indices.map { keptPositions.firstIndex(of: $0) }
     var keptTexts = [[String]](repeating: [], count: keptPositions.count)
-    while position < bytes.count {
-      let recordLine = line + 1
-      let (raw, lines) = try TabularInput.nextRecord(bytes, &position, file: file, line: recordLine)
-      line += lines
-      if raw.count == 1 && raw[0].isEmpty { continue }  // a blank line
-      guard raw.count == header.count else {
-        throw InputError(file: file, line: recordLine, "\(raw.count) fields, but the header has \(header.count)")
+    var starts = [Int](repeating: 0, count: header.count + 1)
+    try bytes.withUnsafeBufferPointer { buffer in
+      while position < buffer.count {
+        let recordLine = line + 1
+        // A record without quotes is cut at its commas in place; one with a quote goes through
+        // the full CSV reader.
+        var end = position
+        var quoted = false
+        var fields = 1
+        while end < buffer.count {
+          let b = buffer[end]
+          if b == 0x0A || b == 0x0D { break }
+          if b == UInt8(ascii: ",") {
+            if fields <= header.count { starts[fields] = end + 1 }
+            fields += 1
+          } else if b == UInt8(ascii: "\"") {
+            quoted = true
+          }
+          end += 1
+        }
+        if quoted {
+          let (raw, lines) = try TabularInput.nextRecord(bytes, &position, file: file, line: recordLine)
+          line += lines
+          if raw.count == 1 && raw[0].isEmpty { continue }
+          guard raw.count == header.count else {
+            throw InputError(file: file, line: recordLine, "\(raw.count) fields, but the header has \(header.count)")
+          }
+          for k in raw.indices {
+            raw[k].withUnsafeBufferPointer { field in builders[k].add(field, 0, field.count) }
+            if let j = keptIndex[k] { keptTexts[j].append(String(decoding: raw[k], as: UTF8.self)) }
+          }
+          rows += 1
+          continue
+        }
+        line += 1
+        let next = end < buffer.count && buffer[end] == 0x0D && end + 1 < buffer.count && buffer[end + 1] == 0x0A ? end + 2 : end + 1
+        defer { position = next }
+        if end == position { continue }  // a blank line
+        guard fields == header.count else {
+          throw InputError(file: file, line: recordLine, "\(fields) fields, but the header has \(header.count)")
+        }
+        starts[0] = position
+        starts[fields] = end + 1
+        for k in 0..<fields {
+          builders[k].add(buffer, starts[k], starts[k + 1] - 1)
+          if let j = keptIndex[k] {
+            keptTexts[j].append(String(decoding: UnsafeBufferPointer(rebasing: buffer[starts[k]..<(starts[k + 1] - 1)]), as: UTF8.self))
+          }
+        }
+        rows += 1
       }
-      for k in raw.indices { builders[k].add(raw[k]) }
-      for (j, k) in keptPositions.enumerated() { keptTexts[j].append(String(decoding: raw[k], as: UTF8.self)) }
-      rows += 1
     }
     guard rows > 0 else { throw InputError(file: file, "no rows after the header") }
     var data: [String: Drift.Column] = [:]
@@ -96,12 +137,12 @@ public struct ColumnarSample {
       numbers.reserveCapacity(capacity)
     }
 
-    mutating func add(_ field: ArraySlice<UInt8>) {
+    mutating func add(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
       count += 1
-      guard !field.isEmpty else { return }
+      guard end > start else { return }
       present += 1
       if keepCodes {
-        let code = field.withUnsafeBufferPointer { interner.intern($0, 0, $0.count).0 }
+        let code = interner.intern(buffer, start, end).0
         codes.append(code)
         if allNumbers, interner.count > 100 {
           keepCodes = false
@@ -109,7 +150,7 @@ public struct ColumnarSample {
         }
       }
       guard allNumbers else { return }
-      if let number = Self.number(field) {
+      if let number = Self.number(buffer, start, end) {
         if number.isFinite { numbers.append(number) } else { nonFinite += 1 }
       } else {
         allNumbers = false
@@ -129,9 +170,8 @@ public struct ColumnarSample {
     /// The number a cell reads as, exactly as `Double(String)` reads it: a plain decimal of at
     /// most 15 digits is the quotient of two exact doubles (Clinger's fast path, correctly
     /// rounded); anything else goes to `Double(String)`.
-    static func number(_ field: ArraySlice<UInt8>) -> Double? {
-      var i = field.startIndex
-      let end = field.endIndex
+    static func number(_ field: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+      var i = start
       var negative = false
       if field[i] == UInt8(ascii: "-") {
         negative = true
@@ -161,7 +201,7 @@ public struct ColumnarSample {
         let value = Double(mantissa) / powers[fraction]
         return negative ? -value : value
       }
-      return Double(String(decoding: field, as: UTF8.self))
+      return Double(String(decoding: UnsafeBufferPointer(rebasing: field[start..<end]), as: UTF8.self))
     }
   }
 }

@@ -68,7 +68,20 @@ public struct ClassificationReport: Sendable, Encodable {
     let k = labels.count
     var matrix = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
     for (t, p) in zip(truth, prediction) { matrix[index[t]!][index[p]!] += 1 }
-    let total = truth.count
+    let binary = scores.flatMap { scores in positive.map { positive in (truth.map { $0 == positive }, scores, positive) } }
+    return analyze(labels: labels, confusionMatrix: matrix, binary: binary, requiredRecalls: requiredRecalls, includeCurve: includeCurve)
+  }
+
+  /// The report of a confusion matrix (rows: true label, columns: predicted, in `labels`
+  /// order, which every label of the matrix's rows or columns must have), as `analyze(truth:…)`
+  /// gives for the rows it counts. With `binary`, each row's truth being the positive class and
+  /// its score, in one order, and the positive class: the binary figures.
+  public static func analyze(
+    labels: [String], confusionMatrix matrix: [[Int]], binary: (isPositive: [Bool], scores: [Double], positive: String)? = nil,
+    requiredRecalls: [Double] = [0.5, 0.8, 0.9, 0.95], includeCurve: Bool = false
+  ) -> ClassificationReport {
+    let k = labels.count
+    let total = matrix.reduce(0) { $0 + $1.reduce(0, +) }
     var warnings: [String] = []
 
     var perClass: [PerClass] = []
@@ -124,8 +137,7 @@ public struct ClassificationReport: Sendable, Encodable {
       )
     }
 
-    if let scores, let positive {
-      let isPositive = truth.map { $0 == positive }
+    if let (isPositive, scores, positive) = binary {
       report.positive = positive
       report.averagePrecision = averagePrecision(isPositive, scores)
       report.rocAuc = rocAuc(isPositive, scores)

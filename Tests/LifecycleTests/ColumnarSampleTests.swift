@@ -88,3 +88,54 @@ import VersionedStore
     #expect(throws: InputError(file: ragged, line: 3, "1 fields, but the header has 2")) { try ColumnarSample(file: ragged) }
   }
 }
+
+/// The byte-range record reader must give every field `forEachRow` gives, on every form a file
+/// can take: quotes, quoted commas and newlines, CRLF, blank lines, a header of two lines, a
+/// BOM, JSON Lines with nulls and numbers.
+@Suite struct RecordFieldsTests {
+  private func file(_ text: String, extension ext: String) throws -> String {
+    let path = NSTemporaryDirectory() + "records-\(UUID().uuidString).\(ext)"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  private func bothReadings(_ path: String, columns: [String]) throws -> (rows: [[String]], records: [[String]]) {
+    let input = try TabularInput(file: path)
+    var rows: [[String]] = []
+    try input.forEachRow(columns: columns) { line, fields in rows.append(["\(line)"] + fields.map { $0 ?? "" }) }
+    var records: [[String]] = []
+    try input.forEachRecord(columns: columns) { line, fields in records.append(["\(line)"] + (0..<fields.count).map(fields.string)) }
+    return (rows, records)
+  }
+
+  @Test func everyFieldAndLineNumberIsWhatTheRowReaderGives() throws {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["a", "", "x y", "1.5", "\"q,1\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "é", "-3"]
+    for _ in 0..<20 {
+      var text = Bool.random(using: &generator) ? "\u{FEFF}" : ""
+      text += Bool.random(using: &generator) ? "\"first\nname\",b,c\n" : "first,b,c\n"
+      for _ in 0..<Int.random(in: 1...40, using: &generator) {
+        let row = (0..<3).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: ",")
+        text += row + (Bool.random(using: &generator) ? "\r\n" : "\n")
+        if Int.random(in: 0..<8, using: &generator) == 0 { text += "\n" }
+      }
+      let path = try file(text, extension: "csv")
+      let header = try TabularInput(file: path).header
+      for columns in [header, [header[2], header[0]], [header[1]]] {
+        let (rows, records) = try bothReadings(path, columns: columns)
+        #expect(rows == records, "\(text.debugDescription)")
+      }
+    }
+    let jsonl = try file(#"{"item":"i1","n":3,"x":null}"# + "\n\n" + #"{"item":"i\"2","n":1.5,"b":true}"# + "\n", extension: "jsonl")
+    let (rows, records) = try bothReadings(jsonl, columns: ["item", "n", "x", "b"])
+    #expect(rows == records)
+    #expect(records == [["1", "i1", "3", "", ""], ["3", "i\"2", "1.5", "", "true"]])
+  }
+
+  @Test func aShortOrLongRecordNamesItsLine() throws {
+    let path = try file("a,b\n1,2\n3\n", extension: "csv")
+    #expect(throws: InputError(file: path, line: 3, "1 fields, but the header has 2")) {
+      try TabularInput(file: path).forEachRecord(columns: ["a"]) { _, _ in }
+    }
+  }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import Lifecycle
+import Statistics
 import Testing
 import VersionedStore
 
@@ -417,6 +419,62 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     try write("item,prediction\nj00,ok\n", to: inputs + "/tie.csv")
     let tie = try engineer(["engineer", "run", "evaluate", "r1", "--split", "train", "--predictions", inputs + "/tie.csv"], root)
     #expect(tie.status == 3 && tie.stderr.contains("item 'j00' has no label in run 'r1''s snapshot"), "\(tie.stderr)")
+  }
+
+  /// The evaluation counts on the labels' numbers, column by column; its figures must be what
+  /// the report of the same rows as texts gives, whole and per slice, with quoted fields, empty
+  /// slice cells and labels that are numbers (ordered by value, not as text).
+  @Test func figuresCountedByColumnAreTheReportOfTheRowsAsTexts() throws {
+    let root = try makeDemoRoot()
+    let inputs = makeTemporaryFolder("mlw-eval-random")
+    let n = 400
+    try write("id,x\n" + (0..<n).map { "p\($0),\($0)\n" }.joined(), to: inputs + "/items.csv")
+    #expect(try mlw(["manager", "dataset", "import", "many", inputs + "/items.csv"], root: root, as: "mia", workspace: "demo").status == 0)
+    #expect(try engineer(["engineer", "run", "start", "r", "--dataset", "many"], root).status == 0)
+    var generator = SeededGenerator(seed: 5)
+    for (round, classes) in [["ok", "bridge", "void"], ["9", "10", "2"], ["a"]].enumerated() {
+      var text = "item,prediction,truth,line,side\n"
+      var truth: [String] = []
+      var prediction: [String] = []
+      var slices: [[String]] = [[], []]
+      for i in 0..<n {
+        let t = classes[Int(generator.next() % UInt64(classes.count))]
+        let p = generator.next() % 4 == 0 ? classes[Int(generator.next() % UInt64(classes.count))] : t
+        let line = ["l1", "l2", "", "l,3"][Int(generator.next() % 4)]
+        let side = i % 5 == 0 ? "top" : "bottom"
+        truth.append(t)
+        prediction.append(p)
+        slices[0].append(line)
+        slices[1].append(side)
+        let quotedLine = line.contains(",") ? "\"\(line)\"" : line
+        text += "p\(i),\(p),\(i % 9 == 0 ? "\"\(t)\"" : t),\(quotedLine),\(side)\n"
+      }
+      try write(text, to: inputs + "/pred\(round).csv")
+      let result = try engineer(
+        [
+          "engineer", "run", "evaluate", "r", "--split", "all\(round)", "--predictions", inputs + "/pred\(round).csv", "--slice", "line", "--slice",
+          "side", "--json",
+        ], root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let e = try #require(result.json?["evaluation"])
+      let report = ClassificationReport.analyze(truth: truth, prediction: prediction)
+      var (expected, undefined) = Evaluation.figures(of: report)
+      for (c, column) in ["line", "side"].enumerated() {
+        for value in Set(slices[c]) {
+          let rows = slices[c].indices.filter { slices[c][$0] == value }
+          let part = ClassificationReport.analyze(truth: rows.map { truth[$0] }, prediction: rows.map { prediction[$0] })
+          if let v = part.accuracy.value { expected["accuracy[\(column)=\(value)]"] = v }
+          if let v = part.macro.f1.value { expected["f1[\(column)=\(value)]"] = v } else { undefined["f1[\(column)=\(value)]"] = "" }
+        }
+      }
+      let metrics = try #require(e["metrics"]?.objectValue)
+      #expect(Set(metrics.keys) == Set(expected.keys), "classes \(classes)")
+      for (name, value) in expected { #expect(metrics[name]?.doubleValue == value, "\(name) with classes \(classes)") }
+      #expect(Set(e["undefined"]?.objectValue.map { Array($0.keys) } ?? []) == Set(undefined.keys))
+      #expect(e["labels"]?.arrayValue?.compactMap(\.stringValue) == report.labels)
+      #expect(e["confusionMatrix"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] } == report.confusionMatrix)
+      #expect(e["slices"]?.arrayValue?.count == Set(slices[0]).count + Set(slices[1]).count)
+    }
   }
 
   @Test func badPredictionsAreOneLineAndStoreNothing() throws {

@@ -23,23 +23,12 @@ struct ByteInterner {
 
   /// The number of `buffer[start..<end]`, and whether it is new.
   mutating func intern(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int32, Bool) {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in start..<end {
-      hash = (hash ^ UInt64(buffer[i])) &* 0x0000_0100_0000_01B3
-    }
-    var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-    let length = end - start
-    while true {
-      let entry = slots[slot]
-      if entry < 0 { break }
-      let e = Int(entry)
-      if hashes[e] == hash, lengths[e] == length, equal(buffer, start, starts[e], length) { return (entry, false) }
-      slot = (slot + 1) & mask
-    }
+    let (hash, slot, found) = probe(buffer, start, end)
+    if let found { return (found, false) }
     let number = Int32(names.count)
     slots[slot] = number
     starts.append(arena.count)
-    lengths.append(length)
+    lengths.append(end - start)
     hashes.append(hash)
     let name = UnsafeBufferPointer(rebasing: buffer[start..<end])
     arena.append(contentsOf: name)
@@ -48,10 +37,32 @@ struct ByteInterner {
     return (number, true)
   }
 
+  /// The number of `buffer[start..<end]` if it has one.
+  func find(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int32? {
+    probe(buffer, start, end).found
+  }
+
+  /// The hash of `buffer[start..<end]`, and its number or the free slot it would take.
+  private func probe(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (hash: UInt64, slot: Int, found: Int32?) {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in start..<end {
+      hash = (hash ^ UInt64(buffer[i])) &* 0x0000_0100_0000_01B3
+    }
+    var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+    let length = end - start
+    while true {
+      let entry = slots[slot]
+      if entry < 0 { return (hash, slot, nil) }
+      let e = Int(entry)
+      if hashes[e] == hash, lengths[e] == length, equal(buffer, start, starts[e], length) { return (hash, slot, entry) }
+      slot = (slot + 1) & mask
+    }
+  }
+
   /// The number of `text`, and whether it is new.
   mutating func intern(_ text: String) -> (Int32, Bool) {
-    var bytes = Array(text.utf8)
-    return bytes.withUnsafeMutableBufferPointer { intern(UnsafeBufferPointer($0), 0, $0.count) }
+    var text = text
+    return text.withUTF8 { intern($0, 0, $0.count) }
   }
 
   private func equal(_ buffer: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ length: Int) -> Bool {

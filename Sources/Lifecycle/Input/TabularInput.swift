@@ -27,6 +27,8 @@ public struct TabularInput {
   public let file: String
   public let header: [String]
   let bytes: [UInt8]
+  /// Whether the file began with a UTF-8 byte-order mark (left out of `bytes`).
+  let hadBOM: Bool
   let isJSONLines: Bool
   /// Where the first data row starts (after the header line of a CSV file).
   let dataStart: Int
@@ -36,8 +38,10 @@ public struct TabularInput {
     self.file = file
     guard FileIO.exists(file) else { throw InputError(file: file, "no such file") }
     guard !FileIO.isDirectory(file) else { throw InputError(file: file, "is a folder, not a file") }
-    let bytes = TextBytes.withoutBOM(try FileIO.read(file))
+    let read = try FileIO.read(file)
+    let bytes = TextBytes.withoutBOM(read)
     self.bytes = bytes
+    hadBOM = bytes.count < read.count
     let firstByte = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
     guard firstByte != nil else { throw InputError(file: file, "the file is empty") }
     isJSONLines = file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") || firstByte == UInt8(ascii: "{")
@@ -60,6 +64,9 @@ public struct TabularInput {
       dataStart = position
     }
   }
+
+  /// The file's bytes as they are stored, byte-order mark included.
+  var fileBytes: [UInt8] { hadBOM ? [0xEF, 0xBB, 0xBF] + bytes : bytes }
 
   /// The column names: a CSV file's header, or the keys of a JSON Lines file's first object.
   public var columnNames: [String] {

@@ -82,17 +82,8 @@ extension Workspace {
   /// The items a run's split holds (or its dataset version's, for a run without splits), and
   /// how to name them in a message.
   func splitScope(_ run: StoredRun, split: String) throws -> (items: Set<String>, scope: String) {
-    if let splits = run.run.splits {
-      guard splits.counts[split] != nil else {
-        throw LifecycleError.invalidValue(
-          what: "--split", reason: "run '\(run.id)' has the splits \(splits.counts.keys.sorted().joined(separator: ", ")), not '\(split)'")
-      }
-      return (Set(try splitItems(splits).filter { $0.value == split }.map(\.key)), "split '\(split)' of run '\(run.id)'")
-    }
-    guard let pin = run.run.dataset else {
-      throw LifecycleError.invalidValue(what: "run", reason: "run '\(run.id)' pins no dataset, so its items cannot be checked")
-    }
-    return (Set(try itemsFile(try dataset(pin.name, version: pin.version)).ids), "dataset \(pin.description)")
+    let (items, scope) = try predictionScope(run, split: split)
+    return (Set(items), scope)
   }
 
   /// The current error tags of a run's split, with their version (0: none yet).

@@ -123,24 +123,64 @@ struct PredictionRow {
   var truth: String
   var score: Double?
   var probabilities: [Double]?
-  var slices: [String]
 }
 
 /// A predictions file read against a run: every row's item in the split, once; its truth; its
-/// probabilities summing to 1.
+/// probabilities summing to 1. Held by column, every text a number among its column's distinct
+/// texts (labels share one list), so that a million rows cost a few arrays of integers, not a
+/// `String` per cell.
 struct Predictions {
-  var rows: [PredictionRow]
+  /// The items of the scope; `item[i]` is row i's number among them.
+  var scopeItems: [String]
+  var item: [Int32]
+  /// The labels of truth and prediction, in the order first read.
+  var labels: [String]
+  var truth: [Int32]
+  var prediction: [Int32]
+  var scores: [Double]?
   var probabilityLabels: [String]
+  /// Row i's probabilities at `i * probabilityLabels.count`.
+  var probabilities: [Double]
   var sliceColumns: [String]
+  /// Per slice column, its distinct values and each row's number among them.
+  var sliceValues: [[String]]
+  var sliceCodes: [[Int32]]
   var truthFrom: String
   var bytes: [UInt8]
   var fileExtension: String
   /// Items of the split without a prediction that have a label to check it against.
   var missing: [String]
   var scope: String
+
+  var count: Int { item.count }
+
+  /// Every row as a value (for the error analysis of a split, not for a million rows).
+  var rows: [PredictionRow] {
+    let k = probabilityLabels.count
+    return (0..<count).map { i in
+      PredictionRow(
+        item: scopeItems[Int(item[i])], prediction: labels[Int(prediction[i])], truth: labels[Int(truth[i])], score: scores?[i],
+        probabilities: k == 0 ? nil : Array(probabilities[(i * k)..<((i + 1) * k)]))
+    }
+  }
 }
 
 extension Workspace {
+  /// The items predictions of run `run` on `split` must be for, and the scope's name.
+  func predictionScope(_ run: StoredRun, split: String) throws -> (items: [String], scope: String) {
+    if let splits = run.run.splits {
+      guard splits.counts[split] != nil else {
+        throw LifecycleError.invalidValue(
+          what: "--split", reason: "run '\(run.id)' has the splits \(splits.counts.keys.sorted().joined(separator: ", ")), not '\(split)'")
+      }
+      return (try splitItems(splits).filter { $0.value == split }.map(\.key).sorted(), "split '\(split)' of run '\(run.id)'")
+    }
+    guard let pin = run.run.dataset else {
+      throw LifecycleError.invalidValue(what: "run", reason: "run '\(run.id)' pins no dataset, so its items cannot be checked")
+    }
+    return (try itemsFile(try dataset(pin.name, version: pin.version)).ids, "dataset \(pin.description)")
+  }
+
   /// Reads the predictions at `path` (`given` in messages) for run `run`'s split `split`.
   func readPredictions(path: String, given: String, run: StoredRun, split: String, slices: [String]) throws -> Predictions {
     let input = try TabularInput(file: path)
@@ -162,96 +202,93 @@ extension Workspace {
     if hasScore, !probabilityColumns.isEmpty {
       throw InputError(file: given, line: 1, "give a score column (binary) or proba[<label>] columns, not both")
     }
-    // The items the predictions must be for.
-    var allowed: Set<String>
-    let scope: String
-    if let splits = run.run.splits {
-      guard splits.counts[split] != nil else {
-        throw LifecycleError.invalidValue(
-          what: "--split", reason: "run '\(run.id)' has the splits \(splits.counts.keys.sorted().joined(separator: ", ")), not '\(split)'")
-      }
-      allowed = Set(try splitItems(splits).filter { $0.value == split }.map(\.key))
-      scope = "split '\(split)' of run '\(run.id)'"
-    } else if let pin = run.run.dataset {
-      allowed = Set(try itemsFile(try dataset(pin.name, version: pin.version)).ids)
-      scope = "dataset \(pin.description)"
-    } else {
-      throw LifecycleError.invalidValue(what: "run", reason: "run '\(run.id)' pins no dataset, so its predictions cannot be checked against items")
-    }
+    let (scopeItems, scope) = try predictionScope(run, split: split)
+    var allowed = ByteInterner(capacity: scopeItems.count)
+    for name in scopeItems { _ = allowed.intern(name) }
     let snapshot = try run.run.labels.map(snapshotLabels) ?? [:]
     if !hasTruth, run.run.labels == nil {
       throw InputError(file: given, line: 1, "needs a truth column: run '\(run.id)' has no label snapshot")
     }
-    var rows: [PredictionRow] = []
-    var lineOf: [String: Int] = [:]
-    var distinct = [Set<String>](repeating: [], count: slices.count)
+    var labels = ByteInterner()
+    var item: [Int32] = []
+    var truth: [Int32] = []
+    var prediction: [Int32] = []
+    var scores: [Double] = []
+    var probabilities: [Double] = []
+    var sliceValues = [ByteInterner](repeating: ByteInterner(), count: slices.count)
+    var sliceCodes = [[Int32]](repeating: [], count: slices.count)
+    var lineOf = [Int32](repeating: 0, count: scopeItems.count)
+    let classCount = probabilityColumns.count
     let wanted = ["item", "prediction"] + (hasTruth ? ["truth"] : []) + (hasScore ? ["score"] : []) + probabilityColumns + slices
-    try input.forEachRow(columns: wanted) { line, fields in
-      guard let item = fields[0], !item.isEmpty else { throw InputError(file: given, line: line, "the item is empty") }
-      guard allowed.contains(item) else { throw InputError(file: given, line: line, "item '\(item)' is not in \(scope)") }
-      if let first = lineOf[item] { throw InputError(file: given, line: line, "item '\(item)' is listed twice (line \(first) and here)") }
-      lineOf[item] = line
-      guard let prediction = fields[1], !prediction.isEmpty else { throw InputError(file: given, line: line, "the prediction is empty") }
+    try input.forEachRecord(columns: wanted) { line, fields in
+      guard !fields.isEmpty(0) else { throw InputError(file: given, line: line, "the item is empty") }
+      guard let number = allowed.find(fields.buffer, fields.starts[0], fields.ends[0]) else {
+        throw InputError(file: given, line: line, "item '\(fields.string(0))' is not in \(scope)")
+      }
+      let first = lineOf[Int(number)]
+      if first > 0 { throw InputError(file: given, line: line, "item '\(fields.string(0))' is listed twice (line \(first) and here)") }
+      lineOf[Int(number)] = Int32(clamping: line)
+      item.append(number)
+      guard !fields.isEmpty(1) else { throw InputError(file: given, line: line, "the prediction is empty") }
+      prediction.append(labels.intern(fields.buffer, fields.starts[1], fields.ends[1]).0)
       var at = 2
-      let truth: String
       if hasTruth {
-        guard let text = fields[at], !text.isEmpty else { throw InputError(file: given, line: line, "the truth is empty") }
-        truth = text
+        guard !fields.isEmpty(at) else { throw InputError(file: given, line: line, "the truth is empty") }
+        truth.append(labels.intern(fields.buffer, fields.starts[at], fields.ends[at]).0)
         at += 1
       } else {
-        guard let label = snapshot[item] else {
+        guard let label = snapshot[scopeItems[Int(number)]] else {
           throw InputError(
-            file: given, line: line, "item '\(item)' has no label in run '\(run.id)''s snapshot (a tie or unlabelled); add a truth column")
+            file: given, line: line,
+            "item '\(fields.string(0))' has no label in run '\(run.id)''s snapshot (a tie or unlabelled); add a truth column")
         }
-        truth = label
+        truth.append(labels.intern(label).0)
       }
-      var score: Double?
       if hasScore {
-        guard let text = fields[at], let value = Double(text), value.isFinite, Figure.isDecimal(text) else {
-          throw InputError(file: given, line: line, "the score '\(fields[at] ?? "")' is not a number")
+        guard let value = fields.decimal(at), value.isFinite else {
+          throw InputError(file: given, line: line, "the score '\(fields.string(at))' is not a number")
         }
-        score = value
+        scores.append(value)
         at += 1
       }
-      var probabilities: [Double]?
-      if !probabilityColumns.isEmpty {
-        var values: [Double] = []
+      if classCount > 0 {
+        var sum = 0.0
         for (k, column) in probabilityColumns.enumerated() {
-          guard let text = fields[at + k], Figure.isDecimal(text), let p = Double(text), (0...1).contains(p) else {
-            throw InputError(file: given, line: line, "\(column) '\(fields[at + k] ?? "")' is not a probability from 0 to 1")
+          guard let p = fields.decimal(at + k), (0...1).contains(p) else {
+            throw InputError(file: given, line: line, "\(column) '\(fields.string(at + k))' is not a probability from 0 to 1")
           }
-          values.append(p)
+          probabilities.append(p)
+          sum += p
         }
-        let sum = values.reduce(0, +)
         guard abs(sum - 1) <= 1e-6 else {
           throw InputError(file: given, line: line, "the probabilities add up to \(Figure.format(sum)), not 1 (within 1e-6)")
         }
-        probabilities = values
-        at += probabilityColumns.count
+        at += classCount
       }
-      var sliceValues: [String] = []
       for k in slices.indices {
-        let value = fields[at + k] ?? ""
-        distinct[k].insert(value)
-        guard distinct[k].count <= 1000 else {
+        let (code, new) = sliceValues[k].intern(fields.buffer, fields.starts[at + k], fields.ends[at + k])
+        if new, sliceValues[k].count > 1000 {
           throw InputError(file: given, line: line, "--slice \(slices[k]) has more than 1,000 distinct values; slice by a coarser column")
         }
-        sliceValues.append(value)
+        sliceCodes[k].append(code)
       }
-      rows.append(
-        PredictionRow(item: item, prediction: prediction, truth: truth, score: score, probabilities: probabilities, slices: sliceValues))
     }
-    guard !rows.isEmpty else { throw InputError(file: given, "no predictions") }
+    guard !item.isEmpty else { throw InputError(file: given, "no predictions") }
     if !probabilityLabels.isEmpty {
       let known = Set(probabilityLabels)
-      if let row = rows.first(where: { !known.contains($0.truth) }) {
-        throw InputError(file: given, "the truth '\(row.truth)' of item '\(row.item)' has no proba[\(row.truth)] column")
+      if let i = truth.indices.first(where: { !known.contains(labels.names[Int(truth[$0])]) }) {
+        let label = labels.names[Int(truth[i])]
+        throw InputError(file: given, "the truth '\(label)' of item '\(scopeItems[Int(item[i])])' has no proba[\(label)] column")
       }
     }
+    let missing =
+      run.run.splits == nil
+      ? [] : scopeItems.indices.filter { lineOf[$0] == 0 && (hasTruth || snapshot[scopeItems[$0]] != nil) }.map { scopeItems[$0] }
     return Predictions(
-      rows: rows, probabilityLabels: probabilityLabels, sliceColumns: slices, truthFrom: hasTruth ? "predictions" : "label-snapshot",
-      bytes: try FileIO.read(path), fileExtension: input.header.isEmpty ? "jsonl" : "csv",
-      missing: run.run.splits == nil ? [] : allowed.subtracting(lineOf.keys).filter { hasTruth || snapshot[$0] != nil }.sorted(), scope: scope)
+      scopeItems: scopeItems, item: item, labels: labels.names, truth: truth, prediction: prediction, scores: hasScore ? scores : nil,
+      probabilityLabels: probabilityLabels, probabilities: probabilities, sliceColumns: slices, sliceValues: sliceValues.map(\.names),
+      sliceCodes: sliceCodes, truthFrom: hasTruth ? "predictions" : "label-snapshot", bytes: input.fileBytes,
+      fileExtension: input.header.isEmpty ? "jsonl" : "csv", missing: missing.sorted(), scope: scope)
   }
 
   /// Evaluates run `runID` on `split` from the predictions at `path` and publishes the result.
@@ -262,15 +299,15 @@ extension Workspace {
     let run = try self.run(runID)
     _ = try Name(split, what: "split")
     let read = try readPredictions(path: path, given: given, run: run, split: split, slices: slices)
-    let hasScore = read.rows.first?.score != nil
+    let hasScore = read.scores != nil
     if hasScore, positive == nil {
       throw LifecycleError.invalidValue(what: "--positive", reason: "a score column needs --positive LABEL, the class the score is for")
     }
     if let positive, !hasScore {
       throw LifecycleError.invalidValue(what: "--positive", reason: "--positive '\(positive)' goes with a score column")
     }
-    if let positive, !read.rows.contains(where: { $0.truth == positive || $0.prediction == positive }) {
-      let seen = Set(read.rows.flatMap { [$0.truth, $0.prediction] }).sorted()
+    if let positive, !read.labels.contains(positive) {
+      let seen = read.labels.sorted()
       throw LifecycleError.invalidValue(
         what: "--positive", reason: "'\(positive)' is no label of these predictions (they have \(seen.prefix(10).joined(separator: ", ")))")
     }
@@ -282,9 +319,19 @@ extension Workspace {
         "\(m.count) item\(m.count == 1 ? "" : "s") of \(read.scope) \(m.count == 1 ? "has" : "have") no prediction (\(m.prefix(3).joined(separator: ", "))\(m.count > 3 ? ", …" : "")); an evaluation covers the whole split"
       )
     }
-    let report = ClassificationReport.analyze(
-      truth: read.rows.map(\.truth), prediction: read.rows.map(\.prediction), scores: hasScore ? read.rows.map { $0.score! } : nil,
-      positive: positive)
+    // The confusion matrix counted on the labels' numbers, in the report's label order.
+    let labels = ClassificationReport.orderedLabels(Set(read.labels))
+    let position = labels.enumerated().reduce(into: [String: Int]()) { $0[$1.element] = $1.offset }
+    let order = read.labels.map { position[$0]! }
+    let k = labels.count
+    var matrix = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+    for i in 0..<read.count { matrix[order[Int(read.truth[i])]][order[Int(read.prediction[i])]] += 1 }
+    let binary = positive.flatMap { positive in
+      read.scores.map { scores in
+        (read.truth.map { read.labels[Int($0)] == positive }, scores, positive)
+      }
+    }
+    let report = ClassificationReport.analyze(labels: labels, confusionMatrix: matrix, binary: binary)
     var (metrics, undefined) = Evaluation.figures(of: report)
     func put(_ name: String, _ estimate: Estimate?) {
       switch estimate {
@@ -294,17 +341,24 @@ extension Workspace {
       case nil: break
       }
     }
+    // Each slice value's own confusion matrix, on the labels it has.
     var sliceRows: [Evaluation.Slice] = []
-    for (k, column) in read.sliceColumns.enumerated() {
-      var groups: [String: [Int]] = [:]
-      for (i, row) in read.rows.enumerated() { groups[row.slices[k], default: []].append(i) }
-      for value in groups.keys.sorted() {
-        let members = groups[value]!
-        let part = ClassificationReport.analyze(truth: members.map { read.rows[$0].truth }, prediction: members.map { read.rows[$0].prediction })
-        put("accuracy[\(column)=\(value)]", part.accuracy)
-        put("f1[\(column)=\(value)]", part.macro.f1)
+    for (c, column) in read.sliceColumns.enumerated() {
+      let values = read.sliceValues[c]
+      var counts = [[Int]](repeating: [Int](repeating: 0, count: k * k), count: values.count)
+      let codes = read.sliceCodes[c]
+      for i in 0..<read.count { counts[Int(codes[i])][order[Int(read.truth[i])] * k + order[Int(read.prediction[i])]] += 1 }
+      for v in values.indices.sorted(by: { values[$0] < values[$1] }) {
+        let present = (0..<k).filter { l in (0..<k).contains { counts[v][l * k + $0] + counts[v][$0 * k + l] > 0 } }
+        let sliceLabels = ClassificationReport.orderedLabels(Set(present.map { labels[$0] }))
+        let at = sliceLabels.map { position[$0]! }
+        let part = ClassificationReport.analyze(
+          labels: sliceLabels, confusionMatrix: at.map { t in at.map { p in counts[v][t * k + p] } })
+        put("accuracy[\(column)=\(values[v])]", part.accuracy)
+        put("f1[\(column)=\(values[v])]", part.macro.f1)
         sliceRows.append(
-          Evaluation.Slice(column: column, value: value, items: members.count, accuracy: part.accuracy.value, f1: part.macro.f1.value))
+          Evaluation.Slice(
+            column: column, value: values[v], items: counts[v].reduce(0, +), accuracy: part.accuracy.value, f1: part.macro.f1.value))
       }
     }
     let (policy, policyNote) = try scoreUnderPolicy(metrics, name: runID)
@@ -319,7 +373,7 @@ extension Workspace {
       }
     }
     let evaluation = Evaluation(
-      split: split, predictions: "", items: read.rows.count, truthFrom: read.truthFrom, labels: report.labels,
+      split: split, predictions: "", items: read.count, truthFrom: read.truthFrom, labels: report.labels,
       confusionMatrix: report.confusionMatrix, support: support, metrics: metrics, undefined: undefined, slices: sliceRows,
       warnings: warnings, positive: positive, policy: policy, policyNote: policyNote, baselines: comparisons)
     // Everything is checked; store the predictions by hash, then publish.
@@ -330,7 +384,7 @@ extension Workspace {
     let published = try publish(
       path, stored, actor: actor,
       message: message
-        ?? "evaluate run \(runID) on \(split): accuracy \(metrics["accuracy"].map(Figure.format) ?? "undefined"), \(read.rows.count) items",
+        ?? "evaluate run \(runID) on \(split): accuracy \(metrics["accuracy"].map(Figure.format) ?? "undefined"), \(read.count) items",
       expecting: latest, now: now)
     return StoredEvaluation(run: runID, version: published.envelope.version, author: actor.name, time: now, evaluation: stored)
   }

@@ -49,21 +49,20 @@ extension Workspace {
     }
     let classes = read.probabilityLabels
     let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-    let labels = read.rows.map { index[$0.truth]! }
-    var probabilities: [Double] = []
-    probabilities.reserveCapacity(read.rows.count * classes.count)
-    for row in read.rows { probabilities += row.probabilities! }
+    let classOf = read.labels.map { index[$0] }
+    let labels = read.truth.map { classOf[Int($0)]! }
+    let probabilities = read.probabilities
     let found: ConfidentLearning.Result
     do { found = try ConfidentLearning.findLabelIssues(labels: labels, probabilities: probabilities, classCount: classes.count) } catch {
       throw LifecycleError.invalidValue(what: "label-issues", reason: error.message)
     }
     let issues = found.issues.enumerated().map { position, i in
       LabelIssueReport.Issue(
-        item: read.rows[i].item, given: read.rows[i].truth, suspected: classes[found.suspected[position]],
+        item: read.scopeItems[Int(read.item[i])], given: read.labels[Int(read.truth[i])], suspected: classes[found.suspected[position]],
         selfConfidence: found.selfConfidence[position])
     }
     var report = LabelIssueReport(
-      run: runID, split: split, evaluationVersion: evaluation.version, items: read.rows.count, classes: classes, issues: issues,
+      run: runID, split: split, evaluationVersion: evaluation.version, items: read.count, classes: classes, issues: issues,
       confusedPairs: found.confusedPairs.map { .init(given: classes[$0.given], suspected: classes[$0.suspected], count: $0.count) },
       sentToReview: nil, dataset: run.run.dataset?.name)
     if sendToReview {

@@ -139,3 +139,32 @@ import VersionedStore
     }
   }
 }
+
+/// Splits and label snapshots are read a million lines at a time: the cut in place must give
+/// what the JSON parser gives, escapes, other keys and other orders included.
+@Suite struct StoredPairTests {
+  @Test func pairsCutInPlaceAreWhatTheParserReads() throws {
+    var generator = SystemRandomNumberGenerator()
+    let texts = ["a", "", "é ü", "x\"y", "back\\slash", "tab\there", "1", "line\nbreak", "{\"}"]
+    var bytes: [UInt8] = []
+    var expected: [[String]] = []
+    for _ in 0..<300 {
+      let item = texts.randomElement(using: &generator)! + String(Int.random(in: 0..<9, using: &generator))
+      let label = texts.randomElement(using: &generator)!
+      var object: [String: JSONValue] = ["item": .string(item), "label": .string(label)]
+      switch Int.random(in: 0..<4, using: &generator) {
+      case 0: object["source"] = .string("majority")
+      case 1: object["label"] = .int(3)  // not a string: no pair
+      case 2: object["aaa"] = .string("first")  // another key sorts first: parsed
+      default: break
+      }
+      bytes += JSONValue.object(object).canonicalBytes(pretty: false)
+      bytes.append(0x0A)
+      if case .string(let l)? = object["label"] { expected.append([item, l]) }
+      if Int.random(in: 0..<10, using: &generator) == 0 { bytes.append(0x0A) }
+    }
+    var read: [[String]] = []
+    try Workspace.forEachPair(bytes, "item", "label") { read.append([$0, $1]) }
+    #expect(read == expected)
+  }
+}

@@ -173,7 +173,7 @@ extension Workspace {
         throw LifecycleError.invalidValue(
           what: "--split", reason: "run '\(run.id)' has the splits \(splits.counts.keys.sorted().joined(separator: ", ")), not '\(split)'")
       }
-      return (try splitItems(splits).filter { $0.value == split }.map(\.key).sorted(), "split '\(split)' of run '\(run.id)'")
+      return (try splitItems(splits, of: split).sorted(), "split '\(split)' of run '\(run.id)'")
     }
     guard let pin = run.run.dataset else {
       throw LifecycleError.invalidValue(what: "run", reason: "run '\(run.id)' pins no dataset, so its items cannot be checked")

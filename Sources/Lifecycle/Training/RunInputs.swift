@@ -190,20 +190,62 @@ extension Workspace {
   /// The label snapshot a run pinned, item → label.
   public func snapshotLabels(_ snapshot: LabelSnapshot) throws -> [String: String] {
     var result: [String: String] = [:]
-    for line in try content.get(snapshot.sha256, extension: "ndjson").split(separator: 0x0A) {
-      let row = try JSONValue.parse(line)
-      if let item = row["item"]?.stringValue, let label = row["label"]?.stringValue { result[item] = label }
-    }
+    try Self.forEachPair(try content.get(snapshot.sha256, extension: "ndjson"), "item", "label") { result[$0] = $1 }
     return result
   }
 
   /// The splits a run pinned, item → split.
   public func splitItems(_ splits: Splits) throws -> [String: String] {
     var result: [String: String] = [:]
-    for line in try content.get(splits.sha256, extension: "ndjson").split(separator: 0x0A) {
-      let row = try JSONValue.parse(line)
-      if let item = row["item"]?.stringValue, let split = row["split"]?.stringValue { result[item] = split }
-    }
+    try Self.forEachPair(try content.get(splits.sha256, extension: "ndjson"), "item", "split") { result[$0] = $1 }
     return result
+  }
+
+  /// The items of one split a run pinned, in the stored order.
+  func splitItems(_ splits: Splits, of split: String) throws -> [String] {
+    var result: [String] = []
+    try Self.forEachPair(try content.get(splits.sha256, extension: "ndjson"), "item", "split") { if $1 == split { result.append($0) } }
+    return result
+  }
+
+  /// Calls `body` with the string values of keys `a` and `b` of each JSON line of `bytes` that
+  /// has both. A canonical line that begins `{"a":"…","b":"…"` without a backslash in either
+  /// value is cut in place; any other line goes through the JSON parser.
+  static func forEachPair(_ bytes: [UInt8], _ a: String, _ b: String, _ body: (String, String) -> Void) throws {
+    let first = Array("{\"\(a)\":\"".utf8)
+    let second = Array("\",\"\(b)\":\"".utf8)
+    try bytes.withUnsafeBufferPointer { buffer in
+      var start = 0
+      while start < buffer.count {
+        var end = start
+        while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+        defer { start = end + 1 }
+        guard end > start else { continue }
+        func matches(_ expected: [UInt8], at i: Int) -> Bool {
+          i + expected.count <= end && expected.indices.allSatisfy { buffer[i + $0] == expected[$0] }
+        }
+        // A value up to its closing quote, nil at a backslash (an escape: the parser reads it).
+        func value(from i: Int) -> Int? {
+          var j = i
+          while j < end {
+            if buffer[j] == UInt8(ascii: "\"") { return j }
+            if buffer[j] == UInt8(ascii: "\\") { return nil }
+            j += 1
+          }
+          return nil
+        }
+        if matches(first, at: start), let close = value(from: start + first.count), matches(second, at: close),
+          let close2 = value(from: close + second.count), close2 + 1 < end,
+          buffer[close2 + 1] == UInt8(ascii: "}") || buffer[close2 + 1] == UInt8(ascii: ",")
+        {
+          let x = String(decoding: UnsafeBufferPointer(rebasing: buffer[(start + first.count)..<close]), as: UTF8.self)
+          let y = String(decoding: UnsafeBufferPointer(rebasing: buffer[(close + second.count)..<close2]), as: UTF8.self)
+          body(x, y)
+          continue
+        }
+        let row = try JSONValue.parse(bytes[start..<end])
+        if let x = row[a]?.stringValue, let y = row[b]?.stringValue { body(x, y) }
+      }
+    }
   }
 }

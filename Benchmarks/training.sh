@@ -57,6 +57,8 @@ for b in $(seq 0 9); do "$mlw" engineer run log long --file "$work/points-$b.jso
 end=$(date +%s.%N)
 python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'{\"run log (1,000,000 points, 10 batches)\":<44} {s:7.2f} s   {1e6/s:,.0f} points/s')" "$start" "$end"
 python3 Benchmarks/timeit.py 3 "run show (reads 1,000,000 points)" -- "$mlw" engineer run show long --root "$work/root" -w bench
+python3 Benchmarks/timeit.py 3 "run history (500,000 points), text" -- "$mlw" engineer run history long train.loss --root "$work/root" -w bench
+python3 Benchmarks/timeit.py 3 "run history (500,000 points), --json" -- "$mlw" engineer run history long train.loss --json --root "$work/root" -w bench
 
 echo
 echo "== run evaluate on $predictions predictions with 5 slice columns"

@@ -23,6 +23,14 @@ public enum LineScan {
   /// The first line of the file at `path` (nil when it has no complete line), and a scanner per
   /// stretch of the lines after it, in file order.
   public static func scan<Scanner: StretchReader>(_ path: String, as: Scanner.Type) throws(StoreError) -> (first: [UInt8]?, parts: [Scanner]) {
+    try scan(path) { Scanner() }
+  }
+
+  /// As `scan(_:as:)`, each stretch's scanner made by `make` (a scanner that needs to know what
+  /// to look for).
+  public static func scan<Scanner: StretchReader>(_ path: String, make: @Sendable () -> Scanner) throws(StoreError) -> (
+    first: [UInt8]?, parts: [Scanner]
+  ) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       if errno == ENOENT {
@@ -48,10 +56,10 @@ public enum LineScan {
     }
     bounds.append(size)
     let stretches = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
-    if count == 1 { return (first, [try scanStretch(fd, stretches[0], path: path)]) }
+    if count == 1 { return (first, [try scanStretch(fd, stretches[0], path: path, make: make)]) }
     let results = Results<Scanner>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { part in
-      results.set(part, Result { () throws(StoreError) -> Scanner in try scanStretch(fd, stretches[part], path: path) })
+      results.set(part, Result { () throws(StoreError) -> Scanner in try scanStretch(fd, stretches[part], path: path, make: make) })
     }
     return (first, try results.all())
   }
@@ -63,8 +71,10 @@ public enum LineScan {
     return 1 + bytes.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
   }
 
-  private static func scanStretch<Scanner: StretchReader>(_ fd: Int32, _ range: Range<Int>, path: String) throws(StoreError) -> Scanner {
-    var scanner = Scanner()
+  private static func scanStretch<Scanner: StretchReader>(
+    _ fd: Int32, _ range: Range<Int>, path: String, make: () -> Scanner
+  ) throws(StoreError) -> Scanner {
+    var scanner = make()
     // A log of a few points (most runs) is read whole, without a megabyte to clear.
     var buffer = [UInt8](repeating: 0, count: max(1, min(1 << 20, range.count)))
     var kept = 0  // bytes of a line begun in the last read, at the start of the buffer

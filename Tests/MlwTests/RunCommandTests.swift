@@ -203,6 +203,27 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     let read = try engineer(["engineer", "run", "show", "r1", "--json"], root).json?["metrics"]?.arrayValue ?? []
     let devF1 = try #require(read.first { $0["name"]?.stringValue == "dev.f1" })
     #expect(devF1["last"]?.doubleValue == 0.95 && devF1["lastStep"]?.intValue == 9 && devF1["points"]?.intValue == 4, "\(devF1)")
+    // One metric's whole history, in log order: canonical and hand-edited lines, NaN kept, the
+    // torn line left out; read by the lead too; an unknown metric names those there are.
+    let history = try engineer(["engineer", "run", "history", "r1", "dev.f1", "--json"], root)
+    #expect(history.status == 0, "\(history.stderr)")
+    let h = try #require(history.json)
+    #expect(h["points"]?.intValue == 4 && h["direction"]?.stringValue == "higher")
+    #expect(h["values"]?.arrayValue?.compactMap(\.doubleValue) == [0.6, 0.8, 0.7, 0.95])
+    #expect(h["steps"]?.arrayValue?.compactMap(\.intValue) == [1, 2, 3, 9])
+    #expect(h["times"]?.arrayValue?.first?.stringValue == "2026-01-01T00:00:00Z")
+    #expect(h["times"]?.arrayValue?.last?.stringValue == "2026-01-02T00:00:00Z")
+    let loss = try #require(try engineer(["engineer", "run", "history", "r1", "train.loss", "--json"], root).json)
+    #expect(loss["values"]?.arrayValue?.last?.stringValue == "NaN" && loss["direction"]?.stringValue == "lower")
+    let noStep = try #require(try engineer(["engineer", "run", "history", "r1", "loss", "--json"], root).json)
+    #expect(noStep["steps"]?.arrayValue == [.null] && noStep["values"]?.arrayValue?.first?.stringValue == "Infinity")
+    let text = try mlw(["lead", "run", "history", "r1", "dev.f1"], root: root, as: "ana", workspace: "demo")
+    #expect(text.status == 0 && text.stdout.hasPrefix("dev.f1 of run r1: 4 points, higher is better\n"), "\(text.stdout)")
+    #expect(text.stdout.contains("STEP") && text.stdout.contains("0.95"))
+    let unknown = try engineer(["engineer", "run", "history", "r1", "dev.recall"], root)
+    #expect(unknown.status == 4 && unknown.stderr.contains("it has: dev.f1, loss, train.loss"), "\(unknown.stderr)")
+    let annotator = try mlw(["engineer", "run", "history", "r1", "dev.f1"], root: root, as: "ann", workspace: "demo")
+    #expect(annotator.status == 5, "\(annotator.stderr)")
     try Data((try String(contentsOfFile: path, encoding: .utf8) + "\nnot json\n").utf8).write(to: URL(fileURLWithPath: path))
     let broken = try engineer(["engineer", "run", "show", "r1"], root)
     #expect(broken.status == 7 && broken.stderr.contains("is not JSON"), "\(broken.stderr)")
@@ -364,6 +385,9 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(hlp["metric"]?.stringValue == "error")
     #expect(hlp["baselineValue"]?.doubleValue == 0.02)
     #expect(hlp["beats"]?.boolValue == false)
+    // The evaluation's headline figures are the run's dev metrics, their history included.
+    let accuracy = try #require(try engineer(["engineer", "run", "history", "r1", "dev.accuracy", "--json"], root).json)
+    #expect(accuracy["values"]?.arrayValue?.compactMap(\.doubleValue) == [4.0 / 6.0] && accuracy["evaluation"]?.intValue == 1, "\(accuracy)")
     // The headline figures become the run's metrics of the split.
     let listed = try engineer(["engineer", "run", "list", "--filter", "metrics.dev.accuracy > 0.6", "--json"], root)
     #expect(listed.json?["matched"]?.intValue == 1, "\(listed.stdout)")

@@ -16,6 +16,8 @@ enum MetricLogScanner {
     var slot: Int?
     var value: Double
     var step: Int?
+    /// Where the canonical line's body ended (nil for a line the JSON parser read).
+    var bodyEnd: Int?
   }
 
   /// Each metric's figures over the log, by name.
@@ -41,6 +43,81 @@ enum MetricLogScanner {
       for (name, index) in part.byName { total[name, default: MetricFigures()].append(part.figures[index]) }
     }
     return total
+  }
+
+  /// One metric's points, in log order.
+  struct History {
+    var steps: [Int?] = []
+    var values: [Double] = []
+    /// Each point's time as the log holds it (ISO 8601).
+    var times: [String] = []
+  }
+
+  /// Every point of the metric named `name` (`dev.f1`), in log order.
+  static func history(_ log: EventLog, name: String) throws -> History {
+    let scanned: (first: [UInt8]?, parts: [HistoryStretch])
+    do {
+      scanned = try LineScan.scan(log.path) { HistoryStretch(wanted: name) }
+    } catch {
+      if case .notFound = error { return History() }
+      throw error
+    }
+    guard let first = scanned.first else { return History() }
+    let header = try JSONValue.parse(first)
+    guard header["kind"]?.stringValue == MetricPoint.kind else {
+      throw StoreError.wrongKind(file: log.path, expected: MetricPoint.kind, found: header["kind"]?.stringValue ?? "")
+    }
+    if let (offset, reason) = scanned.parts.lazy.compactMap(\.problem).first {
+      throw StoreError.corrupt(file: log.path, reason: "line \(LineScan.lineNumber(log.path, at: offset)) \(reason)")
+    }
+    var total = History()
+    for part in scanned.parts {
+      total.steps += part.history.steps
+      total.values += part.history.values
+      total.times += part.history.times
+    }
+    return total
+  }
+
+  /// The points of one metric in one stretch of the log.
+  struct HistoryStretch: StretchReader {
+    var wanted = ""
+    var names: [(metric: [UInt8], split: [UInt8]?, name: String)] = []
+    var history = History()
+    var problem: (offset: Int, reason: String)?
+
+    init() {}
+    init(wanted: String) { self.wanted = wanted }
+
+    mutating func line(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+      guard problem == nil else { return }
+      let b = bytes.assumingMemoryBound(to: UInt8.self)
+      if let point = MetricLogScanner.fast(b, 0, b.count, &names), let end = point.bodyEnd {
+        guard point.name == wanted else { return }
+        // The rest of a canonical line: ,"role":"…","seq":N,"time":"…"}
+        if let at = MetricLogScanner.find(b, ",\"time\":\"", from: end, to: b.count),
+          let close = (at..<b.count).first(where: { b[$0] == UInt8(ascii: "\"") })
+        {
+          history.steps.append(point.step)
+          history.values.append(point.value)
+          history.times.append(String(decoding: UnsafeBufferPointer(rebasing: b[at..<close]), as: UTF8.self))
+          return
+        }
+      }
+      let json: JSONValue
+      do { json = try JSONValue.parse(b) } catch {
+        problem = (offset, "is not JSON (\(error))")
+        return
+      }
+      guard let body = json["body"], let point = MetricPoint(json: body) else {
+        problem = (offset, "is not a metric point {metric, value, step, split}")
+        return
+      }
+      guard point.name == wanted else { return }
+      history.steps.append(point.step)
+      history.values.append(point.value.value)
+      history.times.append(json["time"]?.stringValue ?? "")
+    }
   }
 
   /// The figures of one stretch of the log.
@@ -69,7 +146,7 @@ enum MetricLogScanner {
         problem = (offset, "is not a metric point {metric, value, step, split}")
         return
       }
-      add(Point(name: point.name, slot: nil, value: point.value.value, step: point.step))
+      add(Point(name: point.name, slot: nil, value: point.value.value, step: point.step, bodyEnd: nil))
     }
 
     private mutating func add(_ point: Point) {
@@ -186,10 +263,10 @@ enum MetricLogScanner {
         names.append((Array(b[metric]), split.map { Array(b[$0]) }, name))
       }
     }
-    return Point(name: name, slot: slot, value: value, step: step)
+    return Point(name: name, slot: slot, value: value, step: step, bodyEnd: i)
   }
 
-  private static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int, to end: Int) -> Int? {
+  fileprivate static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int, to end: Int) -> Int? {
     let count = needle.utf8CodeUnitCount
     var i = from
     while i + count <= end {

@@ -139,11 +139,29 @@ public struct MetricSummary: Sendable, Encodable, Equatable {
   public var best: MetricValue?
 }
 
+/// Every point of one metric of a run, in log order.
+public struct MetricHistory: Sendable {
+  public var run: String
+  public var name: String
+  public var direction: MetricDirection
+  /// Each point's step (nil: logged without one), value and time (ISO 8601, as logged).
+  public var steps: [Int?]
+  public var values: [Double]
+  public var times: [String]
+  /// The version of the evaluation whose figure is the last point, when one is.
+  public var evaluation: Int?
+}
+
 extension MetricSummary {
+  /// The direction of a full metric name: that of its last part (`dev.f1` is f1's).
+  static func direction(of name: String) -> MetricDirection {
+    MetricDirection.resolve(name.split(separator: ".").last.map(String.init) ?? name).direction
+  }
+
   /// The summary of a metric's figures.
   init(name: String, figures: MetricFigures) {
     self.name = name
-    direction = MetricDirection.resolve(name.split(separator: ".").last.map(String.init) ?? name).direction
+    direction = Self.direction(of: name)
     points = figures.points
     last = MetricValue(figures.last)
     lastStep = figures.lastStep
@@ -299,6 +317,30 @@ extension Workspace {
       }
       return (point, event.time)
     }
+  }
+
+  /// Every point of metric `name` of run `id` (`train.loss`, `dev.f1`), in log order; then,
+  /// as `metricSummaries` counts it, the figure of that name of the split's latest evaluation.
+  public func metricHistory(_ id: String, name: String) throws -> MetricHistory {
+    _ = try run(id)
+    let logged = try MetricLogScanner.history(metricLog(id), name: name)
+    var history = MetricHistory(
+      run: id, name: name, direction: MetricSummary.direction(of: name), steps: logged.steps, values: logged.values, times: logged.times,
+      evaluation: nil)
+    for stored in try evaluations(of: id) where Evaluation.headline.contains(where: { "\(stored.evaluation.split).\($0)" == name }) {
+      guard let value = stored.evaluation.metrics[String(name.dropFirst(stored.evaluation.split.count + 1))] else { continue }
+      history.steps.append(logged.steps.compactMap { $0 }.max().map { $0 + 1 })
+      history.values.append(value)
+      history.times.append(Timestamp.format(stored.time))
+      history.evaluation = stored.version
+    }
+    guard !history.values.isEmpty else {
+      let known = try metricSummaries(id).map(\.name)
+      throw StoreError.notFound(
+        what: "metric '\(name)' of run '\(id)'",
+        hint: known.isEmpty ? "it has no metrics yet" : "it has: \(known.prefix(20).joined(separator: ", "))\(known.count > 20 ? ", …" : "")")
+    }
+    return history
   }
 
   /// Each metric's summary, by name: the logged points, then each split's latest evaluation's

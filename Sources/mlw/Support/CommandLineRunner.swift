@@ -43,8 +43,8 @@ enum CommandLineRunner {
     }
     let context = try CommandContext.commandLine(command.global, environment: ProcessInfo.processInfo.environment)
     let output = try command.execute(try context.authorized(for: access, effect: C.effect))
-    let text = command.global.json ? try JSONValue(encoding: output).canonicalString(pretty: true) : output.render()
-    FileHandle.standardOutput.write(Data(text.utf8))
+    let bytes = command.global.json ? try JSONValue(encoding: output).canonicalBytes(pretty: true) : Array(output.render().utf8)
+    FileHandle.standardOutput.write(Data(bytes))
     if let failure = output.failure { throw ReportedFailure(underlying: failure) }
   }
 

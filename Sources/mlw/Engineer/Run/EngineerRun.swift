@@ -7,7 +7,8 @@ extension Mlw.Engineer {
       commandName: "run",
       abstract: "Training runs: start one pinned to a dataset version, its labels, splits and code; log metrics; list, compare.",
       subcommands: [
-        Start.self, Log.self, Artifact.self, Finish.self, Evaluate.self, Show.self, List.self, Compare.self, Evaluation.self, ImportMlflow.self,
+        Start.self, Log.self, Artifact.self, Finish.self, Evaluate.self, Show.self, History.self, List.self, Compare.self, Evaluation.self,
+        ImportMlflow.self,
       ])
   }
 }

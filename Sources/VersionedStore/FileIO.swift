@@ -62,7 +62,10 @@ public enum FileIO {
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw failure(path, "stat") }
     ReadSet.saw(path, info)
-    var capacity = max(Int(info.st_size), 4096)
+    // One byte more than the file holds, so that the read that finds its end needs no room:
+    // sized at the file exactly, a whole file filled the buffer and doubled it before the end
+    // was seen (a 120 MB window briefly took 240 MB).
+    var capacity = max(Int(info.st_size) + 1, 4096)
     var bytes = [UInt8](repeating: 0, count: capacity)
     var filled = 0
     while true {

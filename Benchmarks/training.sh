@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The training stage's figures (release build), whole process, medians:
 #   - run list --filter (metrics and params, with an or) and run compare of 50 runs at RUNS runs
-#     (targets: under 100 ms), mlw status, show and run show
+#     (targets: under 100 ms), mlw status, show and run show; MLflow's search_runs with the same
+#     filter over the same runs in its SQLite store, in the same run, and the ratio (MLFLOW=0
+#     skips it; writing the store takes its client about 3 minutes at 10,000 runs)
 #   - 1,000,000 metric points logged to one run in batches of 100,000: points per second; run show
 #     reading them back
 #   - run evaluate on PREDICTIONS predictions with 5 slice columns: time and peak memory
 #     (targets: under 2 s, under 300 MB)
 #   - stats label-issues on 100,000 items x 10 classes, and cleanlab's find_label_issues on the
 #     same data in the same run (import excluded), with the ratio (target: under 1 s)
-# Usage: Benchmarks/training.sh [RUNS] [PREDICTIONS]     (needs .venv: scripts/test makes it)
+# Usage: Benchmarks/training.sh [RUNS] [PREDICTIONS]     (needs .venv: scripts/test makes it;
+#   MLW_BIN=folder uses the binaries there instead of building)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10000}
@@ -16,9 +19,13 @@ predictions=${2:-1000000}
 repeat=${REPEAT:-9}
 python=${MLW_PYTHON:-.venv/bin/python}
 flags=(-c release -Xswiftc -enable-testing -Xswiftc -warnings-as-errors)
-swift build "${flags[@]}" --product mlw >/dev/null
-swift build "${flags[@]}" --product mlw-bench >/dev/null
-bin=$(swift build "${flags[@]}" --show-bin-path)
+if [ -n "${MLW_BIN:-}" ]; then
+  bin=$MLW_BIN  # a folder holding release builds of mlw and mlw-bench made elsewhere
+else
+  swift build "${flags[@]}" --product mlw >/dev/null
+  swift build "${flags[@]}" --product mlw-bench >/dev/null
+  bin=$(swift build "${flags[@]}" --show-bin-path)
+fi
 mlw=$bin/mlw
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlw-training-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -27,8 +34,25 @@ echo "== $runs runs, 20 params and 10 metrics each (mlw-bench make-workspace)"
 "$bin/mlw-bench" make-workspace "$work/root" "$runs" >/dev/null
 ids=$(seq -f "run-%0${#runs}g" 1 50 | tr '\n' ' ')
 middle=$(printf "run-%0${#runs}d" $((runs / 2)))
-python3 Benchmarks/timeit.py "$repeat" "run list --filter (or, params, metrics)" -- "$mlw" engineer run list --root "$work/root" -w bench \
-  --filter "metrics.dev.f1 > 0.8 and (params.optimizer = 'adam' or params.lr in (0.001, 0.0003)) and tags.stage != 'debug'" --limit 20
+filter="metrics.dev.f1 > 0.8 and (params.optimizer = 'adam' or params.lr in (0.001, 0.0003)) and tags.stage != 'debug'"
+listed=$(python3 Benchmarks/timeit.py "$repeat" "run list --filter (or, params, metrics)" -- "$mlw" engineer run list --root "$work/root" -w bench \
+  --filter "$filter" --limit 20)
+echo "$listed"
+matched=$("$mlw" engineer run list --root "$work/root" -w bench --filter "$filter" --limit 20 --json | python3 -c "import json, sys; print(json.load(sys.stdin)['matched'])")
+echo "  mlw matched $matched runs"
+# The peer: MLflow's search_runs over the same runs in its SQLite store (benchmark only: the
+# client with SQLAlchemy and Alembic, in .venv-mlflow, made on first use). MLFLOW=0 skips it.
+if [ "${MLFLOW:-1}" != 0 ]; then
+  if [ ! -x .venv-mlflow/bin/python ]; then
+    python3 -m venv .venv-mlflow
+    .venv-mlflow/bin/pip install -q "mlflow-skinny==3.17.2" sqlalchemy alembic
+  fi
+  peer=$(.venv-mlflow/bin/python Benchmarks/mlflow_search.py "$mlw" "$work/root" bench "$work" "$repeat" 2>/dev/null)
+  echo "$peer" | grep -v '^MLFLOW_MEDIAN_MS='
+  ours=$(echo "$listed" | awk '{for (i = 1; i <= NF; i++) if ($i == "median") print $(i + 1)}')
+  theirs=$(echo "$peer" | sed -n 's/^MLFLOW_MEDIAN_MS=//p')
+  python3 -c "import sys; print(f'ratio mlw (whole process) / MLflow search_runs (in Python): {float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$ours" "$theirs"
+fi
 python3 Benchmarks/timeit.py "$repeat" "run compare (50 runs)" -- "$mlw" engineer run compare $ids --root "$work/root" -w bench
 python3 Benchmarks/timeit.py "$repeat" "mlw status" -- "$mlw" status --root "$work/root" -w bench
 python3 Benchmarks/timeit.py "$repeat" "mlw show runs/$middle" -- "$mlw" show "runs/$middle" --root "$work/root" -w bench

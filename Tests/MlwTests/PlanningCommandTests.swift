@@ -50,7 +50,7 @@ import Testing
     #expect(try validateSchemas([root]).status == 0)
   }
 
-  @Test func refusalsChangeNothing() throws {
+  @Test func baselineAndDiagnosisRefusalsChangeNothing() throws {
     let root = try makeDemoRoot()
     let before = try snapshot(root)
     let human = ["--type", "human-level", "--quality", "crowd", "--measured", "5 crowd workers", "--metric", "error=3%", "--source", "s"]
@@ -183,7 +183,7 @@ import Testing
     #expect(try snapshot(root) == before)
   }
 
-  @Test func refusalsChangeNothing() throws {
+  @Test func metricPolicyRefusalsChangeNothing() throws {
     let root = try makeDemoRoot()
     #expect(try mlw(["lead", "metric-policy", "set", "--metric", "f1"], root: root, as: "ana", workspace: "demo").status == 0)
     let table = root + "/../results-\(UUID().uuidString).csv"
@@ -288,7 +288,7 @@ import Testing
     #expect(try validateSchemas([root]).status == 0)
   }
 
-  @Test func refusalsChangeNothing() throws {
+  @Test func scopeAndFeasibilityRefusalsChangeNothing() throws {
     let root = try makeDemoRoot()
     let before = try snapshot(root)
     let cases: [([String], String, Int32, String)] = [

@@ -786,7 +786,30 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       refused.status == 3 && refused.stderr.contains("start_time '1e308") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
     #expect(try snapshot(other) == untouched)
     try Data(text.replacingOccurrences(of: "start_time: 1e308 #", with: "start_time: ").utf8).write(to: URL(fileURLWithPath: meta))
-    #expect(try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns"], other).status == 0)
+    // Keys that meet under mlw's names, one that is no metric name, lines that are not points:
+    // imported as far as they can be, and each named in a note.
+    let edited = hostile + "/mlruns/\(experiment)/\(runFolders[0])"
+    for (file, text) in [
+      ("metrics/Dev.F1", "1767225600000 0.5 7\nnot a line\n1767225600001 0.6\n"), ("metrics/loss.min", "1767225600000 0.1 0\n"),
+      ("params/LR", "0.5"), ("params/lr", "0.25"), ("tags/ü", "x"),
+    ] {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: edited + "/" + file))
+    }
+    let withNotes = try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns", "--json"], other)
+    #expect(withNotes.status == 0, "\(withNotes.stderr)")
+    let notes = withNotes.json?["runs"]?.arrayValue?.flatMap { $0["notes"]?.arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
+    #expect(notes.contains("metrics 'Dev.F1' and 'dev/f1' both read as 'dev.f1': their points are in one history"), "\(notes)")
+    #expect(notes.contains { $0.hasPrefix("metric 'loss.min' left out: 'loss.min' is no metric name") }, "\(notes)")
+    #expect(notes.contains("params 'LR' and 'lr' both read as 'lr': the value of 'lr' is kept"), "\(notes)")
+    #expect(notes.contains("tag 'ü' left out: no letter or digit to name it by"), "\(notes)")
+    #expect(notes.contains("1 line of metric 'Dev.F1' left out: not 'timestamp value [step]'"), "\(notes)")
+    let editedID = try #require(withNotes.json?["runs"]?.arrayValue?.first { !($0["notes"]?.arrayValue?.isEmpty ?? true) }?["id"]?.stringValue)
+    let editedRun = try #require(try engineer(["engineer", "run", "show", editedID, "--json"], other).json)
+    #expect(editedRun["params"]?["lr"] == .double(0.25))
+    let logged = editedID == "baseline-cnn" ? 3 : 1  // dev/f1 points the client logged
+    #expect(editedRun["metrics"]?.arrayValue?.first { $0["name"]?.stringValue == "dev.f1" }?["points"]?.intValue == logged + 2)
+    let shownNotes = try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns"], try makeDemoRoot())
+    #expect(shownNotes.stdout.contains("note: \(editedID): params 'LR' and 'lr' both read as 'lr'"), "\(shownNotes.stdout)")
     for id in ["baseline-cnn", "child-sweep"] {
       #expect(try engineer(["engineer", "run", "show", id, "--json"], other).json?["tags"]?["host"] == nil)
     }

@@ -15,6 +15,9 @@ public enum MLflowStore {
     public var points: Int
     /// `skipped` when it was imported before.
     public var outcome: String
+    /// What was not imported as it was: keys renamed onto one another (their values merged or
+    /// the last kept), keys left out, metric lines that could not be read.
+    public var notes: [String] = []
   }
 
   /// The `key: value` lines of an MLflow `meta.yaml` (flat; quotes removed).
@@ -136,20 +139,47 @@ extension Workspace {
     // Read and check every run before anything is written: a store that cannot be read whole
     // imports nothing.
     var result: [MLflowStore.ImportedRun] = []
-    var ready: [(id: String, run: Run, points: [EventDraft], mlflowID: String, experiment: String?)] = []
+    var ready: [(id: String, run: Run, points: [EventDraft], mlflowID: String, experiment: String?, notes: [String])] = []
     for (id, mlflowID, experiment, runFolder, meta) in plan {
       guard !runFolder.isEmpty else {
         result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: 0, outcome: "skipped (imported before)"))
         continue
       }
+      var notes: [String] = []
+      // Each mlw name and the MLflow keys read as it, to say which ones met.
+      func named(_ keys: [String], _ what: String) -> [(key: String, name: String)] {
+        var byName: [String: [String]] = [:]
+        var result: [(key: String, name: String)] = []
+        for key in keys {
+          let name = MLflowStore.name(key)
+          guard !name.isEmpty else {
+            notes.append("\(what) '\(key)' left out: no letter or digit to name it by")
+            continue
+          }
+          byName[name, default: []].append(key)
+          result.append((key, name))
+        }
+        for (name, keys) in byName.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
+          let quoted = keys.map { "'\($0)'" }.joined(separator: " and ")
+          notes.append(
+            what == "metric"
+              ? "metrics \(quoted) both read as '\(name)': their points are in one history"
+              : "\(what)s \(quoted) both read as '\(name)': the value of '\(keys.last!)' is kept")
+        }
+        return result
+      }
       var params: [String: JSONValue] = [:]
-      for key in MLflowStore.files(under: runFolder + "/params") {
-        params[MLflowStore.name(key)] = Run.typedValue(String(decoding: try FileIO.read(runFolder + "/params/" + key), as: UTF8.self))
+      for (key, name) in named(MLflowStore.files(under: runFolder + "/params"), "param") {
+        params[name] = Run.typedValue(String(decoding: try FileIO.read(runFolder + "/params/" + key), as: UTF8.self))
       }
       var tags: [String: String] = [:]
       var code: Run.Code?
       var parent: String?
-      for key in MLflowStore.files(under: runFolder + "/tags") {
+      let tagKeys = MLflowStore.files(under: runFolder + "/tags")
+      let tagNames = Dictionary(
+        named(tagKeys.filter { !$0.hasPrefix("mlflow.") || $0 == "mlflow.user" || $0 == "mlflow.source.name" }, "tag").map { ($0.key, $0.name) },
+        uniquingKeysWith: { a, _ in a })
+      for key in tagKeys {
         let value = String(decoding: try FileIO.read(runFolder + "/tags/" + key), as: UTF8.self)
         switch key {
         case "mlflow.source.git.commit":
@@ -157,9 +187,7 @@ extension Workspace {
         case "mlflow.parentRunId": parent = byMLflowID[value]
         case "mlflow.runName", "mlflow.log-model.history": break
         default:
-          if !key.hasPrefix("mlflow.") || key == "mlflow.user" || key == "mlflow.source.name" {
-            tags[MLflowStore.name(key)] = String(value.prefix(1000))
-          }
+          if let name = tagNames[key] { tags[name] = String(value.prefix(1000)) }
         }
       }
       // A logged input whose digest starts the SHA-256 of a dataset version of this workspace.
@@ -175,16 +203,23 @@ extension Workspace {
       }
       let metaFile = runFolder + "/meta.yaml"
       var points: [EventDraft] = []
-      for key in MLflowStore.files(under: runFolder + "/metrics") {
-        let full = MLflowStore.name(key)
+      for (key, full) in named(MLflowStore.files(under: runFolder + "/metrics"), "metric") {
         let parts = full.split(separator: ".", maxSplits: 1).map(String.init)
         let (split, metric) = parts.count == 2 ? (parts[0], parts[1]) : (nil, full)
-        guard MetricPoint.problem(with: metric) == nil else { continue }
+        if let problem = MetricPoint.problem(with: metric) {
+          notes.append("metric '\(key)' left out: '\(full)' is no metric name (\(problem))")
+          continue
+        }
+        var unread = 0
+        defer { if unread > 0 { notes.append("\(unread) line\(unread == 1 ? "" : "s") of metric '\(key)' left out: not 'timestamp value [step]'") } }
         for line in String(decoding: try FileIO.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
           let fields = line.split(separator: " ").map(String.init)
-          guard fields.count >= 2 else { continue }  // a torn line: left out
-          guard let time = try? MLflowStore.time(fields[0], key: "timestamp", file: key) else { continue }
-          guard let value = Double(fields[1]) ?? MetricValue.nonFinite(fields[1]) else { continue }
+          guard fields.count >= 2, let time = try? MLflowStore.time(fields[0], key: "timestamp", file: key),
+            let value = Double(fields[1]) ?? MetricValue.nonFinite(fields[1])
+          else {
+            unread += 1  // a torn line, or one written by hand
+            continue
+          }
           let step = fields.count > 2 ? Int(fields[2]).flatMap { $0 >= 0 ? $0 : nil } : nil
           let point = MetricPoint(metric: metric, value: MetricValue(value), step: step, split: split)
           points.append(EventDraft(author: actor.name, role: actor.role.rawValue, time: time, body: try JSONValue(encoding: point)))
@@ -195,9 +230,9 @@ extension Workspace {
         ended: try MLflowStore.time(meta["end_time"], key: "end_time", file: metaFile), dataset: pin, labels: nil,
         splits: nil, code: code, params: params, tags: tags, parent: parent,
         imported: Run.Imported(from: "mlflow", id: mlflowID, experiment: experiment))
-      ready.append((id, run, points, mlflowID, experiment))
+      ready.append((id, run, points, mlflowID, experiment, notes))
     }
-    for (id, run, points, mlflowID, experiment) in ready {
+    for (id, run, points, mlflowID, experiment, notes) in ready {
       // The points first, then the record: a crash between leaves a log no record names, which
       // the next import (or a run started with this id) replaces.
       let log = metricLog(id)
@@ -206,7 +241,7 @@ extension Workspace {
       if !points.isEmpty { _ = try log.append(batch: points) }
       try publish(
         Run.path(id), run, actor: actor, message: "import MLflow run \(mlflowID) (\(experiment ?? "no experiment"))", expecting: 0, now: now)
-      result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: points.count, outcome: "imported"))
+      result.append(.init(id: id, mlflowID: mlflowID, experiment: experiment, points: points.count, outcome: "imported", notes: notes))
     }
     return result
   }

@@ -354,7 +354,9 @@ struct MLflowImportOutput: CommandOutput {
     var table = TextTable(["RUN", "MLFLOW RUN", "EXPERIMENT", "POINTS", ""], alignments: [.left, .left, .left, .right, .left])
     for r in runs { table.add([r.id, r.mlflowID, r.experiment ?? "-", String(r.points), r.outcome]) }
     let imported = runs.filter { $0.outcome == "imported" }.count
-    return "\(imported) of \(runs.count) MLflow run\(runs.count == 1 ? "" : "s") imported\n" + table.render(indent: "  ")
+    var out = "\(imported) of \(runs.count) MLflow run\(runs.count == 1 ? "" : "s") imported\n" + table.render(indent: "  ")
+    for r in runs { for note in r.notes { out += "note: \(r.id): \(note)\n" } }
+    return out
   }
 }
 

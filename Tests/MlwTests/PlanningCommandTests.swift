@@ -63,7 +63,14 @@ import Testing
       (["sme", "baseline", "add", "h", "--type", "human-level", "--metric", "error=3", "--source", "s"], "sam", 3, "needs --quality"),
       (["sme", "baseline", "add", "h"] + human + ["--date", "2026-13-01"], "sam", 3, "not a date"),
       (["sme", "baseline", "add", "../h"] + human, "sam", 3, "invalid baseline id"),
-      (["sme", "baseline", "add", "h", "--type", "oracle", "--metric", "error=3", "--source", "s"], "sam", 3, "not one of"),
+      (
+        ["sme", "baseline", "add", "h", "--type", "oracle", "--metric", "error=3", "--source", "s"], "sam", 2,
+        "'oracle' is invalid for '--type <type>'"
+      ),
+      (
+        ["sme", "baseline", "add", "h", "--type", "human-level", "--quality", "guru"] + human.dropFirst(4), "sam", 2,
+        "'guru' is invalid for '--quality"
+      ),
       (["sme", "baseline", "add", "h"] + human + ["--metric", "error"], "sam", 3, "not NAME=VALUE"),
       (["engineer", "diagnose", "--train", "8", "--dev", "10"], "eve", 3, "no human-level baseline records 'error'"),
       (["engineer", "diagnose", "--train", "8", "--dev", "10"], "ann", 5, "needs the engineer role"),

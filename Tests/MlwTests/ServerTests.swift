@@ -35,6 +35,13 @@ private func code(_ response: JSONValue) -> Int? { response["error"]?["code"]?.i
     #expect(try client.request("lead member list -w demo")["result"] == cli.json)
     #expect(code(try client.request("lead member list -w demo --as sam")) == -32602)
     #expect(code(try client.request("workspaces --root /")) == -32602)
+    // A role that is none is a usage error (-32002) in both forms, before anything runs.
+    let before = try snapshot(root)
+    let worded = try client.request("lead member grant eve --role boss -w demo")
+    #expect(code(worded) == -32002, "\(worded)")
+    let typed = try client.request(#"{"jsonrpc":"2.0","id":9,"method":"lead.member.grant","params":{"workspace":"demo","_":"eve","role":"boss"}}"#)
+    #expect(code(typed) == -32002 && typed["error"]?["message"]?.stringValue?.contains("'boss' is invalid for '--role <role>'") == true, "\(typed)")
+    #expect(try snapshot(root) == before)
     #expect(server.stop() == 0)
   }
 

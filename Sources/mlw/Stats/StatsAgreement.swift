@@ -150,5 +150,3 @@ func agreementTables(_ report: AgreementReport) -> String {
   }
   return text
 }
-
-extension MeasurementLevel: ExpressibleByArgument {}

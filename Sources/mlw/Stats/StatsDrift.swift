@@ -92,5 +92,3 @@ extension Mlw.Stats {
     }
   }
 }
-
-extension DriftTest: ExpressibleByArgument {}

@@ -4,10 +4,6 @@ import Lifecycle
 import Statistics
 import VersionedStore
 
-extension LabelSchema.Task: ExpressibleByArgument {}
-extension TieRule: ExpressibleByArgument {}
-extension LabelImportFormat: ExpressibleByArgument {}
-
 /// What `schema set` and `schema show` print.
 struct LabelSchemaOutput: CommandOutput {
   var version: Int

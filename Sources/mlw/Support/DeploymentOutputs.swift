@@ -251,5 +251,3 @@ struct DeploymentListOutput: CommandOutput {
     }
   }
 }
-
-extension Deployment.Form: ExpressibleByArgument {}

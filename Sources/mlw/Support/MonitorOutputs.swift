@@ -4,8 +4,6 @@ import Lifecycle
 import Statistics
 import VersionedStore
 
-extension Correction: ExpressibleByArgument {}
-
 /// A figure for people: at most 4 decimals, trailing zeros dropped; "-" when absent.
 private func cell(_ value: Double?) -> String {
   guard let value else { return "-" }

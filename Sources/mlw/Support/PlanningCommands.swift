@@ -8,11 +8,11 @@ struct BaselineOptions: ParsableArguments {
   @Argument(help: "An id for the baseline ([a-z0-9][a-z0-9._-]{0,63}), e.g. hlp-experts.")
   var id: String
 
-  @Option(help: "human-level, literature, quick-and-dirty, older-system or rule-based.")
-  var type: String
+  @Option(help: "What the baseline is.")
+  var type: Baseline.Source
 
-  @Option(help: "For human-level: crowd, crowd-ensemble, domain-expert, specialist or mixture-of-experts.")
-  var quality: String?
+  @Option(help: "For human-level: who the humans were.")
+  var quality: Baseline.HumanQuality?
 
   @Option(help: "For human-level: how it was measured (who labelled what, how many items).")
   var measured: String?
@@ -33,17 +33,6 @@ struct BaselineOptions: ParsableArguments {
   var ifVersion: Int?
 
   func baseline(now: Date) throws -> Baseline {
-    guard let type = Baseline.Source(rawValue: type) else {
-      throw LifecycleError.invalidValue(
-        what: "--type", reason: "'\(type)' is not one of \(Baseline.Source.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    let quality = try quality.map { text -> Baseline.HumanQuality in
-      guard let q = Baseline.HumanQuality(rawValue: text) else {
-        throw LifecycleError.invalidValue(
-          what: "--quality", reason: "'\(text)' is not one of \(Baseline.HumanQuality.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      return q
-    }
     var figures: [String: Double] = [:]
     var units: [String: FigureUnit] = [:]
     for text in metrics {
@@ -146,8 +135,6 @@ struct DiagnoseOptions: ParsableArguments {
       test: try test.map { try figure($0, "--test") }, human: try human.map { try figure($0, "--human") })
   }
 }
-
-extension FigureUnit: ExpressibleByArgument {}
 
 /// What `diagnose` prints.
 struct DiagnosisOutput: CommandOutput {

@@ -33,8 +33,3 @@ struct MemberChangeOutput: CommandOutput {
     return text
   }
 }
-
-/// Parses repeated `--role` values.
-func parseRoles(_ texts: [String]) throws -> [Role] {
-  try texts.map { text throws -> Role in try Role(parsing: text) }
-}

@@ -13,15 +13,15 @@ extension Mlw.Lead.Member {
     @Argument(help: "The person's name ([a-z0-9][a-z0-9._-]{0,63}).")
     var name: String
 
-    @Option(name: .customLong("role"), help: "A role: lead, sme, manager, annotator, engineer (repeat for several).")
-    var roles: [String] = []
+    @Option(name: .customLong("role"), help: "A role (repeat for several).")
+    var roles: [Role] = []
 
     @Option(help: "Fail unless the workspace record is still at this version.")
     var ifVersion: Int?
 
     func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().addMember(
-        name, roles: try parseRoles(roles), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
+        name, roles: roles, actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
       return MemberChangeOutput(change: change, verb: "added")
     }
   }

@@ -9,13 +9,13 @@ extension Mlw.Lead.Member {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String
-    @Option(help: "The role to grant.") var role: String
+    @Option(help: "The role to grant.") var role: Role
     @Option(help: "Fail unless the workspace record is still at this version.") var ifVersion: Int?
 
     func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().grant(
-        name, role: try Role(parsing: role), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
-      return MemberChangeOutput(change: change, verb: "granted \(role)")
+        name, role: role, actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
+      return MemberChangeOutput(change: change, verb: "granted \(role.rawValue)")
     }
   }
 }

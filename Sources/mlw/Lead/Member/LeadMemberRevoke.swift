@@ -10,13 +10,13 @@ extension Mlw.Lead.Member {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member.") var name: String
-    @Option(help: "The role to revoke.") var role: String
+    @Option(help: "The role to revoke.") var role: Role
     @Option(help: "Fail unless the workspace record is still at this version.") var ifVersion: Int?
 
     func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().revoke(
-        name, role: try Role(parsing: role), actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
-      return MemberChangeOutput(change: change, verb: "lost \(role)")
+        name, role: role, actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)
+      return MemberChangeOutput(change: change, verb: "lost \(role.rawValue)")
     }
   }
 }

@@ -275,9 +275,34 @@ public struct DocumentStore: Sendable {
 
   /// How many records a collection folder holds, without sorting or validating their names
   /// (fast on folders of many thousand records).
+  ///
+  /// Listing a folder of 100,000 runs costs the kernel some 40 ms, so a large folder's count is
+  /// kept in a derived file (`.index/count-<path>`) with the folder's identity: a folder's times
+  /// change whenever an entry is added, removed or renamed in it, so while its identity is the
+  /// one recorded the count is the one recorded. It is written only when the identity was settled
+  /// before the listing and unchanged after it (see `FileIdentity.settled(at:)`).
   public func childCount(of path: RecordPath) throws(StoreError) -> Int {
-    try FileIO.count(folder(path)) { !$0.hasPrefix(".") }
+    let directory = folder(path)
+    let cache = root + "/.index/count-" + path.components.joined(separator: ".")
+    let started = FileIdentity.clock()
+    guard let before = ReadSet.looked(at: directory) else { return 0 }
+    if let (bytes, payload) = DerivedFile.read(cache, kind: "child-count", schemaVersion: 1) {
+      let fields = String(decoding: bytes[payload], as: UTF8.self).split(separator: " ").compactMap { Int64($0) }
+      if fields.count == 4, fields[0] == Int64(bitPattern: before.inode), fields[1] == before.modified, fields[2] == before.changed {
+        return Int(fields[3])
+      }
+    }
+    let count = try FileIO.count(directory) { !$0.hasPrefix(".") }
+    if count >= Self.countsKeptFrom, before.settled(at: started), FileIdentity.of(directory) == before {
+      let payload = "\(Int64(bitPattern: before.inode)) \(before.modified) \(before.changed) \(count)"
+      DerivedFile.write(Array(payload.utf8), to: cache, kind: "child-count", schemaVersion: 1)
+    }
+    return count
   }
+
+  /// The number of entries from which a folder's count is kept (a smaller folder lists in
+  /// microseconds).
+  static let countsKeptFrom = 1000
 
   /// The names of the sub-folders of a collection folder (`runs` → run ids), sorted.
   public func children(of path: RecordPath) throws(StoreError) -> [String] {

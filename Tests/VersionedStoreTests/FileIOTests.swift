@@ -18,3 +18,35 @@ import Testing
     }
   }
 }
+
+@Suite struct ChildCountTests {
+  /// A large collection's count is kept with its folder's identity and used while the folder is
+  /// unchanged; an entry added or removed changes the folder's times, and the count is taken
+  /// afresh.
+  @Test func aKeptCountHoldsOnlyWhileTheFolderIsUnchanged() throws {
+    let root = makeTemporaryFolder("mlw-counts")
+    let store = DocumentStore(root: root)
+    let runs = RecordPath(trusted: ["runs"])
+    for i in 0..<1200 { try FileIO.makeDirectories(root + "/runs/r\(i)") }
+    try FileIO.makeDirectories(root + "/runs/.hidden")
+    Thread.sleep(forTimeInterval: Double(ReadSet.settling) / 1e9 + 0.2)
+    #expect(try store.childCount(of: runs) == 1200)
+    let cache = root + "/.index/count-runs"
+    let kept = try #require(DerivedFile.read(cache, kind: "child-count", schemaVersion: 1))
+    let fields = String(decoding: kept.bytes[kept.payload], as: UTF8.self).split(separator: " ")
+    #expect(fields.count == 4 && fields[3] == "1200")
+    // The kept count is what is read while the folder is unchanged (a planted 7 proves it) …
+    DerivedFile.write(Array((fields[0..<3].joined(separator: " ") + " 7").utf8), to: cache, kind: "child-count", schemaVersion: 1)
+    #expect(try store.childCount(of: runs) == 7)
+    // … and not once an entry is added or removed.
+    try FileIO.makeDirectories(root + "/runs/r1200")
+    #expect(try store.childCount(of: runs) == 1201)
+    try FileManager.default.removeItem(atPath: root + "/runs/r0")
+    try FileManager.default.removeItem(atPath: root + "/runs/r1")
+    #expect(try store.childCount(of: runs) == 1199)
+    // A damaged file is no count.
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache))
+    #expect(try store.childCount(of: runs) == 1199)
+    #expect(try store.childCount(of: RecordPath(trusted: ["none"])) == 0)
+  }
+}

@@ -121,7 +121,10 @@ extension Workspace {
 
   private func datasetUsage(_ name: String) throws -> LineageNode {
     let dataset = try self.dataset(name)
-    let runs = try self.runs().filter { $0.run.dataset?.name == dataset.id }
+    // The runs that pinned it, found through the run index (a workspace of 100,000 runs is not
+    // read record by record), then read.
+    let pinned = try listRuns(filter: RunFilter.parse("dataset = '\(dataset.id)'"), sort: nil, limit: nil).runs.map(\.id)
+    let runs = try pinned.sorted().map(run).filter { $0.run.dataset?.name == dataset.id }
     var models: [String: [StoredModel]] = [:]
     for modelName in try modelNames() {
       for version in try modelVersions(modelName) where runs.contains(where: { $0.id == version.model.run }) {

@@ -385,6 +385,7 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
     #expect(pinned[0]["path"]?.stringValue == "datasets/joints")
     #expect(pinned[1]["kind"]?.stringValue == "label-snapshot")
     #expect(pinned[1]["summary"]?.stringValue?.contains("20 items") == true)
+    #expect(pinned[1]["summary"]?.stringValue?.contains("labels by 2 annotators: x1 20, x2 20") == true, "\(pinned[1])")
     #expect(model["children"]?[1]?["summary"]?.stringValue?.contains("approved by sam") == true)
 
     let up = try #require(try run(["lineage", "datasets/joints", "--json"], root).json)

@@ -50,6 +50,8 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(run["labels"]?["items"]?.intValue == 9)  // j00 is a tie, left out
     #expect(run["labels"]?["ties"]?.intValue == 1)
     #expect(run["labels"]?["sources"]?["majority"]?.intValue == 9)
+    // Whose labels were there: x1 and x2 labelled all ten items, x3 nine.
+    #expect(run["labels"]?["annotators"] == .object(["x1": .int(10), "x2": .int(10), "x3": .int(9)]))
     #expect(run["splits"]?["counts"]?["train"]?.intValue == 8)
     #expect(run["splits"]?["counts"]?["dev"]?.intValue == 2)
     let snapshot = try #require(run["labels"]?["sha256"]?.stringValue)

@@ -99,6 +99,12 @@ extension Workspace {
       let sources = l.sources.keys.sorted().map { "\($0) \(l.sources[$0]!)" }.joined(separator: ", ")
       var text = "label snapshot: \(l.items) items (\(sources)), \(l.unlabelled) unlabelled, \(l.ties) unresolved ties"
       text += l.guidelines.isEmpty ? "" : "; guidelines v" + l.guidelines.map(String.init).joined(separator: ", v")
+      if let annotators = l.annotators {
+        let shown = annotators.keys.sorted().prefix(20).map { "\($0) \(annotators[$0]!)" }.joined(separator: ", ")
+        text += "; labels by \(annotators.count) annotator\(annotators.count == 1 ? "" : "s"): \(shown)\(annotators.count > 20 ? ", …" : "")"
+      } else {
+        text += "; annotators not recorded (the run started before mlw recorded them)"
+      }
       text += l.krippendorffAlpha.map { "; Krippendorff's alpha \(String(format: "%.3f", $0)) at the run's start" } ?? "; \(l.agreementNote ?? "")"
       children.append(
         LineageNode(path: "content/\(l.sha256.replacingOccurrences(of: ":", with: "-")).ndjson", version: nil, kind: "label-snapshot", summary: text))

@@ -23,6 +23,9 @@ public struct LabelSnapshot: Codable, Sendable, Equatable {
   public var krippendorffAlpha: Double?
   /// Why alpha is undefined, when it is.
   public var agreementNote: String?
+  /// Each annotator whose labels of these items were there at start, with how many (nil in a
+  /// run started before mlw recorded them).
+  public var annotators: [String: Int]? = nil
 }
 
 /// The items of each split a run uses: stored by hash as JSON Lines `{"item","split"}`.
@@ -173,6 +176,9 @@ extension Workspace {
     for (i, id) in labels.items.enumerated() where inVersion.contains(id) { itemIndex.insert(Int32(i)) }
     let entries = labels.entries.filter { $0.value >= 0 && itemIndex.contains($0.item) }
     summary.guidelines = Set(entries.map { Int($0.guidelines) }).sorted()
+    var byAnnotator: [String: Int] = [:]
+    for entry in entries { byAnnotator[labels.annotators[Int(entry.annotator)], default: 0] += 1 }
+    summary.annotators = byAnnotator
     let schema = try requireLabelSchema()
     if let table = try LabelTable(labels, entries: entries, order: schema.categoryOrder) {
       let report = AgreementReport.analyze(table.table, level: schema.level, coderNames: table.coders)

@@ -99,7 +99,7 @@ struct RunOutput: CommandOutput {
       let alpha = l.krippendorffAlpha.map { String(format: "alpha %.3f", $0) } ?? "alpha undefined (\(l.agreementNote ?? ""))"
       rows.add([
         "labels",
-        "\(shortHash(l.sha256))  \(l.items) labelled (\(sources)), \(l.unlabelled) without a label\(l.ties > 0 ? " (\(l.ties) ties)" : ""); guidelines \(guidelines); \(alpha)",
+        "\(shortHash(l.sha256))  \(l.items) labelled (\(sources)), \(l.unlabelled) without a label\(l.ties > 0 ? " (\(l.ties) ties)" : ""); guidelines \(guidelines); \(alpha)\(l.annotators.map { "; \($0.count) annotator\($0.count == 1 ? "" : "s")" } ?? "")",
       ])
     } else {
       rows.add(["labels", r.dataset == nil ? "none" : "none (the dataset had no labels at start)"])

@@ -21,6 +21,7 @@ extension Root {
       try workspace.checkLabelImports(repair: repair, into: &report)
       try workspace.checkJournal(folders: report.recordFolders, repair: repair, into: &report)
       workspace.checkRunIndex(repair: repair, into: &report)
+      try workspace.checkMetricLogs(into: &report)
     }
     return report
   }
@@ -102,6 +103,21 @@ extension Workspace {
           finding.repaired = "removed \(removed) label(s)"
         }
         report.findings.append(finding)
+      }
+    }
+  }
+
+  /// Each run's metric log read as `run show` and `run history` read it: a line that is an
+  /// event but not a point (a negative step written by hand, say) is damage the store's own
+  /// check cannot see.
+  fileprivate func checkMetricLogs(into report: inout FsckReport) throws {
+    for id in try runIDs() {
+      let log = metricLog(id)
+      guard FileIO.exists(log.path) else { continue }
+      do { _ = try MetricLogScanner.figures(log) } catch let error as StoreError {
+        guard case .corrupt(let file, let reason) = error else { throw error }
+        let finding = FsckFinding(severity: .corrupt, file: file, problem: reason, repaired: nil)
+        if !report.findings.contains(where: { $0.file == file && $0.severity == .corrupt }) { report.findings.append(finding) }
       }
     }
   }

@@ -50,7 +50,9 @@ public enum FileIO {
 
   /// The whole content of a file.
   public static func read(_ path: String) throws(StoreError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // Opened without waiting (a FIFO nobody writes to would block the open for ever), then read
+    // as usual: a FIFO or pipe with a writer is read to its end, one without reads as empty.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else {
       if errno == ENOENT {
         ReadSet.saw(path, nil)
@@ -59,6 +61,7 @@ public enum FileIO {
       throw failure(path, "open")
     }
     defer { close(fd) }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw failure(path, "stat") }
     ReadSet.saw(path, info)

@@ -503,6 +503,58 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     }
   }
 
+  /// JSON Lines labels that are numbers keep their identity: a whole number is its integer's
+  /// text (100, 100.0 and 1e2 are one label), one too large for a double to hold exactly is
+  /// refused rather than merged with its neighbours; a first line that is no object says so.
+  @Test func jsonLinesNumbersAreLabelsAsWrittenAndAFirstLineThatIsNoObjectSaysSo() throws {
+    let (root, inputs) = try evaluatedRoot()
+    let dev = ["j04", "j05", "j06", "j07", "j08", "j09"]
+    func lines(_ prediction: (Int) -> String, _ truth: (Int) -> String) -> String {
+      dev.enumerated().map { #"{"item":"\#($1)","prediction":\#(prediction($0)),"truth":\#(truth($0))}"# }.joined(separator: "\n") + "\n"
+    }
+    try write(lines({ ["100", "100.0", "1e2", "7", "7", "100"][$0] }, { _ in "100" }), to: inputs + "/numbers.jsonl")
+    let merged = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/numbers.jsonl", "--json"], root)
+    #expect(merged.status == 0, "\(merged.stderr)")
+    #expect(merged.json?["evaluation"]?["labels"] == .array([.string("7"), .string("100")]))
+    #expect(merged.json?["evaluation"]?["metrics"]?["accuracy"]?.doubleValue == 4.0 / 6.0)
+    let before = try snapshot(root)
+    try write(
+      lines({ $0 % 2 == 0 ? "12345678901234567890123" : "12345678901234567890124" }, { _ in "12345678901234567890123" }), to: inputs + "/big.jsonl")
+    let big = try engineer(["engineer", "run", "evaluate", "r1", "--split", "train", "--predictions", inputs + "/big.jsonl"], root)
+    #expect(big.status == 3 && big.stderr.contains("line 1: 'prediction' is a number too large to read exactly"), "\(big.stderr)")
+    for (first, reason) in [
+      ("[1,2]", "not a JSON object"), (#"{"item":"j04",}"#, "not a JSON object ("), (#"{"item":"j04","prediction":NaN}"#, "not a JSON object ("),
+    ] {
+      try write(first + "\n" + lines({ _ in "1" }, { _ in "1" }), to: inputs + "/first.jsonl")
+      let bad = try engineer(["engineer", "run", "evaluate", "r1", "--split", "dev", "--predictions", inputs + "/first.jsonl"], root)
+      #expect(bad.status == 3 && bad.stderr.contains("first.jsonl: line 1: \(reason)"), "\(first): \(bad.stderr)")
+    }
+    #expect(try snapshot(root) == before)
+  }
+
+  /// A line of a metric log that fsck calls corrupt is corrupt to every reader: a canonical line
+  /// with a time that is none, a hand-written one with a negative step.
+  @Test func metricLogLinesFsckRefusesAreRefusedByEveryReader() throws {
+    let (root, _) = try trainingRoot()
+    #expect(try engineer(["engineer", "run", "start", "h1", "--dataset", "joints"], root).status == 0)
+    #expect(try engineer(["engineer", "run", "log", "h1", "--metric", "loss=0.5", "--split", "train", "--step", "1"], root).status == 0)
+    let path = root + "/demo/runs/h1/metrics.jsonl"
+    let good = try String(contentsOfFile: path, encoding: .utf8)
+    for line in [
+      #"{"author":"eve","body":{"metric":"loss","split":"train","step":2,"value":1},"role":"engineer","seq":3,"time":"yesterday"}"#,
+      #"{"author":"eve","body":{"metric":"loss","split":"train","step":-5,"value":1},"role":"engineer","seq":3,"time":"2026-01-01T00:00:00Z"}"#,
+      #"{"author":"eve","body":{"metric":"loss","split":"train","step":2,"value":1},"role":"engineer","time":"2026-01-01T00:00:00Z"}"#,
+    ] {
+      try Data((good + line + "\n").utf8).write(to: URL(fileURLWithPath: path))
+      for words in [["engineer", "run", "history", "h1", "train.loss"], ["engineer", "run", "show", "h1"]] {
+        let read = try engineer(words, root)
+        #expect(read.status == 7 && read.stderr.contains("line 3"), "\(words[2]) of \(line): \(read.stderr)")
+      }
+      let fsck = try mlw(["fsck"], root: root, as: nil, workspace: nil)
+      #expect(fsck.status != 0, "fsck on \(line): \(fsck.stdout)")
+    }
+  }
+
   @Test func badPredictionsAreOneLineAndStoreNothing() throws {
     let (root, inputs) = try evaluatedRoot()
     var many = "item,prediction,truth,zone\n"

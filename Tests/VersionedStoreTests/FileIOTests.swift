@@ -19,6 +19,31 @@ import Testing
   }
 }
 
+@Suite struct FIFOTests {
+  /// A FIFO nobody writes to reads as empty at once; opening it does not wait for a writer.
+  @Test func aFIFOWithoutAWriterReadsAsEmptyAtOnce() throws {
+    let path = makeTemporaryFolder("mlw-fifo") + "/ff"
+    #expect(mkfifo(path, 0o600) == 0)
+    let done = DispatchSemaphore(value: 0)
+    let result = Locked<[UInt8]?>(nil)
+    Thread.detachNewThread {
+      result.set(try? FileIO.read(path))
+      done.signal()
+    }
+    #expect(done.wait(timeout: .now() + 5) == .success, "FileIO.read blocked on a FIFO without a writer")
+    #expect(result.get() == [])
+  }
+}
+
+/// A value shared with a thread.
+final class Locked<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Value
+  init(_ value: Value) { self.value = value }
+  func set(_ new: Value) { lock.withLock { value = new } }
+  func get() -> Value { lock.withLock { value } }
+}
+
 @Suite struct ChildCountTests {
   /// A large collection's count is kept with its folder's identity and used while the folder is
   /// unchanged; an entry added or removed changes the folder's times, and the count is taken

@@ -48,6 +48,19 @@ public struct TabularInput {
     if isJSONLines {
       header = []
       dataStart = 0
+      // The first object names the columns: a first line that is none is its own error, not
+      // "no such column".
+      var line = 0
+      for text in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        line += 1
+        guard !text.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { continue }
+        let value: JSONValue
+        do { value = try JSONValue.parse(text) } catch {
+          throw InputError(file: file, line: line, "not a JSON object (\(error.reason))")
+        }
+        guard case .object = value else { throw InputError(file: file, line: line, "not a JSON object") }
+        break
+      }
     } else {
       // JSON Lines are checked by the JSON parser; CSV is checked here, once, so that no text
       // is stored with U+FFFD in place of what the file held.
@@ -218,7 +231,16 @@ public struct TabularInput {
         case nil, .null?: fields.append(nil)
         case .string(let s)?: fields.append(s)
         case .int(let i)?: fields.append(String(i))
-        case .double(let d)?: fields.append(String(d))
+        case .double(let d)?:
+          // A whole number is its integer's text (100.0 and 1e2 are the label 100, as 100 is);
+          // one too large for a double to hold exactly would merge distinct labels.
+          if d.rounded() == d, d.magnitude < 9_007_199_254_740_992 {
+            fields.append(String(Int64(d)))
+          } else if d.rounded() == d {
+            throw InputError(file: file, line: line, "'\(name)' is a number too large to read exactly (\(d)); write it as a string")
+          } else {
+            fields.append(String(d))
+          }
         case .bool(let b)?: fields.append(String(b))
         default: throw InputError(file: file, line: line, "'\(name)' must be a string, a number or null")
         }

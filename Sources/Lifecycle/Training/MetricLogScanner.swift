@@ -18,6 +18,8 @@ enum MetricLogScanner {
     var step: Int?
     /// Where the canonical line's body ended (nil for a line the JSON parser read).
     var bodyEnd: Int?
+    /// Where its time is in the line (nil for a line the JSON parser read).
+    var time: Range<Int>? = nil
   }
 
   /// Each metric's figures over the log, by name.
@@ -92,31 +94,17 @@ enum MetricLogScanner {
     mutating func line(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
       guard problem == nil else { return }
       let b = bytes.assumingMemoryBound(to: UInt8.self)
-      if let point = MetricLogScanner.fast(b, 0, b.count, &names), let end = point.bodyEnd {
+      if let point = MetricLogScanner.fast(b, 0, b.count, &names), let time = point.time {
         guard point.name == wanted else { return }
-        // The rest of a canonical line: ,"role":"…","seq":N,"time":"…"}
-        if let at = MetricLogScanner.find(b, ",\"time\":\"", from: end, to: b.count),
-          let close = (at..<b.count).first(where: { b[$0] == UInt8(ascii: "\"") })
-        {
-          history.steps.append(point.step)
-          history.values.append(point.value)
-          history.times.append(String(decoding: UnsafeBufferPointer(rebasing: b[at..<close]), as: UTF8.self))
-          return
-        }
-      }
-      let json: JSONValue
-      do { json = try JSONValue.parse(b) } catch {
-        problem = (offset, "is not JSON (\(error))")
+        history.steps.append(point.step)
+        history.values.append(point.value)
+        history.times.append(String(decoding: UnsafeBufferPointer(rebasing: b[time]), as: UTF8.self))
         return
       }
-      guard let body = json["body"], let point = MetricPoint(json: body) else {
-        problem = (offset, "is not a metric point {metric, value, step, split}")
-        return
-      }
-      guard point.name == wanted else { return }
+      guard let (point, time) = MetricLogScanner.parsed(b, at: offset, problem: &problem), point.name == wanted else { return }
       history.steps.append(point.step)
       history.values.append(point.value.value)
-      history.times.append(json["time"]?.stringValue ?? "")
+      history.times.append(time)
     }
   }
 
@@ -137,15 +125,7 @@ enum MetricLogScanner {
         add(point)
         return
       }
-      let json: JSONValue
-      do { json = try JSONValue.parse(b) } catch {
-        problem = (offset, "is not JSON (\(error))")
-        return
-      }
-      guard let body = json["body"], let point = MetricPoint(json: body) else {
-        problem = (offset, "is not a metric point {metric, value, step, split}")
-        return
-      }
+      guard let (point, _) = MetricLogScanner.parsed(b, at: offset, problem: &problem) else { return }
       add(Point(name: point.name, slot: nil, value: point.value.value, step: point.step, bodyEnd: nil))
     }
 
@@ -168,6 +148,30 @@ enum MetricLogScanner {
       }
       figures[index].add(point.value, step: point.step)
     }
+  }
+
+  /// A line the fast reader does not know, read by the JSON parser and checked as `fsck` checks
+  /// an event (seq, author, role, time, body) and a point (a step is a whole number from 0): the
+  /// point and its time as written, or nil with `problem` set.
+  static func parsed(
+    _ b: UnsafeBufferPointer<UInt8>, at offset: Int, problem: inout (offset: Int, reason: String)?
+  ) -> (MetricPoint, String)? {
+    let json: JSONValue
+    do { json = try JSONValue.parse(b) } catch {
+      problem = (offset, "is not JSON (\(error))")
+      return nil
+    }
+    guard let seq = json["seq"]?.intValue, seq >= 1, json["author"]?.stringValue != nil, json["role"]?.stringValue != nil,
+      let time = json["time"]?.stringValue, Timestamp.parse(time) != nil
+    else {
+      problem = (offset, "is not an event (seq, author, role, time, body)")
+      return nil
+    }
+    guard let body = json["body"], let point = MetricPoint(json: body), (point.step ?? 0) >= 0 else {
+      problem = (offset, "is not a metric point {metric, value, step from 0, split}")
+      return nil
+    }
+    return (point, time)
   }
 
   /// The point of a canonical line, or nil when the line is not in the shape expected.
@@ -193,9 +197,9 @@ enum MetricLogScanner {
       defer { i += 1 }
       return from..<i
     }
-    // Skip to "body":{ (the author comes first and has no escapes in canonical names).
-    guard let body = find(b, "\"body\":{\"metric\":\"", from: start, to: end) else { return nil }
-    i = body
+    // {"author":"…","body":{"metric":"…"…},"role":"…","seq":N,"time":"…"}: an event as the
+    // store writes it; anything else is read by the parser, which checks it as fsck does.
+    guard expect("{\"author\":\""), let author = string(), !author.isEmpty, expect(",\"body\":{\"metric\":\"") else { return nil }
     guard let metric = string() else { return nil }
     var split: Range<Int>?
     var step: Int?
@@ -238,6 +242,14 @@ enum MetricLogScanner {
       value = parsed
     }
     guard expect("}") else { return nil }
+    let bodyEnd = i
+    guard expect(",\"role\":\""), let role = string(), !role.isEmpty, expect(",\"seq\":"), i < end, b[i] >= 49, b[i] <= 57 else { return nil }
+    var seqDigits = 0
+    while i < end, b[i] >= 48, b[i] <= 57 {
+      seqDigits += 1
+      i += 1
+    }
+    guard seqDigits < 19, expect(",\"time\":\""), let time = string(), Timestamp.isWellFormed(b, time), expect("}"), i == end else { return nil }
     // The name, interned without allocating: a long log has few distinct metrics.
     func same(_ known: [UInt8], _ range: Range<Int>) -> Bool {
       known.count == range.count && known.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress! + range.lowerBound, range.count) == 0 }
@@ -263,20 +275,6 @@ enum MetricLogScanner {
         names.append((Array(b[metric]), split.map { Array(b[$0]) }, name))
       }
     }
-    return Point(name: name, slot: slot, value: value, step: step, bodyEnd: i)
-  }
-
-  fileprivate static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int, to end: Int) -> Int? {
-    let count = needle.utf8CodeUnitCount
-    var i = from
-    while i + count <= end {
-      if b[i] == needle.utf8Start[0] {
-        var k = 1
-        while k < count, b[i + k] == needle.utf8Start[k] { k += 1 }
-        if k == count { return i + count }
-      }
-      i += 1
-    }
-    return nil
+    return Point(name: name, slot: slot, value: value, step: step, bodyEnd: bodyEnd, time: time)
   }
 }

@@ -845,10 +845,19 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     let edited = hostile + "/mlruns/\(experiment)/\(runFolders[0])"
     for (file, text) in [
       ("metrics/Dev.F1", "1767225600000 0.5 7\nnot a line\n1767225600001 0.6\n"), ("metrics/loss.min", "1767225600000 0.1 0\n"),
-      ("params/LR", "0.5"), ("params/lr", "0.25"), ("tags/ü", "x"),
+      ("params/LR", "0.5"), ("params/lr", "0.25"), ("tags/ü", "x"), ("metrics/größe", "1767225600000 2 0\n"),
+      ("metrics/odd", "1767225600000 0x10 1\n1767225600000 1e999 2\n1767225600000 4.0 3 extra\n1767225600000 1 -1\n0x10 1 1\n1767225600000 nan 4\n"),
+      ("tags/mlflow.source.git.commit", "abc"),
     ] {
       try Data(text.utf8).write(to: URL(fileURLWithPath: edited + "/" + file))
     }
+    try FileManager.default.createSymbolicLink(atPath: edited + "/params/linked", withDestinationPath: "/etc/hostname")
+    let editedMeta = edited + "/meta.yaml"
+    let metaText = try String(contentsOfFile: editedMeta, encoding: .utf8)
+    let startLine = try #require(metaText.split(separator: "\n").first { $0.hasPrefix("start_time: ") })
+    let start = try #require(Int(startLine.dropFirst("start_time: ".count)))
+    let endLine = metaText.split(separator: "\n").first { $0.hasPrefix("end_time: ") }.map(String.init) ?? "end_time: null"
+    try Data(metaText.replacingOccurrences(of: endLine, with: "end_time: \(start - 60_000)").utf8).write(to: URL(fileURLWithPath: editedMeta))
     let withNotes = try engineer(["engineer", "run", "import-mlflow", hostile + "/mlruns", "--json"], other)
     #expect(withNotes.status == 0, "\(withNotes.stderr)")
     let notes = withNotes.json?["runs"]?.arrayValue?.flatMap { $0["notes"]?.arrayValue?.compactMap(\.stringValue) ?? [] } ?? []
@@ -856,7 +865,12 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(notes.contains { $0.hasPrefix("metric 'loss.min' left out: 'loss.min' is no metric name") }, "\(notes)")
     #expect(notes.contains("params 'LR' and 'lr' both read as 'lr': the value of 'lr' is kept"), "\(notes)")
     #expect(notes.contains("tag 'ü' left out: no letter or digit to name it by"), "\(notes)")
-    #expect(notes.contains("1 line of metric 'Dev.F1' left out: not 'timestamp value [step]'"), "\(notes)")
+    #expect(notes.contains("1 line of metric 'Dev.F1' left out: not 'timestamp value [step]' (milliseconds, a number, a step from 0)"), "\(notes)")
+    #expect(notes.contains("metric 'größe' read as 'gr__e' (mlw names are [a-z0-9._-], at most 64)"), "\(notes)")
+    #expect(notes.contains { $0.hasPrefix("5 lines of metric 'odd' left out") }, "\(notes)")
+    #expect(notes.contains("param 'linked' left out: a link (links in a store are never followed)"), "\(notes)")
+    #expect(notes.contains("mlflow.source.git.commit 'abc' left out: not a git commit hash"), "\(notes)")
+    #expect(notes.contains { $0.hasPrefix("end_time ") && $0.hasSuffix("left out") }, "\(notes)")
     let editedID = try #require(withNotes.json?["runs"]?.arrayValue?.first { !($0["notes"]?.arrayValue?.isEmpty ?? true) }?["id"]?.stringValue)
     let editedRun = try #require(try engineer(["engineer", "run", "show", editedID, "--json"], other).json)
     #expect(editedRun["params"]?["lr"] == .double(0.25))

@@ -44,11 +44,18 @@ public enum MLflowStore {
   /// Every regular file under `folder`, as paths relative to it (MLflow nests keys with `/`);
   /// links are left out.
   static func files(under folder: String) -> [String] {
+    var links: [String] = []
+    return files(under: folder, links: &links)
+  }
+
+  /// The files under `folder`, links left out and named in `links`.
+  static func files(under folder: String, links: inout [String]) -> [String] {
     guard FileIO.isDirectory(folder), !isLink(folder), let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
     var result: [String] = []
     while let next = enumerator.nextObject() as? String {
       let path = folder + "/" + next
       if isLink(path) {
+        links.append(next)
         enumerator.skipDescendants()
         continue
       }
@@ -61,7 +68,8 @@ public enum MLflowStore {
   /// not one (before 1970 or after the year 3000).
   static func time(_ text: String?, key: String, file: String) throws -> Date? {
     guard let text, !text.isEmpty, text != "null" else { return nil }
-    guard let ms = Double(text), ms.isFinite, ms >= 0, ms < 32_503_680_000_000 else {
+    // Digits only, as MLflow writes them (Double would also read 0x10, 1e3 and inf).
+    guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), text.utf8.count <= 15, let ms = Double(text), ms < 32_503_680_000_000 else {
       throw InputError(file: file, "\(key) '\(text.prefix(40))' is not a time in milliseconds since 1970")
     }
     return Date(timeIntervalSince1970: ms / 1000)
@@ -156,6 +164,10 @@ extension Workspace {
             notes.append("\(what) '\(key)' left out: no letter or digit to name it by")
             continue
           }
+          // Lowercase and / as . are the rule; any other change is said.
+          if name != key.lowercased().replacingOccurrences(of: "/", with: ".") {
+            notes.append("\(what) '\(key)' read as '\(name)' (mlw names are [a-z0-9._-], at most 64)")
+          }
           byName[name, default: []].append(key)
           result.append((key, name))
         }
@@ -168,14 +180,19 @@ extension Workspace {
         }
         return result
       }
+      func files(_ part: String) -> [String] {
+        var found: [String] = []
+        defer { for link in found { notes.append("\(part.dropLast()) '\(link)' left out: a link (links in a store are never followed)") } }
+        return MLflowStore.files(under: runFolder + "/" + part, links: &found)
+      }
       var params: [String: JSONValue] = [:]
-      for (key, name) in named(MLflowStore.files(under: runFolder + "/params"), "param") {
+      for (key, name) in named(files("params"), "param") {
         params[name] = Run.typedValue(String(decoding: try FileIO.read(runFolder + "/params/" + key), as: UTF8.self))
       }
       var tags: [String: String] = [:]
       var code: Run.Code?
       var parent: String?
-      let tagKeys = MLflowStore.files(under: runFolder + "/tags")
+      let tagKeys = files("tags")
       let tagNames = Dictionary(
         named(tagKeys.filter { !$0.hasPrefix("mlflow.") || $0 == "mlflow.user" || $0 == "mlflow.source.name" }, "tag").map { ($0.key, $0.name) },
         uniquingKeysWith: { a, _ in a })
@@ -183,7 +200,11 @@ extension Workspace {
         let value = String(decoding: try FileIO.read(runFolder + "/tags/" + key), as: UTF8.self)
         switch key {
         case "mlflow.source.git.commit":
-          if (try? Run.checkCommit(value)) != nil { code = Run.Code(commit: value, dirty: nil, diff: nil) }
+          if (try? Run.checkCommit(value)) != nil {
+            code = Run.Code(commit: value, dirty: nil, diff: nil)
+          } else {
+            notes.append("mlflow.source.git.commit '\(value.prefix(80))' left out: not a git commit hash")
+          }
         case "mlflow.parentRunId": parent = byMLflowID[value]
         case "mlflow.runName", "mlflow.log-model.history": break
         default:
@@ -203,7 +224,7 @@ extension Workspace {
       }
       let metaFile = runFolder + "/meta.yaml"
       var points: [EventDraft] = []
-      for (key, full) in named(MLflowStore.files(under: runFolder + "/metrics"), "metric") {
+      for (key, full) in named(files("metrics"), "metric") {
         let parts = full.split(separator: ".", maxSplits: 1).map(String.init)
         let (split, metric) = parts.count == 2 ? (parts[0], parts[1]) : (nil, full)
         if let problem = MetricPoint.problem(with: metric) {
@@ -211,23 +232,38 @@ extension Workspace {
           continue
         }
         var unread = 0
-        defer { if unread > 0 { notes.append("\(unread) line\(unread == 1 ? "" : "s") of metric '\(key)' left out: not 'timestamp value [step]'") } }
+        defer {
+          if unread > 0 {
+            notes.append(
+              "\(unread) line\(unread == 1 ? "" : "s") of metric '\(key)' left out: not 'timestamp value [step]' (milliseconds, a number, a step from 0)"
+            )
+          }
+        }
         for line in String(decoding: try FileIO.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
           let fields = line.split(separator: " ").map(String.init)
-          guard fields.count >= 2, let time = try? MLflowStore.time(fields[0], key: "timestamp", file: key),
-            let value = Double(fields[1]) ?? MetricValue.nonFinite(fields[1])
+          // `timestamp value [step]` as MLflow writes them: digits, a decimal or nan/inf, a whole
+          // step from 0 (mlw has no negative steps).
+          let number = fields.count > 1 ? (Figure.isDecimal(fields[1]) ? Double(fields[1]).flatMap { $0.isFinite ? $0 : nil } : nil) : nil
+          let step = fields.count == 3 ? Int(fields[2]).flatMap { $0 >= 0 ? $0 : nil } : nil
+          guard fields.count == 2 || (fields.count == 3 && step != nil), let time = try? MLflowStore.time(fields[0], key: "timestamp", file: key),
+            let value = number ?? MetricValue.nonFinite(fields[1])
           else {
             unread += 1  // a torn line, or one written by hand
             continue
           }
-          let step = fields.count > 2 ? Int(fields[2]).flatMap { $0 >= 0 ? $0 : nil } : nil
           let point = MetricPoint(metric: metric, value: MetricValue(value), step: step, split: split)
           points.append(EventDraft(author: actor.name, role: actor.role.rawValue, time: time, body: try JSONValue(encoding: point)))
         }
       }
+      let started = try MLflowStore.time(meta["start_time"], key: "start_time", file: metaFile) ?? now
+      var ended = try MLflowStore.time(meta["end_time"], key: "end_time", file: metaFile)
+      if let end = ended, end < started {
+        notes.append("end_time \(Timestamp.format(end)) is before start_time \(Timestamp.format(started)): left out")
+        ended = nil
+      }
       let run = Run(
-        status: MLflowStore.status(meta["status"]), started: try MLflowStore.time(meta["start_time"], key: "start_time", file: metaFile) ?? now,
-        ended: try MLflowStore.time(meta["end_time"], key: "end_time", file: metaFile), dataset: pin, labels: nil,
+        status: MLflowStore.status(meta["status"]), started: started,
+        ended: ended, dataset: pin, labels: nil,
         splits: nil, code: code, params: params, tags: tags, parent: parent,
         imported: Run.Imported(from: "mlflow", id: mlflowID, experiment: experiment))
       ready.append((id, run, points, mlflowID, experiment, notes))

@@ -114,7 +114,7 @@ import VersionedStore
       (["lead", "member", "add", "../evil", "--role", "sme", "--workspace", "demo"], "ana", 3, "invalid member name"),
       (["lead", "member", "add", "carl", "--role", "wizard", "--workspace", "demo"], "ana", 2, "The value 'wizard' is invalid for '--role <role>'"),
       (["lead", "member", "grant", "sam", "--role", "boss", "--workspace", "demo"], "ana", 2, "Please provide one of 'lead', 'sme', 'manager'"),
-      (["lead", "member", "add", "carl", "--workspace", "demo"], "ana", 3, "at least one --role"),
+      (["lead", "member", "add", "carl", "--workspace", "demo"], "ana", 2, "give at least one --role"),
       (["lead", "member", "add", "sam", "--role", "sme", "--workspace", "demo"], "ana", 6, "already"),
       (["lead", "member", "grant", "nobody", "--role", "sme", "--workspace", "demo"], "ana", 4, "not a member"),
       (["lead", "member", "revoke", "ana", "--role", "lead", "--workspace", "demo"], "ana", 6, "no role"),

@@ -13,6 +13,12 @@ public struct InputError: CategorizedError, Equatable {
   }
 
   public var category: ErrorCategory { .invalidInput }
+
+  /// A value from a file as an error message shows it: at most 80 characters (an item id of
+  /// megabytes would otherwise be the whole message).
+  public static func shown(_ value: String) -> String {
+    value.count <= 80 ? value : String(value.prefix(77)) + "…"
+  }
   public var message: String {
     line.map { "\(file): line \($0): \(problem)" } ?? "\(file): \(problem)"
   }

@@ -223,10 +223,12 @@ extension Workspace {
     try input.forEachRecord(columns: wanted) { line, fields in
       guard !fields.isEmpty(0) else { throw InputError(file: given, line: line, "the item is empty") }
       guard let number = allowed.find(fields.buffer, fields.starts[0], fields.ends[0]) else {
-        throw InputError(file: given, line: line, "item '\(fields.string(0))' is not in \(scope)")
+        throw InputError(file: given, line: line, "item '\(InputError.shown(fields.string(0)))' is not in \(scope)")
       }
       let first = lineOf[Int(number)]
-      if first > 0 { throw InputError(file: given, line: line, "item '\(fields.string(0))' is listed twice (line \(first) and here)") }
+      if first > 0 {
+        throw InputError(file: given, line: line, "item '\(InputError.shown(fields.string(0)))' is listed twice (line \(first) and here)")
+      }
       lineOf[Int(number)] = Int32(clamping: line)
       item.append(number)
       guard !fields.isEmpty(1) else { throw InputError(file: given, line: line, "the prediction is empty") }
@@ -240,13 +242,13 @@ extension Workspace {
         guard let label = snapshot[scopeItems[Int(number)]] else {
           throw InputError(
             file: given, line: line,
-            "item '\(fields.string(0))' has no label in run '\(run.id)''s snapshot (a tie or unlabelled); add a truth column")
+            "item '\(InputError.shown(fields.string(0)))' has no label in run '\(run.id)''s snapshot (a tie or unlabelled); add a truth column")
         }
         truth.append(labels.intern(label).0)
       }
       if hasScore {
         guard let value = fields.decimal(at), value.isFinite else {
-          throw InputError(file: given, line: line, "the score '\(fields.string(at))' is not a number")
+          throw InputError(file: given, line: line, "the score '\(InputError.shown(fields.string(at)))' is not a number")
         }
         scores.append(value)
         at += 1
@@ -255,7 +257,7 @@ extension Workspace {
         var sum = 0.0
         for (k, column) in probabilityColumns.enumerated() {
           guard let p = fields.decimal(at + k), (0...1).contains(p) else {
-            throw InputError(file: given, line: line, "\(column) '\(fields.string(at + k))' is not a probability from 0 to 1")
+            throw InputError(file: given, line: line, "\(column) '\(InputError.shown(fields.string(at + k)))' is not a probability from 0 to 1")
           }
           probabilities.append(p)
           sum += p
@@ -278,7 +280,10 @@ extension Workspace {
       let known = Set(probabilityLabels)
       if let i = truth.indices.first(where: { !known.contains(labels.names[Int(truth[$0])]) }) {
         let label = labels.names[Int(truth[i])]
-        throw InputError(file: given, "the truth '\(label)' of item '\(scopeItems[Int(item[i])])' has no proba[\(label)] column")
+        throw InputError(
+          file: given, line: Int(lineOf[Int(item[i])]),
+          "the truth '\(InputError.shown(label))' of item '\(InputError.shown(scopeItems[Int(item[i])]))' has no proba[\(InputError.shown(label))] column"
+        )
       }
     }
     let missing =
@@ -369,7 +374,8 @@ extension Workspace {
       let known = Set(schema.labelNames)
       let unknown = report.labels.filter { !known.contains($0) }
       if !unknown.isEmpty {
-        warnings.append("not in the label schema: \(unknown.joined(separator: ", ")) (a typo in the predictions, or labels of another task?)")
+        let shown = unknown.prefix(10).map(InputError.shown).joined(separator: ", ") + (unknown.count > 10 ? ", …" : "")
+        warnings.append("not in the label schema: \(shown) (a typo in the predictions, or labels of another task?)")
       }
     }
     let evaluation = Evaluation(

@@ -19,6 +19,10 @@ extension Mlw.Lead.Member {
     @Option(help: "Fail unless the workspace record is still at this version.")
     var ifVersion: Int?
 
+    func validate() throws {
+      guard !roles.isEmpty else { throw ValidationError("give at least one --role (lead, sme, manager, annotator, engineer)") }
+    }
+
     func execute(_ context: CommandContext) throws -> MemberChangeOutput {
       let change = try context.requireWorkspace().addMember(
         name, roles: roles, actor: try context.requireActor(), now: context.now, ifVersion: ifVersion)

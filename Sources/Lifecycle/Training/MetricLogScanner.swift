@@ -181,8 +181,7 @@ enum MetricLogScanner {
     var i = start
     func expect(_ text: StaticString) -> Bool {
       let count = text.utf8CodeUnitCount
-      guard i + count <= end else { return false }
-      for k in 0..<count where b[i + k] != text.utf8Start[k] { return false }
+      guard i + count <= end, memcmp(b.baseAddress! + i, text.utf8Start, count) == 0 else { return false }
       i += count
       return true
     }

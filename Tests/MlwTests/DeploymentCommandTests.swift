@@ -466,6 +466,10 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
     let oks = try run(["engineer", "monitor", "truth", "line-3", "--window", "w3", inputs + "/oks.csv", "--json"], root)
     #expect(oks.json?["window"]?["truth"]?["barsUnjudged"]?[0]?.stringValue?.hasPrefix("bar recall[bridge] >= 0.75") == true, "\(oks.stdout)")
     #expect(try run(["engineer", "monitor", "show", "line-3"], root).stdout.contains("1 not judged"))
+    // Its f1 averages one class where the signed-off f1 averaged two: said, not silently compared.
+    #expect(
+      oks.json?["window"]?["truth"]?["classesNote"]?.stringValue
+        == "f1 of this window averages 1 class, the signed-off one 2: the window has none of bridge; compare per-class figures", "\(oks.stdout)")
 
     // KPI targets in scientific notation; cards with control characters; the alias latest.
     #expect(

@@ -79,6 +79,9 @@ public struct MonitorWindow: DocumentBody, Equatable {
     /// Bars the window's labels cannot judge (a class none of its rows has).
     public var barsUnjudged: [String]?
     public var evaluation: Signoff.EvaluationRef?
+    /// When the metric averages over classes and the window's classes are not the signed-off
+    /// evaluation's: the two figures average different classes, and the drop says so.
+    public var classesNote: String? = nil
   }
 
   /// A window with fewer rows neither raises nor resolves an alert: its figures say too little.
@@ -438,6 +441,19 @@ extension Workspace {
         truth.evaluation = ref
         truth.signedOff = before
         truth.drop = direction == .higher ? before - now : now - before
+        // A macro figure averages the classes present: like for like only on the same classes.
+        let averaged = ["precision", "recall", "f1", "balanced_accuracy", "mcc", "kappa", "weighted_f1"].contains(metric)
+        let windowClasses = Set(truths).union(predicted)
+        let signedOffClasses = Set(evaluation.labels)
+        if averaged, windowClasses != signedOffClasses {
+          let missing = signedOffClasses.subtracting(windowClasses).sorted()
+          let extra = windowClasses.subtracting(signedOffClasses).sorted()
+          var parts: [String] = []
+          if !missing.isEmpty { parts.append("has none of \(missing.prefix(10).joined(separator: ", "))") }
+          if !extra.isEmpty { parts.append("has \(extra.prefix(10).joined(separator: ", ")), which the evaluation had not") }
+          truth.classesNote =
+            "\(metric) of this window averages \(windowClasses.count) class\(windowClasses.count == 1 ? "" : "es"), the signed-off one \(signedOffClasses.count): the window \(parts.joined(separator: " and ")); compare per-class figures"
+        }
       }
     }
     truth.sample = try content.put(try FileIO.read(path), extension: "csv")

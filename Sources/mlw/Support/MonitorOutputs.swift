@@ -66,6 +66,7 @@ struct WindowOutput: CommandOutput {
       }
       for failed in t.barsFailed { out += "  bar failed: \(failed)\n" }
       for unjudged in t.barsUnjudged ?? [] { out += "  bar not judged: \(unjudged)\n" }
+      if let note = t.classesNote { out += "  note: \(note)\n" }
     }
     out += "rule: the default drift rule (mlw engineer monitor window --help)"
     out += w.correction == "none" ? ", no correction\n" : ", p-values corrected (\(w.correction))\n"

@@ -59,6 +59,20 @@ public struct FilesArea: Sendable {
     return path
   }
 
+  /// The path of `given` for reading a folder (an MLflow store): an existing folder inside the
+  /// area, reached without a link that leads out. What lies inside it is the reader's to check:
+  /// the MLflow reader follows no link and reads only regular files with no other hard link.
+  public func readingFolder(_ given: String) throws -> String {
+    let path = try resolve(given.hasSuffix("/") ? String(given.dropLast()) : given)
+    var info = stat()
+    guard lstat(path, &info) == 0 else {
+      throw StoreError.notFound(
+        what: "folder '\(given)' in the files area of '\(workspace)'", hint: "the folder must be in Workspaces/\(workspace)/files/ on the server")
+    }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw Refusal(path: given, rule: "is not a folder", workspace: workspace) }
+    return path
+  }
+
   /// The path of `given` for writing: inside the area, its folder existing, and no file there
   /// unless `replacing` allows it.
   public func writing(_ given: String, replacing: Replacing) throws -> String {

@@ -804,6 +804,60 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
   }
 }
 
+@Suite struct MLflowServerImportTests {
+  /// Over the server, import-mlflow reads a folder in the caller's files area and nowhere else:
+  /// `..`, absolute paths, a link out of the area, a file, another workspace's area and a hard
+  /// link inside the store are refused with nothing stored; messages name the folder as given.
+  @Test func aStoreInTheFilesAreaIsImportedAndNothingOutsideIt() throws {
+    let (root, tokens) = try makeServedRoot()
+    let store = makeTemporaryFolder("mlw-mlruns-served")
+    #expect(try runPython("make_mlflow_store.py", [store + "/mlruns"]).status == 0)
+    let area = root + "/demo/files"
+    try FileManager.default.createDirectory(atPath: area, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: store + "/mlruns", toPath: area + "/mlruns")
+    try FileManager.default.createSymbolicLink(atPath: area + "/outside", withDestinationPath: store + "/mlruns")
+    try Data("x".utf8).write(to: URL(fileURLWithPath: area + "/plain.txt"))
+    // Another workspace, with a store in its own area, that eve is not a member of.
+    #expect(try mlw(["init", "other", "--lead", "ana"], root: root).status == 0)
+    try FileManager.default.createDirectory(atPath: root + "/other/files", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: store + "/mlruns", toPath: root + "/other/files/mlruns")
+    let server = try ServerProcess(root: root)
+    defer { _ = server.stop() }
+    let client = try LineClient(port: server.port)
+    _ = try client.request("auth \(tokens["eve"]!)")
+    let before = try snapshot(root)
+    for (words, code) in [
+      ("engineer run import-mlflow ../../demo/files/mlruns -w demo", -32005), ("engineer run import-mlflow \(store)/mlruns -w demo", -32005),
+      ("engineer run import-mlflow outside -w demo", -32005), ("engineer run import-mlflow plain.txt -w demo", -32005),
+      ("engineer run import-mlflow mlruns", -32003), ("engineer run import-mlflow nothing-here -w demo", -32004),
+      ("engineer run import-mlflow mlruns -w other", -32004),
+    ] {
+      let refused = try client.request(words)
+      #expect(refused["error"]?["code"]?.intValue == code, "\(words): \(refused)")
+      #expect(refused["error"]?["message"]?.stringValue?.contains(root) != true, "\(words) names the server's folders: \(refused)")
+    }
+    #expect(try snapshot(root) == before)
+    // A hard link inside the store to a file elsewhere is refused, naming the folder as given.
+    let experiment = try #require(try FileManager.default.contentsOfDirectory(atPath: area + "/mlruns").first { $0 != "0" && !$0.hasPrefix(".") })
+    let run = try #require(try FileManager.default.contentsOfDirectory(atPath: area + "/mlruns/" + experiment).first { $0 != "meta.yaml" })
+    let secret = store + "/secret.txt"
+    try Data("s3cret".utf8).write(to: URL(fileURLWithPath: secret))
+    try FileManager.default.linkItem(atPath: secret, toPath: area + "/mlruns/\(experiment)/\(run)/params/stolen")
+    let withLink = try snapshot(root)
+    let linked = try client.request("engineer run import-mlflow mlruns -w demo")
+    #expect(linked["error"]?["code"]?.intValue == -32003, "\(linked)")
+    #expect(
+      linked["error"]?["message"]?.stringValue?.hasPrefix("mlruns/\(experiment)/\(run)/params/stolen: has another hard link") == true, "\(linked)")
+    #expect(try snapshot(root) == withLink)
+    try FileManager.default.removeItem(atPath: area + "/mlruns/\(experiment)/\(run)/params/stolen")
+    let imported = try client.request(#"{"jsonrpc":"2.0","id":5,"method":"engineer.run.import-mlflow","params":{"workspace":"demo","_":["mlruns"]}}"#)
+    #expect(imported["result"]?["runs"]?.arrayValue?.count == 2, "\(imported)")
+    let lead = try LineClient(port: server.port)
+    _ = try lead.request("auth \(tokens["ana"]!)")
+    #expect(try lead.request("lead run show baseline-cnn -w demo")["result"]?["imported"]?["from"]?.stringValue == "mlflow")
+  }
+}
+
 @Suite struct MLflowImportTests {
   @Test func runsWrittenByTheRealMLflowClientAreImportedOnceWithTheirHistories() throws {
     let folder = makeTemporaryFolder("mlw-mlruns")

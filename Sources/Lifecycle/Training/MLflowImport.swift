@@ -1,6 +1,10 @@
 import Foundation
 import VersionedStore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Reads MLflow's plain-file tracking store (an `mlruns/` folder: `<experiment>/meta.yaml`,
 /// `<experiment>/<run>/meta.yaml`, `params/<key>`, `tags/<key>`, `metrics/<key>` with lines
 /// `timestamp value step`) into mlw runs marked as imported from MLflow. A run is pinned to a
@@ -23,7 +27,7 @@ public enum MLflowStore {
   /// The `key: value` lines of an MLflow `meta.yaml` (flat; quotes removed).
   static func meta(_ path: String) throws -> [String: String] {
     var result: [String: String] = [:]
-    let text = String(decoding: try FileIO.read(path), as: UTF8.self)
+    let text = String(decoding: try read(path), as: UTF8.self)
     for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix(" ") && !line.hasPrefix("#") {
       guard let colon = line.firstIndex(of: ":") else { continue }
       var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -33,6 +37,18 @@ public enum MLflowStore {
       result[String(line[..<colon]).trimmingCharacters(in: .whitespaces)] = value
     }
     return result
+  }
+
+  /// The bytes of a file of the store: a regular file with no other hard link (a store from
+  /// elsewhere, or one in a files area on the server, could otherwise hold a name for any file of
+  /// this machine).
+  static func read(_ path: String) throws -> [UInt8] {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+      throw InputError(file: path, "is not a regular file of the MLflow store")
+    }
+    guard info.st_nlink == 1 else { throw InputError(file: path, "has another hard link (it may be a file elsewhere); copy the store") }
+    return try FileIO.read(path)
   }
 
   /// Whether `path` is a symbolic link: a store from elsewhere could point one at any file of
@@ -187,7 +203,7 @@ extension Workspace {
       }
       var params: [String: JSONValue] = [:]
       for (key, name) in named(files("params"), "param") {
-        params[name] = Run.typedValue(String(decoding: try FileIO.read(runFolder + "/params/" + key), as: UTF8.self))
+        params[name] = Run.typedValue(String(decoding: try MLflowStore.read(runFolder + "/params/" + key), as: UTF8.self))
       }
       var tags: [String: String] = [:]
       var code: Run.Code?
@@ -197,7 +213,7 @@ extension Workspace {
         named(tagKeys.filter { !$0.hasPrefix("mlflow.") || $0 == "mlflow.user" || $0 == "mlflow.source.name" }, "tag").map { ($0.key, $0.name) },
         uniquingKeysWith: { a, _ in a })
       for key in tagKeys {
-        let value = String(decoding: try FileIO.read(runFolder + "/tags/" + key), as: UTF8.self)
+        let value = String(decoding: try MLflowStore.read(runFolder + "/tags/" + key), as: UTF8.self)
         switch key {
         case "mlflow.source.git.commit":
           if (try? Run.checkCommit(value)) != nil {
@@ -239,7 +255,7 @@ extension Workspace {
             )
           }
         }
-        for line in String(decoding: try FileIO.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
+        for line in String(decoding: try MLflowStore.read(runFolder + "/metrics/" + key), as: UTF8.self).split(whereSeparator: \.isNewline) {
           let fields = line.split(separator: " ").map(String.init)
           // `timestamp value [step]` as MLflow writes them: digits, a decimal or nan/inf, a whole
           // step from 0 (mlw has no negative steps).

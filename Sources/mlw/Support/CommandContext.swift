@@ -87,6 +87,15 @@ struct CommandContext: Sendable {
     return try filesArea(for: file.given).reading(file.given)
   }
 
+  /// The path to read a folder argument at: on the command line the path as given; on the
+  /// server an existing folder inside the files area of the workspace named with `-w`, which the
+  /// caller must be a member of.
+  func path(readingFolder given: String) throws -> String {
+    guard channel == .server else { return given }
+    ReadSet.dependsOn("files named in the request")
+    return try filesArea(for: given).readingFolder(given)
+  }
+
   /// The path to write a file argument at: on the command line the path as given, replacing a
   /// file there only with `force`; on the server inside the caller's files area, never
   /// replacing a file unless `force` (and then only a regular file inside the area).

@@ -9,15 +9,18 @@ extension Mlw.Engineer.Run {
     static let effect = Effect.writes
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The mlruns/ folder (command line only).") var folder: String
+    @Argument(help: "The mlruns/ folder (over the server: a folder in the workspace's files area).") var folder: String
 
     func execute(_ context: CommandContext) throws -> MLflowImportOutput {
       let workspace = try context.requireWorkspace()
-      guard context.channel == .commandLine else {
-        throw FilesArea.Refusal(
-          path: folder, rule: "is a folder of the server's machine: import-mlflow runs on the command line only", workspace: workspace.name)
+      let path = try context.path(readingFolder: folder)
+      do {
+        return MLflowImportOutput(runs: try workspace.importMLflow(folder: path, actor: try context.requireActor(), now: context.now))
+      } catch var error as InputError where path != folder {
+        // Named as the caller named it, not by where the server keeps it.
+        error.file = error.file.replacingOccurrences(of: path, with: folder)
+        throw error
       }
-      return MLflowImportOutput(runs: try workspace.importMLflow(folder: folder, actor: try context.requireActor(), now: context.now))
     }
   }
 }

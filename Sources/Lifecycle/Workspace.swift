@@ -30,6 +30,7 @@ public struct Workspace: Sendable {
   public func publish<T: DocumentBody>(
     _ path: RecordPath, _ body: T, actor: Actor, message: String, expecting expected: Int, now: Date
   ) throws -> StoredDocument {
+    try PlainText.check(message, what: "--message")
     let draft = try DocumentDraft(body, author: actor.name, role: actor.role.rawValue, time: now, message: message)
     return try publish(path, draft, expecting: expected)
   }

@@ -49,6 +49,9 @@ public enum FileIO {
   }
 
   /// The whole content of a file.
+  /// The most `read` takes from a file that is not a regular file.
+  public static let unboundedLimit = 256 << 20
+
   public static func read(_ path: String) throws(StoreError) -> [UInt8] {
     // Opened without waiting (a FIFO nobody writes to would block the open for ever), then read
     // as usual: a FIFO or pipe with a writer is read to its end, one without reads as empty.
@@ -71,10 +74,17 @@ public enum FileIO {
     var capacity = max(Int(info.st_size) + 1, 4096)
     var bytes = [UInt8](repeating: 0, count: capacity)
     var filled = 0
+    // A file that is not a regular file (a device, a pipe) can have no end: read at most
+    // `unboundedLimit` of it.
+    let regular = info.st_mode & S_IFMT == S_IFREG
     while true {
+      if !regular, filled > unboundedLimit {
+        throw StoreError.io(
+          path: path, operation: "read", reason: "it is not a regular file and gave more than \(unboundedLimit >> 20) MiB; save it to a file")
+      }
       if filled == capacity {
         capacity *= 2
-        bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: capacity - bytes.count))
       }
       let got = bytes.withUnsafeMutableBytes { buffer in
         Glibc.read(fd, buffer.baseAddress! + filled, capacity - filled)

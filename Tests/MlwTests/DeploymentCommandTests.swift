@@ -429,6 +429,35 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
     #expect(try run(["status"], root).stdout.contains("line-3: joints@2 serves, but its sign-off does not hold"))
   }
 
+  /// An approval judged against the baselines no longer holds once a baseline is added, changed
+  /// or removed (found in an attack: approve first, add the baseline that fails it, then deploy).
+  @Test func aBaselineRecordedAfterAnApprovalEndsIt() throws {
+    let (root, _) = try approvedRoot()
+    #expect(try run(["lead", "gate", "set", "--beat-baselines"], root, as: "ana").status == 0)
+    let approved = try run(["sme", "signoff", "approve", "joints@2", "--reason", "beats every baseline there is"], root, as: "sam")
+    #expect(approved.status == 0, "\(approved.stderr)")
+    #expect(try run(["engineer", "deployment", "start", "joints@2", "--target", "line-9", "--form", "batch", "--traffic", "10"], root).status == 0)
+    #expect(
+      try run(["engineer", "baseline", "add", "vendor", "--type", "older-system", "--metric", "f1=0.99", "--source", "vendor rules"], root)
+        .status == 0)
+    let check = try run(["engineer", "model", "show", "joints@2"], root)
+    #expect(check.stdout.contains("no longer holds: baselines/vendor v1 was recorded since"), "\(check.stdout)")
+    let before = try snapshot(root)
+    let promote = try run(["engineer", "deployment", "promote", "line-9"], root)
+    #expect(promote.status != 0 && promote.stderr.contains("baselines/vendor v1 was recorded since"), "\(promote.stderr)")
+    #expect(try snapshot(root) == before)
+    // Text that people read later holds no terminal control sequence (found in the same attack).
+    for (words, who) in [
+      (["sme", "signoff", "reject", "joints@2", "--reason", "x\u{1B}]0;owned\u{07}y"], "sam"),
+      (["sme", "deployment", "check", "line-9", "consent", "--status", "done", "--note", "a\u{1B}[2Jb"], "sam"),
+      (["lead", "gate", "set", "--tolerance", "0.03", "--message", "m\u{1B}[31m"], "ana"),
+    ] {
+      let refused = try run(words, root, as: who)
+      #expect(refused.status == 3 && refused.stderr.contains("control character"), "\(words): \(refused.stderr)")
+    }
+    #expect(try snapshot(root) == before)
+  }
+
   @Test func windowsAndCardsRefuseWhatCannotBeRightAndTinyWindowsJudgeNothing() throws {
     let (root, inputs) = try approvedRoot()
     #expect(try run(["engineer", "deployment", "start", "joints@1", "--target", "line-3", "--form", "batch"], root).status == 0)

@@ -33,6 +33,11 @@ import Testing
     #expect(done.wait(timeout: .now() + 5) == .success, "FileIO.read blocked on a FIFO without a writer")
     #expect(result.get() == [])
   }
+
+  /// A device with no end (/dev/zero) is read up to a bound, then refused, not to the end of memory.
+  @Test func aFileWithNoEndIsReadToABoundAndRefused() throws {
+    #expect(throws: StoreError.self) { try FileIO.read("/dev/zero") }
+  }
 }
 
 /// A value shared with a thread.

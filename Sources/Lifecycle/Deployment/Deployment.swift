@@ -286,6 +286,7 @@ extension Workspace {
       throw LifecycleError.invalidValue(what: "--status", reason: "'\(status)' is not done, n/a or open")
     }
     let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+    if let note { try PlainText.check(note, what: "--note") }
     if status != "open", (note ?? "").isEmpty {
       throw LifecycleError.invalidValue(what: "--note", reason: "say what was done or why it does not apply")
     }

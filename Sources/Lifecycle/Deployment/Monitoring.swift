@@ -511,6 +511,7 @@ extension Workspace {
     }
     guard alert.state == .open else { throw LifecycleError.refused("alert \(id) is \(alert.state.rawValue) already") }
     let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+    try PlainText.check(reason, what: "--reason")
     guard !reason.isEmpty, reason.utf8.count <= 2000 else {
       throw LifecycleError.invalidValue(what: "--reason", reason: "say why, in at most 2,000 bytes")
     }

@@ -87,6 +87,10 @@ public struct Signoff: DocumentBody, Equatable {
   public var gate: Gate
   public var checks: [SignoffCheck]
   public var passed: Bool
+  /// The versions of the other records the gate's checks read (`baselines/<id>`, `readiness`):
+  /// a baseline added, changed or removed since, or a new readiness score, and the decision no
+  /// longer holds. Nil in decisions recorded before mlw kept them.
+  public var inputs: [String: Int]? = nil
 }
 
 /// The evidence for a model version and each check of the gate, as of now.
@@ -323,6 +327,17 @@ extension Workspace {
     ]
   }
 
+  /// The versions of the records `gate`'s checks read besides the evaluation, policy and gate:
+  /// the baselines when it compares with them, the readiness score when it asks for one.
+  func signoffInputs(gate: Gate) throws -> [String: Int] {
+    var inputs: [String: Int] = [:]
+    if gate.beatBaselines || gate.maxHumanGap != nil {
+      for stored in try baselines() { inputs["baselines/\(stored.id)"] = stored.version }
+    }
+    if gate.readiness != nil { inputs["readiness"] = try readiness().1 }
+    return inputs
+  }
+
   /// The latest decision on model version `reference` and whether it still holds.
   public func approval(_ reference: String) throws -> Approval {
     let model = try self.model(reference)
@@ -337,6 +352,17 @@ extension Workspace {
     let policyVersion = try metricPolicy()?.1
     if policyVersion != signoff.policyVersion {
       stale.append("the metric policy is at v\(policyVersion ?? 0) (judged under v\(signoff.policyVersion ?? 0))")
+    }
+    if let judged = signoff.inputs {
+      let now = try signoffInputs(gate: signoff.gate)
+      for key in Set(judged.keys).union(now.keys).sorted() where judged[key] != now[key] {
+        switch (judged[key], now[key]) {
+        case (nil, let v?): stale.append("\(key) v\(v) was recorded since")
+        case (let v?, nil): stale.append("\(key) (judged at v\(v)) is gone")
+        case (let a?, let b?): stale.append("\(key) is at v\(b) (judged at v\(a))")
+        default: break
+        }
+      }
     }
     let evaluation = try evaluations(of: model.model.run).first { $0.evaluation.split == gate.split }
     if evaluation?.version != signoff.evaluation?.version || gate.split != signoff.evaluation?.split {
@@ -355,6 +381,7 @@ extension Workspace {
     SignoffEvidence, Approval
   ) {
     let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+    try PlainText.check(reason, what: "--reason")
     guard !reason.isEmpty, reason.utf8.count <= 2000 else {
       throw LifecycleError.invalidValue(what: "--reason", reason: "say why, in at most 2,000 bytes")
     }
@@ -377,7 +404,7 @@ extension Workspace {
       decision: decision, reason: reason, model: model.name, modelVersion: model.version,
       evaluation: evidence.evaluation.map { .init(run: $0.run, split: $0.evaluation.split, version: $0.version) },
       policyVersion: evidence.policyVersion, gateVersion: evidence.gateVersion, gate: evidence.gate, checks: evidence.checks,
-      passed: evidence.passed)
+      passed: evidence.passed, inputs: try signoffInputs(gate: evidence.gate))
     let path = Signoff.path(model: model.name, version: model.version)
     let latest = try documents.latestVersion(of: path)
     let verb = ["approved": "approve", "rejected": "reject", "overridden": "override the gate for"][decision.rawValue]!

@@ -78,9 +78,9 @@ public enum FileIO {
     // `unboundedLimit` of it.
     let regular = info.st_mode & S_IFMT == S_IFREG
     while true {
-      if !regular, filled > unboundedLimit {
+      if !regular, filled >= unboundedLimit {
         throw StoreError.io(
-          path: path, operation: "read", reason: "it is not a regular file and gave more than \(unboundedLimit >> 20) MiB; save it to a file")
+          path: path, operation: "read", reason: "it is not a regular file and gave \(unboundedLimit >> 20) MiB or more; save it to a file")
       }
       if filled == capacity {
         capacity *= 2

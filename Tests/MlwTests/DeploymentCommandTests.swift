@@ -364,6 +364,17 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
     let planning = try #require(kpi.json?["openAlerts"]?.arrayValue)
     #expect(planning.map { $0["id"]?.stringValue } == ["kpi-missed@kpi-2"])
     #expect(planning.first?["loop"]?.stringValue == "planning")
+    #expect(planning.first?["detail"]?.stringValue?.contains("the last window with labels, w3, holds") == true, "\(planning)")
+    // A later window with 5 labels judges nothing: the evidence is still w3 (found in an attack).
+    #expect(try run(["engineer", "monitor", "window", "line-3", "--name", "w4", inputs + "/w3.csv"], root).status == 0)
+    try write("id,truth\n" + (0..<5).map { "w\(3000 + $0),bridge\n" }.joined(), to: inputs + "/w4-truth.csv")
+    Thread.sleep(forTimeInterval: 1.1)
+    let few = try run(["engineer", "monitor", "truth", "line-3", "--window", "w4", inputs + "/w4-truth.csv"], root)
+    #expect(few.stdout.contains("note: 5 labels, fewer than 30: too few to raise or resolve an alert"), "\(few.stdout)")
+    #expect(try run(["sme", "kpi", "log", "line-3", "--value", "0.3"], root, as: "sam").stdout.contains("meets the target"))
+    let again = try run(["sme", "kpi", "log", "line-3", "--value", "0.95", "--json"], root, as: "sam")
+    let cited = again.json?["openAlerts"]?.arrayValue?.first { $0["condition"]?.stringValue == "kpi-missed" }?["detail"]?.stringValue
+    #expect(cited?.contains("w3, holds") == true && cited?.contains("w4") == false, "\(again.stdout)")
     #expect(try run(["sme", "kpi", "log", "line-3", "--value", "nan"], root, as: "sam").status != 0)
     #expect(try run(["sme", "kpi", "log", "line-3", "--value", "0.4"], root, as: "sam").stdout.contains("meets the target"))
     let final = try run(["sme", "monitor", "show", "line-3", "--json"], root, as: "sam")
@@ -446,6 +457,11 @@ private func run(_ words: [String], _ root: String, as member: String = "eve") t
     let promote = try run(["engineer", "deployment", "promote", "line-9"], root)
     #expect(promote.status != 0 && promote.stderr.contains("baselines/vendor v1 was recorded since"), "\(promote.stderr)")
     #expect(try snapshot(root) == before)
+    // Environment keys are environment names (MODEL_PATH), not run params (found in the same attack).
+    let env = try run(["engineer", "deployment", "start", "joints@2", "--target", "line-7", "--form", "batch", "--env", "MODEL_PATH=/m.pt"], root)
+    #expect(env.status != 0 && env.stderr.contains("baselines/vendor v1 was recorded since"), "\(env.stderr)")
+    let badKey = try run(["engineer", "deployment", "start", "joints@2", "--target", "line-7", "--env", "9X=1"], root)
+    #expect(badKey.status == 3 && badKey.stderr.contains("must be an environment name like MODEL_PATH"), "\(badKey.stderr)")
     // Text that people read later holds no terminal control sequence (found in the same attack).
     for (words, who) in [
       (["sme", "signoff", "reject", "joints@2", "--reason", "x\u{1B}]0;owned\u{07}y"], "sam"),

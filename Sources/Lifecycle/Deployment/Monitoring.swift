@@ -623,7 +623,10 @@ extension Workspace {
         if goal.isMet(value) {
           clear("kpi-missed", by: "kpi-\(i + 1)")
         } else if open["metric-drop"] == nil, open["bar-failed"] == nil {
-          let evidence = windows.filter { truthTimes[$0.name].map { $0 <= time } ?? false }.max { truthTimes[$0.name]! < truthTimes[$1.name]! }
+          // Only a window with enough labels to judge says the ML figures hold.
+          let evidence = windows.filter { w in
+            (w.window.truth?.items ?? 0) >= MonitorWindow.minimumRows && (truthTimes[w.name].map { $0 <= time } ?? false)
+          }.max { truthTimes[$0.name]! < truthTimes[$1.name]! }
             .map { "the last window with labels, \($0.name), holds" }
           raise(
             "kpi-missed", .planning, at: "kpi-\(i + 1)",

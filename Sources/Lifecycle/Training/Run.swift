@@ -108,13 +108,24 @@ public struct Run: DocumentBody, Equatable {
   }
 
   /// Parses `KEY=VALUE` for `what` (`--param`, `--tag`): a key like `lr` or `optimizer.beta1`.
-  public static func parsePair(_ text: String, what: String) throws -> (key: String, value: String) {
+  public static func parsePair(_ text: String, what: String, environment: Bool = false) throws -> (key: String, value: String) {
     guard let equals = text.firstIndex(of: "=") else {
-      throw LifecycleError.invalidValue(what: what, reason: "'\(text)' is not KEY=VALUE, e.g. lr=0.001")
+      throw LifecycleError.invalidValue(
+        what: what, reason: "'\(InputError.shown(text))' is not KEY=VALUE, e.g. \(environment ? "MODEL_PATH=/models/a.pt" : "lr=0.001")")
     }
     let key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
     let value = String(text[text.index(after: equals)...])
-    guard Name.problem(with: key) == nil else {
+    if environment {
+      // A POSIX environment name: letters, digits and _, not starting with a digit.
+      let bytes = Array(key.utf8)
+      let valid =
+        !bytes.isEmpty && bytes.count <= 128 && !(bytes[0] >= 48 && bytes[0] <= 57)
+        && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
+      guard valid else {
+        throw LifecycleError.invalidValue(
+          what: what, reason: "key '\(InputError.shown(key))' must be an environment name like MODEL_PATH ([A-Za-z_][A-Za-z0-9_]*)")
+      }
+    } else if Name.problem(with: key) != nil {
       throw LifecycleError.invalidValue(what: what, reason: "key '\(key)' must be like lr or optimizer.beta1 ([a-z0-9][a-z0-9._-]*)")
     }
     guard value.utf8.count <= 1000, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

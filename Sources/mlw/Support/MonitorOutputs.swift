@@ -55,6 +55,9 @@ struct WindowOutput: CommandOutput {
     }
     if let t = w.truth {
       out += "\nlabels for \(t.items) rows" + (t.unmatched > 0 ? " (\(t.unmatched) label rows match no row of the window)" : "") + "\n"
+      if t.items < MonitorWindow.minimumRows {
+        out += "note: \(t.items) labels, fewer than \(MonitorWindow.minimumRows): too few to raise or resolve an alert, or to show the figures hold\n"
+      }
       if let metric = t.metric {
         out += "  \(metric): \(cell(t.metrics[metric])) in this window"
         if let before = t.signedOff, let drop = t.drop {

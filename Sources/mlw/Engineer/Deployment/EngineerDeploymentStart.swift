@@ -21,7 +21,7 @@ extension Mlw.Engineer.Deployment {
       let workspace = try context.requireWorkspace()
       var pairs: [String: String] = [:]
       for text in env {
-        let (key, value) = try Run.parsePair(text, what: "--env")
+        let (key, value) = try Run.parsePair(text, what: "--env", environment: true)
         guard pairs[key] == nil else { throw LifecycleError.invalidValue(what: "--env", reason: "'\(key)' is given twice") }
         pairs[key] = value
       }

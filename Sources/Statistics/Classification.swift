@@ -56,6 +56,16 @@ public struct ClassificationReport: Sendable, Encodable {
   public var precisionRecallCurve: [CurvePoint]?
   public var warnings: [String]
 
+  /// The most distinct labels a report is made for: its confusion matrix has one cell per pair
+  /// (4,096 labels: 16.8 million cells, 134 MB). More is a file of ids or free text, not classes.
+  public static let maximumLabels = 4096
+
+  /// Why `count` distinct labels cannot be reported, or nil.
+  public static func tooManyLabels(_ count: Int) -> String? {
+    count > maximumLabels
+      ? "\(count) distinct labels, more than the \(maximumLabels) a classification report is made for (an id or a free-text column?)" : nil
+  }
+
   /// The report for `truth` and `prediction` (same length), labels ordered numerically when all
   /// are numbers, else as text. With `scores` (higher means more `positive`), the binary figures.
   public static func analyze(

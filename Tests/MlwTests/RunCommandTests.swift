@@ -458,7 +458,9 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
     #expect(try mlw(["manager", "dataset", "import", "many", inputs + "/items.csv"], root: root, as: "mia", workspace: "demo").status == 0)
     #expect(try engineer(["engineer", "run", "start", "r", "--dataset", "many"], root).status == 0)
     var generator = SeededGenerator(seed: 5)
-    for (round, classes) in [["ok", "bridge", "void"], ["9", "10", "2"], ["a"]].enumerated() {
+    // The last round: 110 classes and a slice value per row, whose cells are counted sparsely.
+    let many = (0..<110).map { "c\($0)" }
+    for (round, classes) in [["ok", "bridge", "void"], ["9", "10", "2"], ["a"], many].enumerated() {
       var text = "item,prediction,truth,line,side\n"
       var truth: [String] = []
       var prediction: [String] = []
@@ -466,7 +468,7 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       for i in 0..<n {
         let t = classes[Int(generator.next() % UInt64(classes.count))]
         let p = generator.next() % 4 == 0 ? classes[Int(generator.next() % UInt64(classes.count))] : t
-        let line = ["l1", "l2", "", "l,3"][Int(generator.next() % 4)]
+        let line = classes.count > 100 ? "l\(i)" : ["l1", "l2", "", "l,3"][Int(generator.next() % 4)]
         let side = i % 5 == 0 ? "top" : "bottom"
         truth.append(t)
         prediction.append(p)
@@ -501,6 +503,15 @@ private func engineer(_ words: [String], _ root: String) throws -> RunResult {
       #expect(e["confusionMatrix"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] } == report.confusionMatrix)
       #expect(e["slices"]?.arrayValue?.count == Set(slices[0]).count + Set(slices[1]).count)
     }
+  }
+
+  /// A column of ids or free text is no set of classes: more than 4,096 distinct labels is one
+  /// line of refusal, not a confusion matrix of 16 million cells per 4,096 more.
+  @Test func tooManyDistinctLabelsAreRefused() throws {
+    let folder = makeTemporaryFolder("mlw-many-labels")
+    try write("truth,prediction\n" + (0..<5000).map { "t\($0),p\($0)\n" }.joined(), to: folder + "/ids.csv")
+    let refused = try mlw(["stats", "classification", folder + "/ids.csv"], root: folder)
+    #expect(refused.status == 3 && refused.stderr.contains("10000 distinct labels, more than the 4096"), "\(refused.stderr)")
   }
 
   /// JSON Lines labels that are numbers keep their identity: a whole number is its integer's

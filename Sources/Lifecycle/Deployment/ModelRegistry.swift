@@ -94,10 +94,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
     guard trimmed.utf8.count <= 20_000 else {
       throw LifecycleError.invalidValue(what: what, reason: "at most 20,000 bytes (link to a longer document)")
     }
-    // Text for people: lines and tabs, never terminal control sequences.
-    if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
-      throw LifecycleError.invalidValue(what: what, reason: "it holds a control character; give plain text (lines and tabs are fine)")
-    }
+    try PlainText.check(trimmed, what: what)
     return trimmed.isEmpty ? nil : trimmed
   }
 

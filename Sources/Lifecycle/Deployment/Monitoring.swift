@@ -405,6 +405,7 @@ extension Workspace {
       matched.insert(id)
     }
     guard !truths.isEmpty else { throw InputError(file: given, "no \(idColumn) matches a row of window '\(name)'") }
+    if let problem = ClassificationReport.tooManyLabels(Set(truths).union(predicted).count) { throw InputError(file: given, problem) }
     var (metrics, undefined) = Evaluation.figures(of: ClassificationReport.analyze(truth: truths, prediction: predicted))
     // Slice figures for the gap bars whose column the window has.
     let policy = try metricPolicy()

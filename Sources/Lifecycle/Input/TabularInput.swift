@@ -57,8 +57,12 @@ public struct TabularInput {
       // The first object names the columns: a first line that is none is its own error, not
       // "no such column".
       var line = 0
-      for text in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      var start = 0
+      while start < bytes.count {
         line += 1
+        let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+        let text = bytes[start..<end]
+        start = end + 1
         guard !text.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { continue }
         let value: JSONValue
         do { value = try JSONValue.parse(text) } catch {

@@ -276,6 +276,7 @@ extension Workspace {
       }
     }
     guard !item.isEmpty else { throw InputError(file: given, "no predictions") }
+    if let problem = ClassificationReport.tooManyLabels(labels.count) { throw InputError(file: given, problem) }
     if !probabilityLabels.isEmpty {
       let known = Set(probabilityLabels)
       if let i = truth.indices.first(where: { !known.contains(labels.names[Int(truth[$0])]) }) {
@@ -350,20 +351,31 @@ extension Workspace {
     var sliceRows: [Evaluation.Slice] = []
     for (c, column) in read.sliceColumns.enumerated() {
       let values = read.sliceValues[c]
-      var counts = [[Int]](repeating: [Int](repeating: 0, count: k * k), count: values.count)
       let codes = read.sliceCodes[c]
-      for i in 0..<read.count { counts[Int(codes[i])][order[Int(read.truth[i])] * k + order[Int(read.prediction[i])]] += 1 }
+      // Each value's cells (truth × prediction): dense while small, else only the cells that
+      // occur (1,000 values of 1,000 classes would be a billion cells).
+      let dense = values.count * k * k <= 1 << 22
+      var counts = dense ? [[Int]](repeating: [Int](repeating: 0, count: k * k), count: values.count) : []
+      var sparse = dense ? [] : [[Int: Int]](repeating: [:], count: values.count)
+      for i in 0..<read.count {
+        let cell = order[Int(read.truth[i])] * k + order[Int(read.prediction[i])]
+        if dense { counts[Int(codes[i])][cell] += 1 } else { sparse[Int(codes[i])][cell, default: 0] += 1 }
+      }
       for v in values.indices.sorted(by: { values[$0] < values[$1] }) {
-        let present = (0..<k).filter { l in (0..<k).contains { counts[v][l * k + $0] + counts[v][$0 * k + l] > 0 } }
+        let cells: [(cell: Int, count: Int)] =
+          dense ? counts[v].enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) } : sparse[v].map { ($0.key, $0.value) }
+        let present = Set(cells.flatMap { [$0.cell / k, $0.cell % k] })
         let sliceLabels = ClassificationReport.orderedLabels(Set(present.map { labels[$0] }))
-        let at = sliceLabels.map { position[$0]! }
-        let part = ClassificationReport.analyze(
-          labels: sliceLabels, confusionMatrix: at.map { t in at.map { p in counts[v][t * k + p] } })
+        let index = Dictionary(uniqueKeysWithValues: sliceLabels.enumerated().map { (position[$1]!, $0) })
+        var matrix = [[Int]](repeating: [Int](repeating: 0, count: sliceLabels.count), count: sliceLabels.count)
+        for (cell, count) in cells { matrix[index[cell / k]!][index[cell % k]!] += count }
+        let part = ClassificationReport.analyze(labels: sliceLabels, confusionMatrix: matrix)
         put("accuracy[\(column)=\(values[v])]", part.accuracy)
         put("f1[\(column)=\(values[v])]", part.macro.f1)
         sliceRows.append(
           Evaluation.Slice(
-            column: column, value: values[v], items: counts[v].reduce(0, +), accuracy: part.accuracy.value, f1: part.macro.f1.value))
+            column: column, value: values[v], items: cells.reduce(0) { $0 + $1.count }, accuracy: part.accuracy.value,
+            f1: part.macro.f1.value))
       }
     }
     let (policy, policyNote) = try scoreUnderPolicy(metrics, name: runID)

@@ -337,7 +337,7 @@ extension Workspace {
     guard !history.values.isEmpty else {
       let known = try metricSummaries(id).map(\.name)
       throw StoreError.notFound(
-        what: "metric '\(name)' of run '\(id)'",
+        what: "metric '\(InputError.shown(name))' of run '\(id)'",
         hint: known.isEmpty ? "it has no metrics yet" : "it has: \(known.prefix(20).joined(separator: ", "))\(known.count > 20 ? ", …" : "")")
     }
     return history

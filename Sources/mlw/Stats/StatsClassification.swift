@@ -75,6 +75,9 @@ extension Mlw.Stats {
     func execute(_ context: CommandContext) throws -> Output {
       let path = try context.path(reading: file)
       let input = try ClassificationInput(file: path)
+      if let problem = ClassificationReport.tooManyLabels(Set(input.truth).union(input.prediction).count) {
+        throw InputError(file: file.given, problem)
+      }
       var positiveClass: String?
       if input.scores != nil {
         let labels = Set(input.truth).union(input.prediction)
